@@ -1,0 +1,13 @@
+//! Credential machinery used by the auth services: password hashing, hub's own tokens, and
+//! verification of an external OpenID Connect provider's tokens.
+
+pub mod oidc;
+pub mod password;
+pub mod tokens;
+
+/// Fills a buffer with bytes from the operating system's CSPRNG.
+pub(crate) fn random_bytes<const N: usize>() -> crate::Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|err| crate::Error::internal(err.to_string()))?;
+    Ok(bytes)
+}

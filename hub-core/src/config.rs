@@ -1,0 +1,238 @@
+//! Settings, read once at start from defaults, an optional TOML file (`HUB_CONFIG`) and `HUB_*`
+//! environment variables (nested keys with `__`, e.g. `HUB_AUTH__ACCESS_TOKEN_TTL_SECS=600`).
+//! Every limit hub enforces has a name here.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// All of hub's settings. Every field has a default, so an empty environment is a working setup.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Listen address of the server (`HUB_BIND`).
+    pub bind: SocketAddr,
+    /// Folder for the SQLite database, the JWT secret and local files (`HUB_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; defaults to `<data_dir>/hub.db` (`HUB_DATABASE_URL`).
+    pub database_url: Option<String>,
+    /// Most pooled database connections (`HUB_DATABASE_MAX_CONNECTIONS`).
+    pub database_max_connections: u32,
+    /// HS256 secret for access tokens; generated into `<data_dir>/jwt-secret` when unset (`HUB_JWT_SECRET`).
+    pub jwt_secret: Option<String>,
+    /// Origins allowed by CORS, e.g. `["https://chat.example.com"]`; empty means no CORS headers (`HUB_CORS_ORIGINS`).
+    pub cors_origins: Vec<String>,
+    /// Log output: `text` or `json` (`HUB_LOG_FORMAT`); the filter comes from `RUST_LOG` (default `info`).
+    pub log_format: LogFormat,
+    /// Size and paging limits.
+    pub limits: Limits,
+    /// Accounts, passwords and tokens.
+    pub auth: AuthConfig,
+    /// An external OpenID Connect provider, when set.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// Size and paging limits (`HUB_LIMITS__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Largest accepted request body, in bytes (`HUB_LIMITS__MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// Largest `limit=` a list accepts (`HUB_LIMITS__MAX_PAGE_SIZE`).
+    pub max_page_size: u32,
+    /// Page size when `limit=` is not given (`HUB_LIMITS__DEFAULT_PAGE_SIZE`).
+    pub default_page_size: u32,
+}
+
+/// Accounts and tokens (`HUB_AUTH__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthConfig {
+    /// Lifetime of an access token in seconds (15 minutes by default).
+    pub access_token_ttl_secs: u64,
+    /// Lifetime of a refresh token in seconds (30 days by default).
+    pub refresh_token_ttl_secs: u64,
+    /// Shortest password accepted.
+    pub min_password_length: usize,
+    /// Longest password accepted (bounds the cost of hashing).
+    pub max_password_length: usize,
+    /// Longest username accepted.
+    pub max_username_length: usize,
+    /// argon2id memory cost in KiB (OWASP: 19 MiB).
+    pub argon2_memory_kib: u32,
+    /// argon2id iterations (OWASP: 2).
+    pub argon2_iterations: u32,
+    /// argon2id lanes (OWASP: 1).
+    pub argon2_parallelism: u32,
+    /// Password hashes computed at once, on blocking threads; 0 means one per CPU core.
+    pub max_concurrent_password_hashes: usize,
+    /// Whether anyone may register (`false` leaves account creation to admins).
+    pub open_registration: bool,
+}
+
+/// An external OpenID Connect provider whose RS256 tokens hub accepts (`HUB_OIDC__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OidcConfig {
+    /// Expected `iss` claim, e.g. `https://example.eu.auth0.com/`.
+    pub issuer: String,
+    /// Expected `aud` claim (the API identifier).
+    pub audience: String,
+    /// Where the JWKS is; defaults to `<issuer>/.well-known/jwks.json`.
+    #[serde(default)]
+    pub jwks_url: Option<String>,
+    /// How long fetched keys are trusted before a refetch, in seconds.
+    #[serde(default = "default_jwks_cache_secs")]
+    pub jwks_cache_secs: u64,
+    /// Least time between two fetches caused by unknown key ids, in seconds (stops a flood of bogus `kid`s).
+    #[serde(default = "default_jwks_min_refetch_secs")]
+    pub jwks_min_refetch_secs: u64,
+}
+
+fn default_jwks_cache_secs() -> u64 {
+    3600
+}
+
+fn default_jwks_min_refetch_secs() -> u64 {
+    10
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            data_dir: PathBuf::from("./hub-data"),
+            database_url: None,
+            database_max_connections: 16,
+            jwt_secret: None,
+            cors_origins: Vec::new(),
+            log_format: LogFormat::Text,
+            limits: Limits::default(),
+            auth: AuthConfig::default(),
+            oidc: None,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 1024 * 1024,
+            max_page_size: 200,
+            default_page_size: 50,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            min_password_length: 8,
+            max_password_length: 256,
+            max_username_length: 32,
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            max_concurrent_password_hashes: 0,
+            open_registration: true,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration: defaults, then the TOML file named by `HUB_CONFIG` (if any), then `HUB_*` variables.
+    pub fn load() -> Result<Config> {
+        let file = std::env::var_os("HUB_CONFIG").map(PathBuf::from);
+        Self::load_from(file.as_deref())
+    }
+
+    /// Like [`Config::load`] with an explicit file.
+    pub fn load_from(file: Option<&Path>) -> Result<Config> {
+        let mut figment = Figment::new().merge(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("configuration file {} does not exist", path.display()),
+                ));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(
+            Env::prefixed("HUB_")
+                .split("__")
+                .filter(|key| !key.as_str().starts_with("test_") && key.as_str() != "config"),
+        );
+        figment
+            .extract()
+            .map_err(|err| Error::new(ErrorKind::InvalidInput, format!("bad configuration: {err}")))
+    }
+
+    /// The database URL in effect: the configured one, or the SQLite file in the data folder.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("hub.db").display()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_environment() {
+        figment::Jail::expect_with(|_jail| {
+            let config = Config::load_from(None).map_err(|e| e.message)?;
+            assert_eq!(config.bind.port(), 8000);
+            assert_eq!(config.auth.access_token_ttl_secs, 900);
+            assert!(config.effective_database_url().ends_with("hub-data/hub.db"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_file_and_nested_keys_use_double_underscore() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "hub.toml",
+                "bind = \"0.0.0.0:9000\"\n[limits]\nmax_body_bytes = 10\n",
+            )?;
+            jail.set_env("HUB_LIMITS__MAX_BODY_BYTES", "2048");
+            jail.set_env("HUB_DATABASE_URL", "postgres://x@localhost/db");
+            jail.set_env("HUB_TEST_POSTGRES_URL", "ignored");
+            let config = Config::load_from(Some(Path::new("hub.toml"))).map_err(|e| e.message)?;
+            assert_eq!(config.bind.port(), 9000);
+            assert_eq!(config.limits.max_body_bytes, 2048);
+            assert_eq!(config.effective_database_url(), "postgres://x@localhost/db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_is_a_clear_error() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("HUB_BIND", "not an address");
+            let err = Config::load_from(None).err().ok_or("expected an error")?;
+            assert!(err.message.contains("bind"), "{}", err.message);
+            Ok(())
+        });
+    }
+}

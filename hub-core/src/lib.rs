@@ -1,0 +1,23 @@
+//! hub-core: everything in hub that is not a transport or a user interface.
+//!
+//! - [`model`]: plain domain types (users, sessions) and their newtype ids.
+//! - [`rules`]: pure decisions with no I/O: username and password policy, profile validation, paging.
+//! - [`auth`]: credential machinery: argon2id hashing off the async workers, hub JWTs, refresh tokens, OIDC.
+//! - [`store`]: sqlx persistence behind one [`store::Store`] API over SQLite and PostgreSQL.
+//! - [`service`]: the use cases ([`service::Hub`]); the embedding API that the server, the CLI and tests call.
+//! - [`protocol`]: wire types shared by the server and its clients (REST bodies, error bodies).
+//! - [`config`]: settings from a TOML file and `HUB_*` environment variables.
+//! - [`error`]: the one error type; the server maps its [`error::ErrorKind`] to HTTP in one place.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod protocol;
+pub mod rules;
+pub mod service;
+pub mod store;
+
+pub use config::Config;
+pub use error::{Error, ErrorKind, Result};
+pub use service::Hub;

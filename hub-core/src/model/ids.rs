@@ -1,0 +1,48 @@
+//! Newtype ids. Public ids are UUIDv7 strings: opaque to clients, time-ordered for the database.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! define_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type)]
+        #[serde(transparent)]
+        #[sqlx(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A fresh, time-ordered id.
+            pub fn generate() -> Self {
+                $name(uuid::Uuid::now_v7().to_string())
+            }
+
+            /// Wraps an id received from outside. Any string is accepted: one that names
+            /// nothing simply finds nothing.
+            pub fn from_string(raw: impl Into<String>) -> Self {
+                $name(raw.into())
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+define_id!(
+    /// A user account.
+    UserId
+);
+define_id!(
+    /// A login session: one family of rotating refresh tokens.
+    SessionId
+);

@@ -1,0 +1,7 @@
+//! Pure decisions: plain values in, a decision out, no I/O. Services call these before touching
+//! the store, so every rule is unit-tested here once.
+
+pub mod accounts;
+pub mod avatars;
+pub mod paging;
+pub mod profile;

@@ -1,0 +1,51 @@
+//! `authenticate`: who a bearer token belongs to. hub's own HS256 tokens name a session that must
+//! still be open; RS256 tokens go to the identity provider's verifier.
+
+use crate::auth::oidc::OidcVerifier;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{SessionId, UserId};
+use crate::service::{Caller, Hub};
+
+impl Hub {
+    /// The caller behind `bearer` (the token, without the `Bearer ` prefix).
+    pub async fn authenticate(&self, bearer: &str) -> Result<Caller> {
+        if OidcVerifier::is_provider_token(bearer) {
+            let user = self.oidc_user(bearer).await?;
+            return refuse_suspended(Caller {
+                user,
+                session: None,
+            });
+        }
+        let claims = self.inner.tokens.verify_access(bearer)?;
+        let session = SessionId::from_string(claims.sid);
+        let found = self
+            .inner
+            .store
+            .session_user(&session, &UserId::from_string(claims.sub))
+            .await?;
+        match found {
+            Some((user, false)) => refuse_suspended(Caller {
+                user,
+                session: Some(session),
+            }),
+            Some((user, true)) if user.is_suspended => refuse_suspended(Caller {
+                user,
+                session: None,
+            }),
+            _ => Err(Error::new(
+                ErrorKind::InvalidToken,
+                "this session has ended; log in again",
+            )),
+        }
+    }
+}
+
+fn refuse_suspended(caller: Caller) -> Result<Caller> {
+    if caller.user.is_suspended {
+        return Err(Error::new(
+            ErrorKind::AccountSuspended,
+            "this account is suspended",
+        ));
+    }
+    Ok(caller)
+}

@@ -1,0 +1,122 @@
+//! Use cases: rules + store (+ events, later). [`Hub`] is the embedding API: the server's REST
+//! routes and WebSocket ops, the CLI and embedders all call these same methods, one use case a file.
+
+mod admin;
+mod auth;
+mod users;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::oidc::OidcVerifier;
+use crate::auth::password::PasswordHasher;
+use crate::auth::tokens::{self, TokenIssuer};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::{SessionId, User};
+use crate::rules;
+use crate::store::Store;
+
+pub use admin::NewAccount;
+
+/// The authenticated caller of a use case.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Who is calling (never suspended: authentication refuses those).
+    pub user: User,
+    /// The login session behind a hub access token; `None` for identity-provider tokens.
+    pub session: Option<SessionId>,
+}
+
+/// One page of results and the cursor of the next.
+#[derive(Debug, Clone)]
+pub struct Paged<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Where the next page starts, if there is one.
+    pub next_cursor: Option<String>,
+}
+
+/// hub's services over one store. Cheap to clone.
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<HubInner>,
+}
+
+struct HubInner {
+    config: Config,
+    store: Store,
+    passwords: PasswordHasher,
+    tokens: TokenIssuer,
+    oidc: Option<OidcVerifier>,
+}
+
+impl Hub {
+    /// Connects to the configured database, applies pending migrations and loads the token secret.
+    pub async fn open(config: Config) -> Result<Hub> {
+        let store = Store::connect(
+            &config.effective_database_url(),
+            config.database_max_connections,
+        )
+        .await?;
+        store.migrate().await?;
+        Hub::with_store(config, store)
+    }
+
+    /// Services over an already connected and migrated store.
+    pub fn with_store(config: Config, store: Store) -> Result<Hub> {
+        let secret = tokens::load_or_create_secret(&config)?;
+        let tokens = TokenIssuer::new(&secret, config.auth.access_token_ttl_secs);
+        let passwords = PasswordHasher::new(&config.auth)?;
+        let oidc = config.oidc.as_ref().map(OidcVerifier::new).transpose()?;
+        Ok(Hub {
+            inner: Arc::new(HubInner {
+                config,
+                store,
+                passwords,
+                tokens,
+                oidc,
+            }),
+        })
+    }
+
+    /// The settings in effect.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The store (for health checks and tools).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The access-token signer (tests use it to mint expired tokens).
+    pub fn token_issuer(&self) -> &TokenIssuer {
+        &self.inner.tokens
+    }
+
+    /// The page size for a requested `limit`, within the configured bounds.
+    pub fn page_size(&self, requested: Option<u32>) -> Result<u32> {
+        let limits = &self.inner.config.limits;
+        rules::paging::page_size(requested, limits.default_page_size, limits.max_page_size)
+    }
+
+    /// Closes the store (graceful shutdown).
+    pub async fn close(&self) {
+        self.inner.store.close().await;
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Only site admins pass.
+fn require_superuser(caller: &Caller) -> Result<()> {
+    if caller.user.is_superuser {
+        Ok(())
+    } else {
+        Err(Error::forbidden("only site admins may do this"))
+    }
+}

@@ -1,0 +1,225 @@
+//! Persistence: one [`Store`] API over SQLite (the embedded default) and PostgreSQL, chosen by URL.
+//!
+//! SQL is written once with `$N` placeholders where the dialects agree; [`db_run!`] pastes one
+//! query body into each backend's arm so the typed sqlx calls stay concrete. Dialect-specific
+//! SQL lives next to its twin, only where the dialects really differ.
+
+mod oidc;
+mod sessions;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::error::{Error, ErrorKind, Result};
+
+pub use sessions::{NewRefreshToken, RefreshTokenRecord};
+pub use users::{NewUser, ProfileUpdate};
+
+/// Runs one query body against whichever pool the store holds.
+macro_rules! db_run {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use db_run;
+
+/// The database behind hub.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// The embedded default: one file, WAL, foreign keys on.
+    Sqlite(SqlitePool),
+    /// PostgreSQL, for several server nodes.
+    Postgres(PgPool),
+}
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path` or `postgres://...`). For SQLite the file and its
+    /// folder are created when missing.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
+        let bad_url = |err: sqlx::Error| {
+            Error::invalid("database_url", format!("cannot use database URL: {err}"))
+        };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(bad_url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            if let Some(dir) = options.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|err| {
+                        Error::invalid(
+                            "data_dir",
+                            format!("cannot create {}: {err}", dir.display()),
+                        )
+                    })?;
+                }
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections.max(1))
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|err| unreachable_database(url, err))?;
+            Ok(Store::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections.max(1))
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|err| unreachable_database(url, err))?;
+            Ok(Store::Postgres(pool))
+        } else {
+            Err(Error::invalid(
+                "database_url",
+                "the database URL must start with sqlite:// or postgres://",
+            ))
+        }
+    }
+
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Store::Sqlite(_) => Dialect::Sqlite,
+            Store::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Applies pending migrations (idempotent). Returns how many were applied.
+    pub async fn migrate(&self) -> Result<usize> {
+        let before = self.applied_migrations().await?;
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+        }
+        Ok(self.applied_migrations().await?.saturating_sub(before))
+    }
+
+    /// Migrations known to this build that the database has not applied yet.
+    pub async fn pending_migrations(&self) -> Result<usize> {
+        let known = match self {
+            Store::Sqlite(_) => sqlx::migrate!("../migrations/sqlite").iter().count(),
+            Store::Postgres(_) => sqlx::migrate!("../migrations/postgres").iter().count(),
+        };
+        Ok(known.saturating_sub(self.applied_migrations().await?))
+    }
+
+    async fn applied_migrations(&self) -> Result<usize> {
+        // The table does not exist before the first migration.
+        let count: Result<i64, sqlx::Error> = db_run!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(pool)
+                .await
+        });
+        Ok(count.map_or(0, |n| usize::try_from(n).unwrap_or(0)))
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        let _one: i32 =
+            db_run!(self, pool => sqlx::query_scalar("SELECT 1").fetch_one(pool).await)?;
+        Ok(())
+    }
+
+    /// Closes every pooled connection (graceful shutdown; SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        db_run!(self, pool => pool.close().await);
+    }
+}
+
+fn unreachable_database(url: &str, err: sqlx::Error) -> Error {
+    let shown = redact_password(url);
+    Error::new(
+        ErrorKind::Unavailable,
+        format!("cannot connect to the database at {shown}: {err}"),
+    )
+    .with_source(err)
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Maps a unique-constraint violation on `constraint` to `kind`; any other error passes through.
+pub(crate) fn unique_violation(err: sqlx::Error, constraints: &[(&str, ErrorKind, &str)]) -> Error {
+    if let sqlx::Error::Database(db) = &err {
+        if db.is_unique_violation() {
+            let message = db.message();
+            for (name, kind, text) in constraints {
+                let named = db.constraint() == Some(*name) || message.contains(name);
+                if named {
+                    return Error::new(*kind, *text);
+                }
+            }
+            return Error::new(ErrorKind::Conflict, "this already exists");
+        }
+    }
+    Error::from(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_password("postgres://bob:secret@db/hub"),
+            "postgres://bob:***@db/hub"
+        );
+        assert_eq!(
+            redact_password("postgres://bob@db/hub"),
+            "postgres://bob@db/hub"
+        );
+        assert_eq!(redact_password("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[tokio::test]
+    async fn sqlite_migrates_once_and_answers() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::internal)?;
+        let url = format!("sqlite://{}", dir.path().join("sub/hub.db").display());
+        let store = Store::connect(&url, 2).await?;
+        assert!(store.pending_migrations().await? > 0);
+        assert!(store.migrate().await? > 0);
+        assert_eq!(store.migrate().await?, 0);
+        assert_eq!(store.pending_migrations().await?, 0);
+        store.ping().await
+    }
+
+    #[tokio::test]
+    async fn a_bad_url_is_a_clear_error() {
+        let err = Store::connect("mysql://x", 1).await.err();
+        assert_eq!(err.and_then(|e| e.field).as_deref(), Some("database_url"));
+    }
+}

@@ -1,0 +1,162 @@
+//! Login sessions and their rotating refresh tokens. A session is one token family: every refresh
+//! marks the presented token used and adds its successor; revoking the session ends them all.
+
+use chrono::{DateTime, Utc};
+
+use super::users::UserRow;
+use super::{Store, db_run};
+use crate::error::Result;
+use crate::model::{SessionId, User, UserId};
+
+/// A refresh token to store (only its hash is kept).
+#[derive(Debug, Clone)]
+pub struct NewRefreshToken {
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the store knows about a presented refresh token.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RefreshTokenRecord {
+    /// Its session (family).
+    pub session_id: SessionId,
+    /// The session's user.
+    pub user_id: UserId,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// When it was exchanged, if it was.
+    pub used_at: Option<DateTime<Utc>>,
+    /// When its session was revoked, if it was.
+    pub session_revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    session_revoked_at: Option<DateTime<Utc>>,
+}
+
+const INSERT_TOKEN: &str = "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+
+impl Store {
+    /// Opens a session for `user` with its first refresh token.
+    pub async fn create_session(
+        &self,
+        session: &SessionId,
+        user: &UserId,
+        token: &NewRefreshToken,
+    ) -> Result<()> {
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO auth_sessions (id, user_id, created_at) VALUES ($1, $2, $3)")
+                .bind(session)
+                .bind(user)
+                .bind(token.created_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(INSERT_TOKEN)
+                .bind(&token.token_hash)
+                .bind(session)
+                .bind(token.created_at)
+                .bind(token.expires_at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Looks up a refresh token by its hash.
+    pub async fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshTokenRecord>> {
+        const SQL: &str = "SELECT s.id AS session_id, s.user_id, t.expires_at, t.used_at, s.revoked_at AS session_revoked_at \
+            FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id WHERE t.token_hash = $1";
+        Ok(db_run!(self, pool => sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await)?)
+    }
+
+    /// Marks `old_hash` used and stores its successor, atomically. Returns `false` (and changes
+    /// nothing) when the old token was already used or its session revoked meanwhile: a reuse.
+    pub async fn rotate_refresh_token(
+        &self,
+        session: &SessionId,
+        old_hash: &str,
+        new: &NewRefreshToken,
+    ) -> Result<bool> {
+        const MARK_USED: &str = "UPDATE refresh_tokens SET used_at = $2 \
+            WHERE token_hash = $1 AND used_at IS NULL \
+              AND session_id IN (SELECT id FROM auth_sessions WHERE revoked_at IS NULL)";
+        let rotated = db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let marked = sqlx::query(MARK_USED).bind(old_hash).bind(new.created_at).execute(&mut *tx).await?;
+            if marked.rows_affected() == 1 {
+                sqlx::query(INSERT_TOKEN)
+                    .bind(&new.token_hash)
+                    .bind(session)
+                    .bind(new.created_at)
+                    .bind(new.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                true
+            } else {
+                tx.rollback().await?;
+                false
+            }
+        });
+        Ok(rotated)
+    }
+
+    /// Revokes one session (logout, or a detected reuse).
+    pub async fn revoke_session(
+        &self,
+        session: &SessionId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        db_run!(self, pool => {
+            sqlx::query("UPDATE auth_sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL")
+                .bind(session)
+                .bind(now)
+                .bind(reason)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Revokes every open session of a user (suspension). Returns how many were open.
+    pub async fn revoke_user_sessions(
+        &self,
+        user: &UserId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let done = db_run!(self, pool => {
+            sqlx::query("UPDATE auth_sessions SET revoked_at = $2, revoke_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL")
+                .bind(user)
+                .bind(now)
+                .bind(reason)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        Ok(done)
+    }
+
+    /// The user of an access token's session, and whether that session was revoked.
+    pub async fn session_user(
+        &self,
+        session: &SessionId,
+        user: &UserId,
+    ) -> Result<Option<(User, bool)>> {
+        const SQL: &str = "SELECT u.*, s.revoked_at AS session_revoked_at \
+            FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2";
+        let row: Option<SessionUserRow> = db_run!(self, pool => sqlx::query_as(SQL).bind(session).bind(user).fetch_optional(pool).await)?;
+        Ok(row.map(|row| (row.user.into_user(), row.session_revoked_at.is_some())))
+    }
+}

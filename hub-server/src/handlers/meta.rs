@@ -1,0 +1,96 @@
+//! Operational routes (health, readiness, metrics), the API description and its browsable page,
+//! and the default avatars.
+
+use hub_core::protocol::v1::{AvatarView, ErrorBody, HealthView};
+use hub_core::rules::avatars;
+use hub_core::{Error, Result};
+use warp::http::StatusCode;
+use warp::http::header::{self, HeaderValue};
+
+use crate::http::{ApiRequest, ApiResponse};
+use crate::state::AppState;
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = HealthView)))]
+pub async fn healthz(_state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
+    ApiResponse::ok(&HealthView {
+        status: "ok".to_owned(),
+    })
+}
+
+/// Readiness: the database answers.
+#[utoipa::path(get, path = "/readyz", tag = "meta",
+    responses((status = 200, body = HealthView), (status = 503, description = "The database does not answer", body = ErrorBody)))]
+pub async fn readyz(state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
+    state.hub.store().ping().await?;
+    ApiResponse::ok(&HealthView {
+        status: "ok".to_owned(),
+    })
+}
+
+/// Prometheus metrics (text exposition format).
+#[utoipa::path(get, path = "/metrics", tag = "meta",
+    responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
+pub async fn metrics(state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
+    ApiResponse::bytes(
+        StatusCode::OK,
+        "text/plain; version=0.0.4; charset=utf-8",
+        state.metrics.render(),
+    )
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn openapi_json(state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
+    ApiResponse::bytes(StatusCode::OK, "application/json", state.openapi.clone())
+}
+
+/// The browsable API page (redirects to `/docs/`).
+#[utoipa::path(get, path = "/docs", tag = "meta", responses((status = 301, description = "To /docs/")))]
+pub async fn docs_root(_state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
+    Ok(ApiResponse::redirect("/docs/"))
+}
+
+/// The browsable API page and its assets (Swagger UI, served from the binary).
+#[utoipa::path(get, path = "/docs/{file}", tag = "meta",
+    params(("file" = String, Path, description = "Asset path; empty for the page")),
+    responses((status = 200, description = "HTML, script or style", content_type = "text/html"),
+        (status = 404, description = "No such asset", body = ErrorBody)))]
+pub async fn docs_file(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
+    let file = utoipa_swagger_ui::serve(request.param("file")?, state.swagger.clone())
+        .map_err(|err| Error::internal(err.to_string()))?
+        .ok_or_else(|| Error::not_found("page"))?;
+    let mut response =
+        ApiResponse::bytes(StatusCode::OK, &file.content_type, file.bytes.into_owned())?;
+    if file.gzpipped {
+        response = response.with_header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Ok(response)
+}
+
+/// The default avatars a profile may use.
+#[utoipa::path(get, path = "/api/v1/avatars", tag = "users", responses((status = 200, body = Vec<AvatarView>)))]
+pub async fn avatars(_state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
+    let list: Vec<AvatarView> = avatars::DEFAULT_AVATARS
+        .iter()
+        .map(AvatarView::from)
+        .collect();
+    ApiResponse::ok(&list)
+}
+
+/// A default avatar's picture (SVG).
+#[utoipa::path(get, path = "/api/v1/avatars/{file}", tag = "users",
+    params(("file" = String, Path, description = "`<name>.svg`")),
+    responses((status = 200, description = "The picture", content_type = "image/svg+xml"),
+        (status = 404, description = "No such avatar", body = ErrorBody)))]
+pub async fn avatar_image(_state: AppState, request: ApiRequest) -> Result<ApiResponse> {
+    let name = request.param("file")?.trim_end_matches(".svg");
+    let avatar = avatars::find(name).ok_or_else(|| Error::not_found("avatar"))?;
+    Ok(
+        ApiResponse::bytes(StatusCode::OK, "image/svg+xml", avatars::svg(avatar))?.with_header(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ),
+    )
+}

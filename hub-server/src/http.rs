@@ -1,0 +1,354 @@
+//! The request and response types handlers see, body parsing with precise errors, and the one
+//! place where a hub [`Error`] becomes an HTTP status and the JSON error body.
+
+use bytes::Bytes;
+use hub_core::protocol::v1::ErrorBody;
+use hub_core::service::Caller;
+use hub_core::{Error, ErrorKind, Result};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use warp::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use warp::http::{Method, StatusCode};
+
+use crate::state::AppState;
+
+/// A request as a handler sees it: path parameters by name, the raw query, headers and the body
+/// (already read within the body limit).
+pub struct ApiRequest {
+    /// The method.
+    pub method: Method,
+    /// `{name}` segments of the route template, in order.
+    pub params: Vec<(&'static str, String)>,
+    /// The raw query string (without `?`).
+    pub query: String,
+    /// Request headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl ApiRequest {
+    /// The path parameter `name` (the router guarantees the template has it).
+    pub fn param(&self, name: &str) -> Result<&str> {
+        self.params
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+            .ok_or_else(|| Error::internal(format!("route has no parameter {name}")))
+    }
+
+    /// The query string parsed into `T`; a bad value names its parameter.
+    pub fn query<T: DeserializeOwned>(&self) -> Result<T> {
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(self.query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let field = err.path().to_string();
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("bad query parameter {field}: {}", err.inner()),
+            )
+            .with_field(field)
+        })
+    }
+
+    /// The body as JSON `T`. Malformed JSON is `invalid_json` (400); a missing or mistyped field is
+    /// `invalid_input` (422) naming the field.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        if let Some(content_type) = self.content_type() {
+            if !is_json(&content_type) {
+                return Err(Error::new(
+                    ErrorKind::UnsupportedMediaType,
+                    format!(
+                        "expected a JSON body (Content-Type: application/json), got {content_type}"
+                    ),
+                ));
+            }
+        }
+        parse_json(&self.body)
+    }
+
+    /// The body as JSON, or as an `application/x-www-form-urlencoded` form with the same fields
+    /// (the OAuth2 password flow sends a form).
+    pub fn json_or_form<T: DeserializeOwned>(&self) -> Result<T> {
+        match self.content_type() {
+            Some(content_type) if content_type.starts_with("application/x-www-form-urlencoded") => {
+                let deserializer =
+                    serde_urlencoded::Deserializer::new(form_urlencoded::parse(&self.body));
+                serde_path_to_error::deserialize(deserializer)
+                    .map_err(|err| field_error(err.path().to_string(), err.inner()))
+            }
+            _ => self.json(),
+        }
+    }
+
+    /// The authenticated caller, from `Authorization: Bearer <token>`.
+    pub async fn caller(&self, state: &AppState) -> Result<Caller> {
+        let value = self.headers.get(header::AUTHORIZATION).ok_or_else(|| {
+            Error::new(
+                ErrorKind::MissingToken,
+                "sign in: send Authorization: Bearer <access token>",
+            )
+        })?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|text| {
+                text.strip_prefix("Bearer ")
+                    .or_else(|| text.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|token| !token.is_empty())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidToken,
+                    "the Authorization header must be 'Bearer <token>'",
+                )
+            })?;
+        state.hub.authenticate(token).await
+    }
+
+    fn content_type(&self) -> Option<String> {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| value.trim().to_ascii_lowercase())
+    }
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Parses JSON with a precise error (shared by REST bodies and, later, WebSocket frames).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::new(
+            ErrorKind::InvalidJson,
+            "the request body is empty; expected a JSON object",
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => field_error(path, &inner),
+            _ => Error::new(
+                ErrorKind::InvalidJson,
+                format!("the body is not valid JSON: {inner}"),
+            ),
+        }
+    })?;
+    deserializer.end().map_err(|err| {
+        Error::new(
+            ErrorKind::InvalidJson,
+            format!("the body is not valid JSON: {err}"),
+        )
+    })?;
+    Ok(value)
+}
+
+/// A 422 naming the field: the path where a value was wrong, or the field a message says is missing.
+fn field_error(path: String, inner: &dyn std::fmt::Display) -> Error {
+    let message = inner.to_string();
+    let field = match message.split_once("missing field `") {
+        Some((_, rest)) => {
+            let name = rest.split('`').next().unwrap_or_default();
+            if path == "." {
+                name.to_owned()
+            } else {
+                format!("{path}.{name}")
+            }
+        }
+        None => path,
+    };
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    Error::new(ErrorKind::InvalidInput, format!("{field}: {message}")).with_field(field)
+}
+
+/// What a handler returns.
+pub struct ApiResponse {
+    /// Status code.
+    pub status: StatusCode,
+    /// Body bytes.
+    pub body: Bytes,
+    /// Extra headers (content type included).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl ApiResponse {
+    /// A JSON body.
+    pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Result<Self> {
+        let body = serde_json::to_vec(value).map_err(Error::internal)?;
+        Ok(ApiResponse {
+            status,
+            body: Bytes::from(body),
+            headers: vec![(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+        })
+    }
+
+    /// 200 with a JSON body.
+    pub fn ok<T: Serialize>(value: &T) -> Result<Self> {
+        ApiResponse::json(StatusCode::OK, value)
+    }
+
+    /// 204 with no body.
+    pub fn no_content() -> Self {
+        ApiResponse {
+            status: StatusCode::NO_CONTENT,
+            body: Bytes::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// A body of another type (text, SVG, HTML).
+    pub fn bytes(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Result<Self> {
+        let value = HeaderValue::from_str(content_type).map_err(Error::internal)?;
+        Ok(ApiResponse {
+            status,
+            body: body.into(),
+            headers: vec![(header::CONTENT_TYPE, value)],
+        })
+    }
+
+    /// A redirect to `location`.
+    pub fn redirect(location: &'static str) -> Self {
+        ApiResponse {
+            status: StatusCode::MOVED_PERMANENTLY,
+            body: Bytes::new(),
+            headers: vec![(header::LOCATION, HeaderValue::from_static(location))],
+        }
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Into warp's response.
+    pub fn into_response(self) -> warp::reply::Response {
+        let mut response = warp::reply::Response::new(self.body.into());
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        for (name, value) in self.headers {
+            headers.append(name, value);
+        }
+        response
+    }
+}
+
+/// The HTTP status of each error kind. Exhaustive on purpose: a new kind must choose its status here.
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::InvalidJson => StatusCode::BAD_REQUEST,
+        ErrorKind::InvalidInput | ErrorKind::WeakPassword => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorKind::MissingToken
+        | ErrorKind::InvalidToken
+        | ErrorKind::TokenExpired
+        | ErrorKind::InvalidCredentials
+        | ErrorKind::RefreshTokenReused => StatusCode::UNAUTHORIZED,
+        ErrorKind::AccountSuspended | ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound | ErrorKind::RouteNotFound => StatusCode::NOT_FOUND,
+        ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorKind::UsernameTaken | ErrorKind::EmailTaken | ErrorKind::Conflict => {
+            StatusCode::CONFLICT
+        }
+        ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The response for an error: its status, the JSON error body, and the headers the status calls
+/// for (`WWW-Authenticate` on 401, `Retry-After` on 429). Internal causes are logged, never sent.
+pub fn error_response(err: &Error) -> warp::reply::Response {
+    let status = status_of(err.kind);
+    if status.is_server_error() {
+        tracing::error!(error = %err, cause = ?err.source, "request failed");
+    }
+    let body = serde_json::to_vec(&ErrorBody::from(err)).unwrap_or_else(|_| {
+        b"{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}".to_vec()
+    });
+    let mut response = ApiResponse {
+        status,
+        body: Bytes::from(body),
+        headers: vec![(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+    };
+    if status == StatusCode::UNAUTHORIZED {
+        response = response.with_header(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"hub\""),
+        );
+    }
+    if let Some(delay) = err.retry_after {
+        response = response.with_header(
+            header::RETRY_AFTER,
+            HeaderValue::from(delay.as_secs().max(1)),
+        );
+    }
+    if let Some(allow) = err
+        .details
+        .as_ref()
+        .and_then(|details| details.get("allow"))
+        .and_then(|v| v.as_str())
+    {
+        if let Ok(value) = HeaderValue::from_str(allow) {
+            response = response.with_header(header::ALLOW, value);
+        }
+    }
+    response.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Sample {
+        #[allow(dead_code)]
+        name: String,
+        #[allow(dead_code)]
+        age: u32,
+    }
+
+    #[test]
+    fn malformed_json_is_400_and_missing_fields_name_the_field() {
+        let err = parse_json::<Sample>(b"{not json").err();
+        assert_eq!(err.map(|e| e.kind), Some(ErrorKind::InvalidJson));
+        let err = parse_json::<Sample>(br#"{"name":"x"}"#).err();
+        assert_eq!(err.as_ref().map(|e| e.kind), Some(ErrorKind::InvalidInput));
+        assert_eq!(err.and_then(|e| e.field).as_deref(), Some("age"));
+        let err = parse_json::<Sample>(br#"{"name":"x","age":"old"}"#).err();
+        assert_eq!(err.and_then(|e| e.field).as_deref(), Some("age"));
+        let err = parse_json::<Sample>(b"").err();
+        assert_eq!(err.map(|e| e.kind), Some(ErrorKind::InvalidJson));
+        let err = parse_json::<Sample>(br#"{"name":"x","age":1} trailing"#).err();
+        assert_eq!(err.map(|e| e.kind), Some(ErrorKind::InvalidJson));
+    }
+
+    #[test]
+    fn every_kind_has_a_status_and_only_internal_is_500() {
+        for kind in ErrorKind::ALL {
+            let status = status_of(kind);
+            assert_eq!(
+                status == StatusCode::INTERNAL_SERVER_ERROR,
+                kind == ErrorKind::Internal,
+                "{kind:?}"
+            );
+        }
+    }
+}

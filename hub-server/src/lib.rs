@@ -1,0 +1,215 @@
+//! hub-server: the HTTP (and, later, WebSocket) transport over `hub-core`.
+//!
+//! - [`router`]: the table of every route; dispatch, metrics labels and the OpenAPI test share it.
+//! - [`handlers`]: one thin function per route: extract, call one service, map the result.
+//! - [`http`]: request/response types, body parsing, and the one error → HTTP mapping.
+//! - [`openapi`]: the generated API document served at `/api/v1/openapi.json` and `/docs`.
+//! - [`metrics`]: Prometheus counters and latency histograms.
+//!
+//! [`run`] serves on a listener the caller bound, so tests bind `127.0.0.1:0`.
+
+pub mod handlers;
+pub mod http;
+pub mod metrics;
+pub mod openapi;
+pub mod router;
+pub mod state;
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use hub_core::{Error, ErrorKind, Hub, Result};
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::header::{self, HeaderMap};
+use warp::http::{Method, StatusCode};
+
+use crate::http::{ApiRequest, error_response};
+use crate::router::{Matched, Router};
+use crate::state::AppState;
+
+/// The state for a server over `hub`.
+pub fn app_state(hub: Hub) -> AppState {
+    AppState {
+        hub,
+        metrics: Arc::new(metrics::Metrics::new()),
+        router: Arc::new(Router::new(handlers::routes())),
+        openapi: Bytes::from(openapi::document_json()),
+        swagger: Arc::new(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+    }
+}
+
+/// The whole server as one warp filter: CORS (when origins are configured) around dispatch.
+pub fn filter(state: AppState) -> BoxedFilter<(warp::reply::Response,)> {
+    let origins = state.hub.config().cors_origins.clone();
+    let dispatch = warp::method()
+        .and(warp::path::full())
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .and(warp::header::headers_cloned())
+        .and(warp::body::stream())
+        .and(warp::any().map(move || state.clone()))
+        .then(
+            |method: Method,
+             path: warp::path::FullPath,
+             query: String,
+             headers: HeaderMap,
+             body,
+             state: AppState| async move {
+                dispatch(state, method, path.as_str(), query, headers, body).await
+            },
+        );
+    if origins.is_empty() {
+        return dispatch.boxed();
+    }
+    let cors = warp::cors()
+        .allow_origins(origins.iter().map(String::as_str))
+        .allow_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allow_headers(["authorization", "content-type"])
+        .max_age(3600);
+    dispatch
+        .with(cors)
+        .map(warp::Reply::into_response)
+        .recover(|rejection: warp::Rejection| async move {
+            // Only CORS rejects here: dispatch itself answers every request.
+            let err = if rejection.find::<warp::cors::CorsForbidden>().is_some() {
+                Error::forbidden("this origin is not allowed (cors_origins)")
+            } else {
+                Error::internal(format!("unhandled rejection: {rejection:?}"))
+            };
+            Ok::<_, Infallible>(error_response(&err))
+        })
+        .unify()
+        .boxed()
+}
+
+/// Serves `hub` on `listener` until `shutdown` resolves, then finishes in-flight requests and
+/// closes the database.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    hub: Hub,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let state = app_state(hub.clone());
+    warp::serve(filter(state))
+        .incoming(listener)
+        .graceful(shutdown)
+        .run()
+        .await;
+    hub.close().await;
+}
+
+async fn dispatch<S, B>(
+    state: AppState,
+    method: Method,
+    path: &str,
+    query: String,
+    headers: HeaderMap,
+    body: S,
+) -> warp::reply::Response
+where
+    S: Stream<Item = Result<B, warp::Error>> + Send,
+    B: Buf,
+{
+    let started = Instant::now();
+    let (route, result) = match state.router.find(&method, path) {
+        Matched::Route(route, params) => {
+            let outcome =
+                match read_body(body, &headers, state.hub.config().limits.max_body_bytes).await {
+                    Ok(body) => {
+                        let request = ApiRequest {
+                            method: method.clone(),
+                            params,
+                            query,
+                            headers,
+                            body,
+                        };
+                        (route.handler)(state.clone(), request).await
+                    }
+                    Err(err) => Err(err),
+                };
+            (route.path, outcome)
+        }
+        Matched::MethodNotAllowed(allowed) => {
+            let allow = allowed
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let err = Error::new(
+                ErrorKind::MethodNotAllowed,
+                format!("{method} is not allowed here; use {allow}"),
+            )
+            .with_details(serde_json::json!({ "allow": allow }));
+            ("unmatched", Err(err))
+        }
+        Matched::NotFound => (
+            "unmatched",
+            Err(Error::new(
+                ErrorKind::RouteNotFound,
+                format!("no route {method} {path}; see /docs"),
+            )),
+        ),
+    };
+    let response = match result {
+        Ok(response) => response.into_response(),
+        Err(err) => error_response(&err),
+    };
+    let status = response.status();
+    let elapsed = started.elapsed();
+    state
+        .metrics
+        .observe(method.as_str(), route, status.as_u16(), elapsed);
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::warn!(%method, route, status = status.as_u16(), ?elapsed, "request");
+    } else {
+        tracing::debug!(%method, route, status = status.as_u16(), ?elapsed, "request");
+    }
+    response
+}
+
+/// Reads the body, refusing it as soon as it passes `max_bytes` (by its declared length, or
+/// while streaming when the length is not declared).
+async fn read_body<S, B>(body: S, headers: &HeaderMap, max_bytes: usize) -> Result<Bytes>
+where
+    S: Stream<Item = Result<B, warp::Error>> + Send,
+    B: Buf,
+{
+    let too_large = || {
+        Error::new(
+            ErrorKind::PayloadTooLarge,
+            format!("the request body is over {max_bytes} bytes"),
+        )
+        .with_details(serde_json::json!({ "max_body_bytes": max_bytes }))
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > max_bytes as u64) {
+        return Err(too_large());
+    }
+    let mut collected = BytesMut::new();
+    futures_util::pin_mut!(body);
+    while let Some(chunk) = body.next().await {
+        let mut chunk = chunk.map_err(|err| {
+            Error::new(
+                ErrorKind::InvalidJson,
+                format!("could not read the body: {err}"),
+            )
+        })?;
+        if collected.len() + chunk.remaining() > max_bytes {
+            return Err(too_large());
+        }
+        while chunk.has_remaining() {
+            let part = chunk.chunk();
+            collected.extend_from_slice(part);
+            let read = part.len();
+            chunk.advance(read);
+        }
+    }
+    Ok(collected.freeze())
+}
