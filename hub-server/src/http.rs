@@ -18,7 +18,7 @@ pub struct ApiRequest {
     /// The method.
     pub method: Method,
     /// `{name}` segments of the route template, in order.
-    pub params: Vec<(&'static str, String)>,
+    pub params: crate::router::PathParams,
     /// The raw query string (without `?`).
     pub query: String,
     /// Request headers.
@@ -54,15 +54,15 @@ impl ApiRequest {
     /// The body as JSON `T`. Malformed JSON is `invalid_json` (400); a missing or mistyped field is
     /// `invalid_input` (422) naming the field.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        if let Some(content_type) = self.content_type() {
-            if !is_json(&content_type) {
-                return Err(Error::new(
-                    ErrorKind::UnsupportedMediaType,
-                    format!(
-                        "expected a JSON body (Content-Type: application/json), got {content_type}"
-                    ),
-                ));
-            }
+        if let Some(content_type) = self.content_type()
+            && !is_json(&content_type)
+        {
+            return Err(Error::new(
+                ErrorKind::UnsupportedMediaType,
+                format!(
+                    "expected a JSON body (Content-Type: application/json), got {content_type}"
+                ),
+            ));
         }
         parse_json(&self.body)
     }
@@ -305,10 +305,9 @@ pub fn error_response(err: &Error) -> warp::reply::Response {
         .as_ref()
         .and_then(|details| details.get("allow"))
         .and_then(|v| v.as_str())
+        && let Ok(value) = HeaderValue::from_str(allow)
     {
-        if let Ok(value) = HeaderValue::from_str(allow) {
-            response = response.with_header(header::ALLOW, value);
-        }
+        response = response.with_header(header::ALLOW, value);
     }
     response.into_response()
 }

@@ -26,10 +26,16 @@ pub struct Route {
     pub handler: Handler,
 }
 
+/// Decoded `{name}` path parameters, in template order.
+pub type PathParams = Vec<(&'static str, String)>;
+
+/// How literally a route fits a path, segment by segment (literal = `true`); compared lexicographically.
+type Specificity = Vec<bool>;
+
 /// What the router found for a request.
 pub enum Matched<'a> {
     /// A route and its path parameters.
-    Route(&'a Route, Vec<(&'static str, String)>),
+    Route(&'a Route, PathParams),
     /// The path exists with other methods (listed for the `Allow` header).
     MethodNotAllowed(Vec<Method>),
     /// No route has this path.
@@ -79,7 +85,7 @@ impl Router {
 
     fn find_exact(&self, method: &Method, path: &str) -> Matched<'_> {
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let mut best: Option<(Vec<bool>, &Route, Vec<(&'static str, String)>)> = None;
+        let mut best: Option<(Specificity, &Route, PathParams)> = None;
         let mut allowed = Vec::new();
         for (route, segments) in &self.routes {
             let Some((specificity, params)) = match_segments(segments, &parts) else {
@@ -128,10 +134,7 @@ fn parse_template(template: &'static str) -> Vec<Segment> {
 
 /// Whether `parts` fit `segments`; if so, how specific the fit is (literal = true, segment by
 /// segment, compared lexicographically) and the decoded parameters.
-fn match_segments(
-    segments: &[Segment],
-    parts: &[&str],
-) -> Option<(Vec<bool>, Vec<(&'static str, String)>)> {
+fn match_segments(segments: &[Segment], parts: &[&str]) -> Option<(Specificity, PathParams)> {
     let mut specificity = Vec::with_capacity(segments.len());
     let mut params = Vec::new();
     for (index, segment) in segments.iter().enumerate() {
@@ -204,7 +207,7 @@ mod tests {
         ])
     }
 
-    fn found(matched: Matched<'_>) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    fn found(matched: Matched<'_>) -> Option<(&'static str, PathParams)> {
         match matched {
             Matched::Route(route, params) => Some((route.path, params)),
             _ => None,

@@ -64,15 +64,15 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            if let Some(dir) = options.get_filename().parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|err| {
-                        Error::invalid(
-                            "data_dir",
-                            format!("cannot create {}: {err}", dir.display()),
-                        )
-                    })?;
-                }
+            if let Some(dir) = options.get_filename().parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir).map_err(|err| {
+                    Error::invalid(
+                        "data_dir",
+                        format!("cannot create {}: {err}", dir.display()),
+                    )
+                })?;
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
@@ -173,17 +173,16 @@ pub fn redact_password(url: &str) -> String {
 
 /// Maps a unique-constraint violation on `constraint` to `kind`; any other error passes through.
 pub(crate) fn unique_violation(err: sqlx::Error, constraints: &[(&str, ErrorKind, &str)]) -> Error {
-    if let sqlx::Error::Database(db) = &err {
-        if db.is_unique_violation() {
-            let message = db.message();
-            for (name, kind, text) in constraints {
-                let named = db.constraint() == Some(*name) || message.contains(name);
-                if named {
-                    return Error::new(*kind, *text);
-                }
+    if let sqlx::Error::Database(db) = &err
+        && db.is_unique_violation()
+    {
+        let message = db.message();
+        for (name, kind, text) in constraints {
+            if db.constraint() == Some(*name) || message.contains(name) {
+                return Error::new(*kind, *text);
             }
-            return Error::new(ErrorKind::Conflict, "this already exists");
         }
+        return Error::new(ErrorKind::Conflict, "this already exists");
     }
     Error::from(err)
 }

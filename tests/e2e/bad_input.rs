@@ -1,0 +1,246 @@
+//! Bad input gets the documented status and code, never a 500.
+
+use hub_core::auth::tokens::{AccessClaims, ISSUER};
+use hub_tests::{Backend, PASSWORD, TestServer};
+use reqwest::Method;
+use serde_json::json;
+
+hub_tests::on_both_databases!(
+    malformed_and_incomplete_bodies,
+    registration_rules,
+    expired_and_tampered_tokens,
+    bodies_over_the_limit,
+    unknown_routes_and_methods,
+);
+
+async fn malformed_and_incomplete_bodies(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let raw = |body: &'static str| {
+        server
+            .http
+            .post(server.url("/api/v1/auth/register"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let reply = TestServer::reply(raw("{\"username\": ").await.unwrap()).await;
+    reply.expect_error(400, "invalid_json");
+    let reply = TestServer::reply(raw("").await.unwrap()).await;
+    reply.expect_error(400, "invalid_json");
+    let reply = TestServer::reply(raw("{\"username\": \"alice\"}").await.unwrap()).await;
+    reply.expect_error(422, "invalid_input");
+    assert_eq!(reply.field(), "password");
+    let reply =
+        TestServer::reply(raw("{\"username\": 7, \"password\": \"x\"}").await.unwrap()).await;
+    reply.expect_error(422, "invalid_input");
+    assert_eq!(reply.field(), "username");
+
+    let reply = TestServer::reply(
+        server
+            .http
+            .post(server.url("/api/v1/auth/register"))
+            .header("content-type", "text/plain")
+            .body("username=alice")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    reply.expect_error(415, "unsupported_media_type");
+
+    let alice = server.new_user("alice").await;
+    let reply = server
+        .call(
+            Method::PUT,
+            "/api/v1/users/me/status",
+            Some(&alice.access_token),
+            Some(json!({"status": "asleep"})),
+        )
+        .await;
+    reply.expect_error(422, "invalid_input");
+    assert_eq!(reply.field(), "status");
+    let reply = server
+        .get("/api/v1/users?limit=0", &alice.access_token)
+        .await;
+    reply.expect_error(422, "invalid_input");
+    assert_eq!(reply.field(), "limit");
+    let reply = server
+        .get("/api/v1/users?limit=lots", &alice.access_token)
+        .await;
+    reply.expect_error(422, "invalid_input");
+    assert_eq!(reply.field(), "limit");
+    server.stop().await;
+}
+
+async fn registration_rules(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let register = |username: String, password: &'static str| {
+        server.post_anon(
+            "/api/v1/auth/register",
+            json!({"username": username, "password": password}),
+        )
+    };
+    let reply = register("a".repeat(33), PASSWORD).await;
+    reply.expect_error(422, "invalid_input");
+    assert_eq!(reply.field(), "username");
+    assert_eq!(reply.body["error"]["details"]["max_length"], 32);
+    register("has space".into(), PASSWORD)
+        .await
+        .expect_error(422, "invalid_input");
+    register("here".into(), PASSWORD)
+        .await
+        .expect_error(422, "invalid_input");
+
+    let reply = register("alice".into(), "short").await;
+    reply.expect_error(422, "weak_password");
+    assert_eq!(reply.field(), "password");
+    register("alice".into(), "password123")
+        .await
+        .expect_error(422, "weak_password");
+    register("alice".into(), "aaaaaaaaaaaa")
+        .await
+        .expect_error(422, "weak_password");
+
+    register("alice".into(), PASSWORD).await.expect(201);
+    register("ALICE".into(), PASSWORD)
+        .await
+        .expect_error(409, "username_taken");
+    let reply = server
+        .post_anon(
+            "/api/v1/auth/register",
+            json!({"username": "bob", "password": PASSWORD, "email": "not-an-email"}),
+        )
+        .await;
+    reply.expect_error(422, "invalid_input");
+    assert_eq!(reply.field(), "email");
+    server
+        .post_anon(
+            "/api/v1/auth/register",
+            json!({"username": "bob", "password": PASSWORD, "email": "b@example.com"}),
+        )
+        .await
+        .expect(201);
+    server
+        .post_anon(
+            "/api/v1/auth/register",
+            json!({"username": "bobby", "password": PASSWORD, "email": "B@example.com"}),
+        )
+        .await
+        .expect_error(409, "email_taken");
+    // Nothing stored was harmed by the refusals.
+    server.login("alice", PASSWORD).await.expect(200);
+    server.login("bob", PASSWORD).await.expect(200);
+    server.stop().await;
+}
+
+async fn expired_and_tampered_tokens(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let alice = server.new_user("alice").await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let claims: AccessClaims = {
+        let parts: Vec<&str> = alice.access_token.split('.').collect();
+        use base64::Engine as _;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(parts[1])
+            .unwrap();
+        serde_json::from_slice(&payload).unwrap()
+    };
+    let expired = server
+        .hub
+        .token_issuer()
+        .sign(&AccessClaims {
+            iat: now - 3600,
+            exp: now - 600,
+            iss: ISSUER.to_owned(),
+            ..claims
+        })
+        .unwrap();
+    server
+        .get("/api/v1/auth/me", &expired)
+        .await
+        .expect_error(401, "token_expired");
+
+    let mut tampered = alice.access_token.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    server
+        .get("/api/v1/auth/me", &tampered)
+        .await
+        .expect_error(401, "invalid_token");
+    server
+        .get("/api/v1/auth/me", "garbage")
+        .await
+        .expect_error(401, "invalid_token");
+    let reply = server
+        .call(Method::GET, "/api/v1/auth/me", None, None)
+        .await;
+    reply.expect_error(401, "missing_token");
+    assert!(reply.headers.contains_key("www-authenticate"));
+    let reply = TestServer::reply(
+        server
+            .http
+            .get(server.url("/api/v1/auth/me"))
+            .header("authorization", "Basic YWxpY2U6eA==")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    reply.expect_error(401, "invalid_token");
+    server.stop().await;
+}
+
+async fn bodies_over_the_limit(backend: Backend) {
+    let server =
+        TestServer::start_with(&backend, |config| config.limits.max_body_bytes = 1024).await;
+    let big = json!({"username": "alice", "password": "p".repeat(2000)});
+    let reply = server.post_anon("/api/v1/auth/register", big.clone()).await;
+    reply.expect_error(413, "payload_too_large");
+    assert_eq!(reply.body["error"]["details"]["max_body_bytes"], 1024);
+
+    // Without a declared length (chunked), the limit holds while streaming.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..8).map(|_| Ok(vec![b' '; 512])).collect();
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let reply = TestServer::reply(
+        server
+            .http
+            .post(server.url("/api/v1/auth/register"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    reply.expect_error(413, "payload_too_large");
+
+    // The server keeps serving.
+    server.new_user("alice").await;
+    server.stop().await;
+}
+
+async fn unknown_routes_and_methods(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let reply = server
+        .call(Method::GET, "/api/v1/nothing", None, None)
+        .await;
+    reply.expect_error(404, "route_not_found");
+    let reply = server
+        .call(Method::DELETE, "/api/v1/auth/login", None, None)
+        .await;
+    reply.expect_error(405, "method_not_allowed");
+    assert_eq!(reply.headers["allow"], "POST");
+    let alice = server.new_user("alice").await;
+    server
+        .get(
+            "/api/v1/users/00000000-0000-0000-0000-000000000000",
+            &alice.access_token,
+        )
+        .await
+        .expect_error(404, "not_found");
+    server.stop().await;
+}
