@@ -1,1 +1,136 @@
-fn main() {}
+//! `hub`: the admin and operator command line of hub. It runs migrations and manages user
+//! accounts directly against the database (SQLite or PostgreSQL), through the same hub-core
+//! services the server uses, so the same rules apply.
+//!
+//! - `args`: the clap definition of every command and its help.
+//! - `setup`: configuration with command-line overrides, the database connection, the [`hub_core::Hub`].
+//! - `commands`: one module per command.
+//! - `password`, `table`: reading a new password; printing a table.
+//!
+//! Exit status: 0 on success, 1 on any error, which is printed as `hub: <error>` on stderr.
+
+mod args;
+mod commands;
+mod password;
+mod setup;
+mod table;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use hub_core::ErrorKind;
+
+use crate::args::{Cli, Command};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and --version "fail" with status 0; usage errors are errors like any other.
+            let _ = err.print();
+            return if err.exit_code() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        // `hub users list | head` closing the pipe early is not a failure worth a message.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("hub: {}", describe(&err));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = setup::load_config(&cli.global)?;
+    match cli.command {
+        Command::Migrate(args) => commands::migrate::run(&config, &args).await,
+        Command::Users(command) => commands::users::run(config, command).await,
+    }
+}
+
+/// One line for an operator: each context, then the hub error's own message (its `Display`
+/// spells the kind in Rust's debug form). An internal error also shows its cause, which the
+/// server would only log: here the operator is the one reading the log.
+fn describe(err: &anyhow::Error) -> String {
+    let mut parts = Vec::new();
+    for cause in err.chain() {
+        if let Some(hub_error) = cause.downcast_ref::<hub_core::Error>() {
+            parts.push(hub_error.message.clone());
+            if hub_error.kind == ErrorKind::Internal
+                && let Some(source) = &hub_error.source
+            {
+                parts.push(source.to_string());
+            }
+            break;
+        }
+        parts.push(cause.to_string());
+    }
+    parts.join(": ")
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// "1 migration", "3 migrations".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context as _;
+    use hub_core::Error;
+
+    use super::*;
+
+    #[test]
+    fn hub_errors_read_as_their_message_after_the_context() {
+        let err = Err::<(), _>(Error::new(
+            ErrorKind::UsernameTaken,
+            "this username is taken",
+        ))
+        .context("cannot create user \"alice\"")
+        .err()
+        .map(|err| describe(&err));
+        assert_eq!(
+            err.as_deref(),
+            Some("cannot create user \"alice\": this username is taken")
+        );
+    }
+
+    #[test]
+    fn internal_errors_show_their_cause_to_the_operator() {
+        let cause = std::io::Error::other("disk full");
+        let err = anyhow::Error::from(Error::internal(cause));
+        assert_eq!(describe(&err), "internal error: disk full");
+    }
+
+    #[test]
+    fn plain_errors_keep_their_chain() {
+        let err = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(describe(&err), "outer: inner");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(0, "user"), "0 users");
+        assert_eq!(plural(1, "user"), "1 user");
+        assert_eq!(plural(2, "migration"), "2 migrations");
+    }
+}

@@ -140,7 +140,8 @@ fn match_segments(segments: &[Segment], parts: &[&str]) -> Option<(Specificity, 
     for (index, segment) in segments.iter().enumerate() {
         match segment {
             Segment::Rest(name) => {
-                let rest = parts.get(index..).unwrap_or_default().join("/");
+                // The tail may be empty ("/docs/") but its slash must be there ("/docs" is another route).
+                let rest = parts.get(index..).filter(|rest| !rest.is_empty())?.join("/");
                 params.push((*name, rest));
                 specificity.push(false);
                 return Some((specificity, params));
