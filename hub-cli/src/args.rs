@@ -1,0 +1,339 @@
+//! The command line as clap derive types: every command, option and help text, and nothing that
+//! runs. `main` parses a [`Cli`] and hands each command to its module under `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const EXAMPLES: &str = "\
+Getting started on a fresh install:
+  hub migrate                        create the database (./hub-data/hub.db by default)
+  hub users create alice --admin     make the first site admin; asks for a password
+  hub users list                     see who has an account
+
+Settings come from the same places as hub-server: defaults, the TOML file named by
+HUB_CONFIG, then HUB_* environment variables. The global options above override them.";
+
+/// hub's admin and operator tool: migrations and user accounts, straight on the database.
+#[derive(Debug, Parser)]
+#[command(name = "hub", version, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Where the database and settings are.
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes; they override the configuration file and `HUB_*` variables.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalOptions {
+    /// Database to work on: sqlite://PATH or postgres://USER:PASSWORD@HOST/DB
+    /// [default: sqlite://<data dir>/hub.db]
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub database_url: Option<String>,
+
+    /// Folder holding the SQLite database and the JWT secret [default: ./hub-data]
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_DATA_DIR",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
+    pub data_dir: Option<PathBuf>,
+
+    /// TOML file with hub's settings
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_CONFIG",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending database migrations
+    ///
+    /// hub-server also migrates when it starts; run this to upgrade the schema ahead of a
+    /// deploy, or with --status to see whether an upgrade is due.
+    ///
+    /// Examples:
+    ///   hub migrate
+    ///   hub migrate --status
+    ///   hub --database-url postgres://hub:secret@db.internal/hub migrate
+    #[command(verbatim_doc_comment)]
+    Migrate(MigrateArgs),
+
+    /// Create, list, suspend and restore user accounts
+    ///
+    /// These commands work directly on the database and apply any pending migrations first,
+    /// so they also work on a fresh install.
+    ///
+    /// Examples:
+    ///   hub users create alice --admin
+    ///   hub users list --all
+    ///   hub users suspend mallory
+    #[command(subcommand, verbatim_doc_comment)]
+    Users(UsersCommand),
+}
+
+/// `hub migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Only print how many migrations are pending; apply nothing
+    #[arg(long)]
+    pub status: bool,
+}
+
+/// `hub users ...`.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create an account with a password
+    ///
+    /// Without --password-stdin, hub asks for the password twice without echoing it.
+    /// The password policy is the server's: at least 8 characters, not the username,
+    /// not a common password.
+    ///
+    /// Examples:
+    ///   hub users create alice --admin --full-name "Alice Liddell"
+    ///   printf '%s\n' "$PASSWORD" | hub users create bob --password-stdin
+    #[command(verbatim_doc_comment)]
+    Create(CreateUserArgs),
+
+    /// List accounts, suspended ones included, ordered by username
+    ///
+    /// One page at a time: when more follow, hub prints the --cursor to pass for the
+    /// next page (on stderr, so stdout stays a clean table or JSON).
+    ///
+    /// Examples:
+    ///   hub users list
+    ///   hub users list --limit 20 --cursor bob
+    ///   hub users list --all --json | jq -r 'select(.is_superuser) | .username'
+    #[command(verbatim_doc_comment)]
+    List(ListUsersArgs),
+
+    /// Suspend an account: it can no longer sign in, and its sessions end at once
+    ///
+    /// Examples:
+    ///   hub users suspend mallory
+    #[command(verbatim_doc_comment)]
+    Suspend(UsernameArgs),
+
+    /// Lift a suspension, so the account can sign in again
+    ///
+    /// Examples:
+    ///   hub users restore mallory
+    #[command(verbatim_doc_comment)]
+    Restore(UsernameArgs),
+}
+
+/// `hub users create`.
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    /// Letters, digits, '_', '.' and '-', starting with a letter or digit (2 to 32 characters
+    /// unless HUB_AUTH__MAX_USERNAME_LENGTH says otherwise)
+    pub username: String,
+
+    /// Make the account a site admin
+    #[arg(long)]
+    pub admin: bool,
+
+    /// Email address
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+
+    /// Display name
+    #[arg(long, value_name = "NAME")]
+    pub full_name: Option<String>,
+
+    /// Read the password from the first line of standard input instead of asking for it
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `hub users list`.
+#[derive(Debug, Args)]
+pub struct ListUsersArgs {
+    /// Users per page [default: the server's default page size, 50]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+
+    /// Start after this username (the cursor printed under the previous page)
+    #[arg(long, value_name = "CURSOR")]
+    pub cursor: Option<String>,
+
+    /// Walk every page instead of stopping after one
+    #[arg(long)]
+    pub all: bool,
+
+    /// Print one JSON object a line instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `hub users suspend` and `hub users restore`.
+#[derive(Debug, Args)]
+pub struct UsernameArgs {
+    /// Username of the account (case-insensitive)
+    pub username: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("hub").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn migrate_and_its_status_flag() -> Result<(), clap::Error> {
+        assert!(matches!(
+            parse(&["migrate"])?.command,
+            Command::Migrate(MigrateArgs { status: false })
+        ));
+        assert!(matches!(
+            parse(&["migrate", "--status"])?.command,
+            Command::Migrate(MigrateArgs { status: true })
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn global_options_are_accepted_before_and_after_the_command() -> Result<(), clap::Error> {
+        let before = parse(&[
+            "--database-url",
+            "sqlite://x.db",
+            "--data-dir",
+            "d",
+            "migrate",
+        ])?;
+        assert_eq!(before.global.database_url.as_deref(), Some("sqlite://x.db"));
+        assert_eq!(before.global.data_dir, Some(PathBuf::from("d")));
+        let after = parse(&["users", "list", "--data-dir", "elsewhere"])?;
+        assert_eq!(after.global.data_dir, Some(PathBuf::from("elsewhere")));
+        Ok(())
+    }
+
+    #[test]
+    fn users_create_takes_its_options() -> Result<(), clap::Error> {
+        let cli = parse(&[
+            "users",
+            "create",
+            "alice",
+            "--admin",
+            "--email",
+            "alice@example.com",
+            "--full-name",
+            "Alice Liddell",
+            "--password-stdin",
+        ])?;
+        let Command::Users(UsersCommand::Create(args)) = cli.command else {
+            panic!("expected users create, got {:?}", cli.command);
+        };
+        assert_eq!(args.username, "alice");
+        assert!(args.admin);
+        assert!(args.password_stdin);
+        assert_eq!(args.email.as_deref(), Some("alice@example.com"));
+        assert_eq!(args.full_name.as_deref(), Some("Alice Liddell"));
+
+        let Command::Users(UsersCommand::Create(plain)) =
+            parse(&["users", "create", "bob"])?.command
+        else {
+            panic!("expected users create");
+        };
+        assert!(!plain.admin && !plain.password_stdin);
+        assert_eq!(plain.email, None);
+        Ok(())
+    }
+
+    #[test]
+    fn users_create_needs_a_username() {
+        let err = parse(&["users", "create"]).err();
+        assert_eq!(
+            err.map(|e| e.kind()),
+            Some(ErrorKind::MissingRequiredArgument)
+        );
+    }
+
+    #[test]
+    fn users_list_paging_options() -> Result<(), clap::Error> {
+        let Command::Users(UsersCommand::List(args)) = parse(&[
+            "users", "list", "--limit", "20", "--cursor", "bob", "--all", "--json",
+        ])?
+        .command
+        else {
+            panic!("expected users list");
+        };
+        assert_eq!(args.limit, Some(20));
+        assert_eq!(args.cursor.as_deref(), Some("bob"));
+        assert!(args.all && args.json);
+        Ok(())
+    }
+
+    #[test]
+    fn users_list_refuses_a_zero_or_negative_limit() {
+        for limit in ["0", "-3", "many"] {
+            assert!(
+                parse(&["users", "list", "--limit", limit]).is_err(),
+                "{limit}"
+            );
+        }
+    }
+
+    #[test]
+    fn suspend_and_restore_take_a_username() -> Result<(), clap::Error> {
+        assert!(matches!(
+            parse(&["users", "suspend", "mallory"])?.command,
+            Command::Users(UsersCommand::Suspend(UsernameArgs { ref username })) if username == "mallory"
+        ));
+        assert!(matches!(
+            parse(&["users", "restore", "mallory"])?.command,
+            Command::Users(UsersCommand::Restore(UsernameArgs { ref username })) if username == "mallory"
+        ));
+        assert!(parse(&["users", "suspend"]).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn help_and_version_are_not_failures() {
+        for args in [
+            &["--help"][..],
+            &["--version"],
+            &["users", "create", "--help"],
+        ] {
+            let err = parse(args).err();
+            assert!(
+                err.as_ref().is_some_and(|e| e.exit_code() == 0),
+                "{args:?}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_command_is_an_error() {
+        assert!(parse(&["frobnicate"]).is_err());
+        assert!(parse(&[]).is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! `hub users suspend` and `hub users restore`: stop an account from signing in, or let it again.
+
+use anyhow::bail;
+use hub_core::Hub;
+
+/// Suspends (`suspend = true`) or restores the account named `username`. Asking for the state
+/// the account is already in changes nothing and says so.
+pub async fn run(hub: &Hub, username: &str, suspend: bool) -> anyhow::Result<()> {
+    let Some((user, _password_hash)) = hub.store().user_with_password(username).await? else {
+        bail!("no account is named {username:?}");
+    };
+    match (suspend, user.is_suspended) {
+        (true, true) => println!("{} is already suspended", user.username),
+        (false, false) => println!("{} is not suspended; nothing to restore", user.username),
+        (true, false) => {
+            let user = hub.set_suspension(&user.id, true).await?;
+            println!(
+                "suspended {} ({}): they can no longer sign in, and their sessions have ended",
+                user.username, user.id
+            );
+        }
+        (false, true) => {
+            let user = hub.set_suspension(&user.id, false).await?;
+            println!(
+                "restored {} ({}): they can sign in again",
+                user.username, user.id
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,296 @@
+//! Runs the built `hub` binary against a fresh SQLite database in a temporary folder, as an
+//! operator would: migrate, create accounts, list them, suspend and restore them, and check
+//! exit codes and messages when something is refused.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const STRONG_PASSWORD: &str = "correct horse battery staple";
+
+/// A temporary data folder and a way to run `hub` against it with nothing else from the
+/// environment of the test run.
+struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Result<Sandbox, std::io::Error> {
+        Ok(Sandbox {
+            dir: tempfile::tempdir()?,
+        })
+    }
+
+    /// Runs `hub args...`, feeding `stdin` when given (standard input is otherwise empty and
+    /// not a terminal).
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Result<Output, std::io::Error> {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hub"));
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("HUB_") {
+                command.env_remove(name);
+            }
+        }
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("HUB_DATA_DIR", self.dir.path())
+            // Cheap hashing keeps the test quick; the policy checks do not depend on it.
+            .env("HUB_AUTH__ARGON2_MEMORY_KIB", "1024")
+            .env("HUB_AUTH__ARGON2_ITERATIONS", "1")
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn()?;
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(text.as_bytes())?;
+        }
+        child.wait_with_output()
+    }
+
+    /// Runs `hub args...` and insists that it succeeds; returns its stdout.
+    fn ok(&self, args: &[&str], stdin: Option<&str>) -> Result<String, Box<dyn std::error::Error>> {
+        let output = self.run(args, stdin)?;
+        if !output.status.success() {
+            return Err(format!(
+                "hub {args:?} failed with {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        Ok(String::from_utf8(output.stdout)?)
+    }
+
+    fn create(&self, username: &str, extra: &[&str]) -> Result<Output, std::io::Error> {
+        let mut args = vec!["users", "create", username, "--password-stdin"];
+        args.extend_from_slice(extra);
+        self.run(&args, Some(&format!("{STRONG_PASSWORD}\n")))
+    }
+
+    /// Every account, from `users list --all --json`.
+    fn users(&self) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+        let stdout = self.ok(&["users", "list", "--all", "--json"], None)?;
+        stdout
+            .lines()
+            .map(|line| Ok(serde_json::from_str(line)?))
+            .collect()
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn find<'a>(users: &'a [Value], username: &str) -> Option<&'a Value> {
+    users.iter().find(|user| user["username"] == username)
+}
+
+#[test]
+fn migrate_create_an_admin_and_list_it() -> TestResult {
+    let hub = Sandbox::new()?;
+    assert!(
+        hub.ok(&["migrate", "--status"], None)?.contains("pending"),
+        "a fresh database has pending migrations"
+    );
+    let migrated = hub.ok(&["migrate"], None)?;
+    assert!(migrated.starts_with("applied "), "{migrated}");
+    assert!(
+        hub.ok(&["migrate"], None)?
+            .contains("database is up to date")
+    );
+    assert!(
+        hub.ok(&["migrate", "--status"], None)?
+            .contains("database is up to date")
+    );
+
+    let created = hub.create("alice", &["--admin", "--full-name", "Alice Liddell"])?;
+    assert!(created.status.success(), "{}", stderr(&created));
+    let stdout = String::from_utf8(created.stdout.clone())?;
+    assert!(stdout.contains("created user alice"), "{stdout}");
+    assert!(stdout.contains("admin: yes"), "{stdout}");
+    assert!(
+        stderr(&created).is_empty(),
+        "nothing is said about migrations when none were applied: {}",
+        stderr(&created)
+    );
+
+    let users = hub.users()?;
+    assert_eq!(users.len(), 1);
+    let alice = find(&users, "alice").ok_or("alice is listed")?;
+    assert_eq!(alice["is_superuser"], true);
+    assert_eq!(alice["is_suspended"], false);
+    assert_eq!(alice["full_name"], "Alice Liddell");
+    assert!(stdout.contains(alice["id"].as_str().ok_or("id is a string")?));
+
+    let table = hub.ok(&["users", "list"], None)?;
+    let mut lines = table.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|header| header.starts_with("ID") && header.contains("SUSPENDED"))
+    );
+    assert!(
+        lines
+            .next()
+            .is_some_and(|row| row.contains("alice") && row.contains("yes"))
+    );
+    Ok(())
+}
+
+#[test]
+fn a_taken_username_fails_with_exit_code_1() -> TestResult {
+    let hub = Sandbox::new()?;
+    assert!(hub.create("alice", &[])?.status.success());
+    let again = hub.create("ALICE", &["--admin"])?;
+    assert_eq!(again.status.code(), Some(1));
+    let message = stderr(&again);
+    assert!(message.starts_with("hub: "), "{message}");
+    assert!(message.contains("username is taken"), "{message}");
+    assert_eq!(hub.users()?.len(), 1);
+    Ok(())
+}
+
+#[test]
+fn a_weak_password_fails_with_exit_code_1() -> TestResult {
+    let hub = Sandbox::new()?;
+    hub.ok(&["migrate"], None)?;
+    for weak in ["short\n", "password123\n", "bobbybobby\n"] {
+        let output = hub.run(
+            &["users", "create", "bobbybobby", "--password-stdin"],
+            Some(weak),
+        )?;
+        assert_eq!(output.status.code(), Some(1), "{weak:?}");
+        let message = stderr(&output);
+        assert!(message.starts_with("hub: cannot create user"), "{message}");
+        assert!(message.contains("password"), "{message}");
+        assert!(!message.contains("panicked"), "{message}");
+    }
+    assert!(hub.users()?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn create_works_on_a_fresh_install_and_says_it_migrated() -> TestResult {
+    let hub = Sandbox::new()?;
+    let output = hub.create("carol", &[])?;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with("applied "),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        hub.dir.path().join("hub.db").exists(),
+        "the database lands in HUB_DATA_DIR"
+    );
+    assert!(
+        hub.dir.path().join("jwt-secret").exists(),
+        "so does the JWT secret"
+    );
+    Ok(())
+}
+
+#[test]
+fn without_a_terminal_the_password_must_come_from_stdin() -> TestResult {
+    let hub = Sandbox::new()?;
+    let output = hub.run(&["users", "create", "dave"], None)?;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--password-stdin"),
+        "{}",
+        stderr(&output)
+    );
+
+    let empty = hub.run(&["users", "create", "dave", "--password-stdin"], Some(""))?;
+    assert_eq!(empty.status.code(), Some(1));
+    assert!(
+        stderr(&empty).contains("standard input is empty"),
+        "{}",
+        stderr(&empty)
+    );
+    Ok(())
+}
+
+#[test]
+fn suspend_and_restore_by_username() -> TestResult {
+    let hub = Sandbox::new()?;
+    assert!(hub.create("mallory", &[])?.status.success());
+
+    let suspended = hub.ok(&["users", "suspend", "Mallory"], None)?;
+    assert!(suspended.starts_with("suspended mallory"), "{suspended}");
+    let users = hub.users()?;
+    assert_eq!(
+        find(&users, "mallory").map(|u| &u["is_suspended"]),
+        Some(&Value::Bool(true))
+    );
+    assert!(
+        hub.ok(&["users", "suspend", "mallory"], None)?
+            .contains("already suspended")
+    );
+
+    let restored = hub.ok(&["users", "restore", "mallory"], None)?;
+    assert!(restored.starts_with("restored mallory"), "{restored}");
+    let users = hub.users()?;
+    assert_eq!(
+        find(&users, "mallory").map(|u| &u["is_suspended"]),
+        Some(&Value::Bool(false))
+    );
+
+    let unknown = hub.run(&["users", "suspend", "nobody"], None)?;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("no account is named \"nobody\""),
+        "{}",
+        stderr(&unknown)
+    );
+    Ok(())
+}
+
+#[test]
+fn list_pages_with_a_cursor_hint_and_all_walks_every_page() -> TestResult {
+    let hub = Sandbox::new()?;
+    for name in ["ann", "ben", "cat"] {
+        assert!(hub.create(name, &[])?.status.success());
+    }
+    let first = hub.run(&["users", "list", "--limit", "2", "--json"], None)?;
+    assert!(first.status.success());
+    assert_eq!(String::from_utf8(first.stdout.clone())?.lines().count(), 2);
+    let hint = stderr(&first);
+    assert!(hint.contains("--cursor ben"), "{hint}");
+
+    let second = hub.ok(
+        &["users", "list", "--limit", "2", "--json", "--cursor", "ben"],
+        None,
+    )?;
+    let names: Vec<Value> = second
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    assert_eq!(names.len(), 1);
+    assert_eq!(names[0]["username"], "cat");
+
+    let all = hub.ok(&["users", "list", "--limit", "2", "--all", "--json"], None)?;
+    assert_eq!(all.lines().count(), 3);
+    Ok(())
+}
+
+#[test]
+fn usage_errors_exit_with_1_and_help_with_0() -> TestResult {
+    let hub = Sandbox::new()?;
+    let bad = hub.run(&["users", "create"], None)?;
+    assert_eq!(bad.status.code(), Some(1));
+    let help = hub.ok(&["users", "create", "--help"], None)?;
+    assert!(help.contains("--password-stdin"));
+    assert!(help.contains("Examples:"));
+    let version = hub.ok(&["--version"], None)?;
+    assert!(version.starts_with("hub "));
+    Ok(())
+}
