@@ -55,9 +55,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// One line for an operator: each context, then the hub error's own message (its `Display`
-/// spells the kind in Rust's debug form). An internal error also shows its cause, which the
-/// server would only log: here the operator is the one reading the log.
+/// One line for an operator: each context, then the hub error's message. An internal error also
+/// shows its cause, which the server would only log: here the operator is the one reading the log.
 fn describe(err: &anyhow::Error) -> String {
     let mut parts = Vec::new();
     for cause in err.chain() {

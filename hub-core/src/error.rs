@@ -113,7 +113,7 @@ impl ErrorKind {
 
 /// A hub error: a kind, a message for humans, and where it applies.
 #[derive(Debug, thiserror::Error)]
-#[error("{kind:?}: {message}")]
+#[error("{message}")]
 pub struct Error {
     /// The stable code.
     pub kind: ErrorKind,

@@ -141,7 +141,10 @@ fn match_segments(segments: &[Segment], parts: &[&str]) -> Option<(Specificity, 
         match segment {
             Segment::Rest(name) => {
                 // The tail may be empty ("/docs/") but its slash must be there ("/docs" is another route).
-                let rest = parts.get(index..).filter(|rest| !rest.is_empty())?.join("/");
+                let rest = parts
+                    .get(index..)
+                    .filter(|rest| !rest.is_empty())?
+                    .join("/");
                 params.push((*name, rest));
                 specificity.push(false);
                 return Some((specificity, params));

@@ -11,7 +11,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("hub-tui {version}: the terminal client is not built yet; only --version works.");
+            eprintln!(
+                "hub-tui {version}: the terminal client is not built yet; only --version works."
+            );
             ExitCode::FAILURE
         }
     }

@@ -150,7 +150,8 @@ async fn expired_and_tampered_tokens(backend: Backend) {
     };
     let expired = server
         .hub
-        .token_issuer()
+        .tokens()
+        .unwrap()
         .sign(&AccessClaims {
             iat: now - 3600,
             exp: now - 600,

@@ -18,8 +18,9 @@ pub struct PasswordHasher {
     params: Params,
     permits: Arc<Semaphore>,
     /// A hash of a random password, verified against when a username is unknown so that a
-    /// login for a missing account costs the same time as one for a real account.
-    decoy_hash: Arc<String>,
+    /// login for a missing account costs the same time as one for a real account. Made on first
+    /// need, so tools that never log anyone in never pay for it.
+    decoy_hash: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl PasswordHasher {
@@ -36,12 +37,10 @@ impl PasswordHasher {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         };
-        let decoy_secret = super::random_bytes::<16>()?;
-        let decoy_hash = hash_blocking(&params, &decoy_secret)?;
         Ok(PasswordHasher {
             params,
             permits: Arc::new(Semaphore::new(concurrency)),
-            decoy_hash: Arc::new(decoy_hash),
+            decoy_hash: Arc::new(tokio::sync::OnceCell::new()),
         })
     }
 
@@ -57,7 +56,18 @@ impl PasswordHasher {
     /// checked so that the answer takes as long, and is always `false`.
     pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool> {
         let is_real = stored.is_some();
-        let hash = stored.map_or_else(|| self.decoy_hash.as_str().to_owned(), str::to_owned);
+        let hash = match stored {
+            Some(hash) => hash.to_owned(),
+            None => self
+                .decoy_hash
+                .get_or_try_init(|| async {
+                    let decoy_secret = super::random_bytes::<16>()?;
+                    let decoy = String::from_utf8_lossy(&decoy_secret).into_owned();
+                    self.hash(&decoy).await
+                })
+                .await?
+                .clone(),
+        };
         let password = password.to_owned();
         let matches = self
             .run_blocking(move || {

@@ -142,7 +142,11 @@ pub fn load_or_create_secret(config: &Config) -> Result<Vec<u8>> {
                 path.display()
             ),
         )),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => write_new_secret(&path),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => match write_new_secret(&path) {
+            // Another process wrote it first: use theirs.
+            Err(_) if path.exists() => load_or_create_secret(config),
+            written => written,
+        },
         Err(err) => Err(Error::internal(err)),
     }
 }

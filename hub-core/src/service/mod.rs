@@ -5,7 +5,7 @@ mod admin;
 mod auth;
 mod users;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 
@@ -48,12 +48,14 @@ struct HubInner {
     config: Config,
     store: Store,
     passwords: PasswordHasher,
-    tokens: TokenIssuer,
+    /// Loaded on first use: operator tools that issue no tokens need no secret.
+    tokens: std::sync::OnceLock<TokenIssuer>,
     oidc: Option<OidcVerifier>,
 }
 
 impl Hub {
-    /// Connects to the configured database, applies pending migrations and loads the token secret.
+    /// Connects to the configured database, applies pending migrations and loads the token
+    /// secret (failing early on a bad one, as a server should).
     pub async fn open(config: Config) -> Result<Hub> {
         let store = Store::connect(
             &config.effective_database_url(),
@@ -61,13 +63,14 @@ impl Hub {
         )
         .await?;
         store.migrate().await?;
-        Hub::with_store(config, store)
+        let hub = Hub::with_store(config, store)?;
+        hub.tokens()?;
+        Ok(hub)
     }
 
-    /// Services over an already connected and migrated store.
+    /// Services over an already connected and migrated store. Nothing slow happens here: the
+    /// token secret and the login decoy hash are made on first use.
     pub fn with_store(config: Config, store: Store) -> Result<Hub> {
-        let secret = tokens::load_or_create_secret(&config)?;
-        let tokens = TokenIssuer::new(&secret, config.auth.access_token_ttl_secs);
         let passwords = PasswordHasher::new(&config.auth)?;
         let oidc = config.oidc.as_ref().map(OidcVerifier::new).transpose()?;
         Ok(Hub {
@@ -75,7 +78,7 @@ impl Hub {
                 config,
                 store,
                 passwords,
-                tokens,
+                tokens: OnceLock::new(),
                 oidc,
             }),
         })
@@ -91,9 +94,26 @@ impl Hub {
         &self.inner.store
     }
 
-    /// The access-token signer (tests use it to mint expired tokens).
-    pub fn token_issuer(&self) -> &TokenIssuer {
-        &self.inner.tokens
+    /// The access-token signer, its secret loaded (or generated) on first use. Tests use it to
+    /// mint expired tokens.
+    pub fn tokens(&self) -> Result<&TokenIssuer> {
+        if let Some(issuer) = self.inner.tokens.get() {
+            return Ok(issuer);
+        }
+        let secret = tokens::load_or_create_secret(&self.inner.config)?;
+        let issuer = TokenIssuer::new(&secret, self.inner.config.auth.access_token_ttl_secs);
+        // A racing first call may have set it already; both came from the same secret.
+        Ok(self.inner.tokens.get_or_init(|| issuer))
+    }
+
+    /// The user named `username` (case-insensitively), for operators.
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        Ok(self
+            .inner
+            .store
+            .user_with_password(username)
+            .await?
+            .map(|(user, _)| user))
     }
 
     /// The page size for a requested `limit`, within the configured bounds.

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{Connection as _, PgPool, SqlitePool};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -83,6 +83,14 @@ impl Store {
             Ok(Store::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
+            // One direct connection first: a pool reports only "timed out", hiding "connection refused".
+            let probe = sqlx::postgres::PgConnection::connect_with(&options)
+                .await
+                .map_err(|err| unreachable_database(url, err))?;
+            probe
+                .close()
+                .await
+                .map_err(|err| unreachable_database(url, err))?;
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(10))

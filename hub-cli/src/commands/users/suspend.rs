@@ -6,7 +6,7 @@ use hub_core::Hub;
 /// Suspends (`suspend = true`) or restores the account named `username`. Asking for the state
 /// the account is already in changes nothing and says so.
 pub async fn run(hub: &Hub, username: &str, suspend: bool) -> anyhow::Result<()> {
-    let Some((user, _password_hash)) = hub.store().user_with_password(username).await? else {
+    let Some(user) = hub.user_by_username(username).await? else {
         bail!("no account is named {username:?}");
     };
     match (suspend, user.is_suspended) {

@@ -16,7 +16,7 @@ impl Hub {
                 session: None,
             });
         }
-        let claims = self.inner.tokens.verify_access(bearer)?;
+        let claims = self.tokens()?.verify_access(bearer)?;
         let session = SessionId::from_string(claims.sid);
         let found = self
             .inner

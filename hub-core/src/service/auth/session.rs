@@ -41,7 +41,7 @@ impl Hub {
         session: &SessionId,
         refresh_token: String,
     ) -> Result<TokenResponse> {
-        let tokens = &self.inner.tokens;
+        let tokens = self.tokens()?;
         Ok(TokenResponse {
             access_token: tokens.issue_access(&user.id, session, now())?,
             refresh_token,
