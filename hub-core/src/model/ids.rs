@@ -46,3 +46,11 @@ define_id!(
     /// A login session: one family of rotating refresh tokens.
     SessionId
 );
+define_id!(
+    /// A channel: public, private, voice, or a direct conversation.
+    ChannelId
+);
+define_id!(
+    /// A message (a thread reply is a message too).
+    MessageId
+);

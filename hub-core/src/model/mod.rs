@@ -1,8 +1,13 @@
 //! Plain domain types. No I/O here; the store reads and writes them, services pass them around,
 //! and `protocol` turns them into wire types.
 
+mod channel;
 mod ids;
+mod message;
+mod text_enum;
 mod user;
 
-pub use ids::{SessionId, UserId};
+pub use channel::{Channel, ChannelBan, ChannelKind, ChannelRole, Membership, NotifyLevel};
+pub use ids::{ChannelId, MessageId, SessionId, UserId};
+pub use message::{MentionKind, Message, MessageVersion, Reaction, ReactionCount};
 pub use user::{User, UserStatus};

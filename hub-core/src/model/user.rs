@@ -1,19 +1,16 @@
 //! A user account and its presence status.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::UserId;
+use super::text_enum::text_enum;
 
 /// A user account, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// Public id.
     pub id: UserId,
-    /// Unique (case-insensitively) handle, `[a-z0-9_.-]`.
+    /// Unique (case-insensitively) handle, `[A-Za-z0-9_.-]`.
     pub username: String,
     /// Optional email, unique when set.
     pub email: Option<String>,
@@ -39,50 +36,16 @@ pub struct User {
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 
-/// Presence status a user can set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum UserStatus {
-    /// Connected and available.
-    Online,
-    /// Connected but away.
-    Away,
-    /// Do not disturb.
-    Busy,
-    /// Not connected (or appearing so).
-    Offline,
-}
-
-impl UserStatus {
-    /// The stored and wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Online => "online",
-            UserStatus::Away => "away",
-            UserStatus::Busy => "busy",
-            UserStatus::Offline => "offline",
-        }
+text_enum!(
+    /// Presence status a user can set.
+    UserStatus {
+        /// Connected and available.
+        Online => "online",
+        /// Connected but away.
+        Away => "away",
+        /// Do not disturb.
+        Busy => "busy",
+        /// Not connected (or appearing so).
+        Offline => "offline",
     }
-}
-
-impl fmt::Display for UserStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for UserStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "online" => Ok(UserStatus::Online),
-            "away" => Ok(UserStatus::Away),
-            "busy" => Ok(UserStatus::Busy),
-            "offline" => Ok(UserStatus::Offline),
-            other => Err(format!(
-                "unknown status {other:?}; expected online, away, busy or offline"
-            )),
-        }
-    }
-}
+);

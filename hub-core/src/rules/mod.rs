@@ -3,5 +3,9 @@
 
 pub mod accounts;
 pub mod avatars;
+pub mod channels;
+pub mod messages;
 pub mod paging;
+pub mod permissions;
 pub mod profile;
+pub mod reactions;

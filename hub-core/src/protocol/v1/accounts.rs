@@ -1,10 +1,9 @@
-//! Version 1 of the REST bodies and the error body.
+//! Accounts, tokens and profiles.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::Error;
 use crate::model::{User, UserStatus};
 use crate::rules::avatars::{self, DefaultAvatar};
 
@@ -132,15 +131,6 @@ pub struct SetStatusRequest {
     pub status: UserStatus,
 }
 
-/// One page of a list.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Page<T> {
-    /// The items of this page.
-    pub items: Vec<T>,
-    /// Pass as `cursor=` for the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
-
 /// A default avatar.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AvatarView {
@@ -148,35 +138,6 @@ pub struct AvatarView {
     pub name: String,
     /// Where its picture is served.
     pub url: String,
-}
-
-/// Every error response: `{"error": {...}}`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ErrorBody {
-    /// What went wrong.
-    pub error: ErrorDetail,
-}
-
-/// The inside of an error response.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable snake_case code, e.g. `weak_password`, `token_expired`.
-    pub code: String,
-    /// Human-readable explanation.
-    pub message: String,
-    /// The request field at fault, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Structured facts (the field, the limit that was passed, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
-}
-
-/// `GET /healthz` and `GET /readyz`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct HealthView {
-    /// `ok`, or what is wrong.
-    pub status: String,
 }
 
 fn present_or_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -231,27 +192,6 @@ impl From<&DefaultAvatar> for AvatarView {
     }
 }
 
-impl From<&Error> for ErrorBody {
-    fn from(err: &Error) -> Self {
-        let mut details = err.details.clone();
-        if let Some(field) = &err.field {
-            // `details.field` as well as `field`, so clients reading either find it.
-            let map = details.get_or_insert_with(|| serde_json::json!({}));
-            if let Some(object) = map.as_object_mut() {
-                object.insert("field".to_owned(), serde_json::Value::String(field.clone()));
-            }
-        }
-        ErrorBody {
-            error: ErrorDetail {
-                code: err.kind.code().to_owned(),
-                message: err.message.clone(),
-                field: err.field.clone(),
-                details,
-            },
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,16 +204,6 @@ mod tests {
         assert_eq!(cleared.avatar_url, Some(None));
         let set: UpdateProfileRequest = serde_json::from_str(r#"{"avatar_url":"fox"}"#)?;
         assert_eq!(set.avatar_url, Some(Some("fox".into())));
-        Ok(())
-    }
-
-    #[test]
-    fn error_bodies_carry_code_and_field() -> Result<(), serde_json::Error> {
-        let err = Error::invalid("username", "too long");
-        let body = serde_json::to_value(ErrorBody::from(&err))?;
-        assert_eq!(body["error"]["code"], "invalid_input");
-        assert_eq!(body["error"]["field"], "username");
-        assert_eq!(body["error"]["details"]["field"], "username");
         Ok(())
     }
 }

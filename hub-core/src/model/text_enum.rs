@@ -1,0 +1,52 @@
+//! `text_enum!`: small enums stored as text and sent as lowercase strings, with one spelling
+//! shared by serde, the database and error messages.
+
+/// Declares a lowercase text enum with `as_str`, `Display`, `FromStr` and `ALL`.
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $( $(#[$variant_meta:meta])* $variant:ident => $text:literal ),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name {
+            $( $(#[$variant_meta])* $variant ),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and wire spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == text)
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = $name::ALL.iter().map(|value| value.as_str()).collect();
+                        format!("unknown value {text:?}; expected one of {}", known.join(", "))
+                    })
+            }
+        }
+    };
+}
+
+pub(crate) use text_enum;
