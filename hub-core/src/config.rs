@@ -57,6 +57,10 @@ pub struct Limits {
     pub max_page_size: u32,
     /// Page size when `limit=` is not given (`HUB_LIMITS__DEFAULT_PAGE_SIZE`).
     pub default_page_size: u32,
+    /// Longest message, in characters (`HUB_LIMITS__MAX_MESSAGE_LENGTH`).
+    pub max_message_length: usize,
+    /// Most people in one direct conversation, the caller included (`HUB_LIMITS__MAX_DM_MEMBERS`).
+    pub max_dm_members: usize,
 }
 
 /// Accounts and tokens (`HUB_AUTH__*`).
@@ -134,6 +138,8 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             max_page_size: 200,
             default_page_size: 50,
+            max_message_length: 4000,
+            max_dm_members: 9,
         }
     }
 }
@@ -212,10 +218,7 @@ mod tests {
     #[test]
     fn environment_overrides_file_and_nested_keys_use_double_underscore() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file(
-                "hub.toml",
-                "bind = \"0.0.0.0:9000\"\n[limits]\nmax_body_bytes = 10\n",
-            )?;
+            jail.create_file("hub.toml", "bind = \"0.0.0.0:9000\"\n[limits]\nmax_body_bytes = 10\n")?;
             jail.set_env("HUB_LIMITS__MAX_BODY_BYTES", "2048");
             jail.set_env("HUB_DATABASE_URL", "postgres://x@localhost/db");
             jail.set_env("HUB_TEST_POSTGRES_URL", "ignored");

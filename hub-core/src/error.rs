@@ -45,6 +45,8 @@ pub enum ErrorKind {
     UsernameTaken,
     /// The email is already in use by another account.
     EmailTaken,
+    /// Another channel already has this name.
+    ChannelNameTaken,
     /// Any other conflict with the current state.
     Conflict,
     /// The request body is over the configured limit.
@@ -59,7 +61,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, for documentation and exhaustive tests.
-    pub const ALL: [ErrorKind; 21] = [
+    pub const ALL: [ErrorKind; 22] = [
         ErrorKind::InvalidJson,
         ErrorKind::InvalidInput,
         ErrorKind::WeakPassword,
@@ -76,6 +78,7 @@ impl ErrorKind {
         ErrorKind::MethodNotAllowed,
         ErrorKind::UsernameTaken,
         ErrorKind::EmailTaken,
+        ErrorKind::ChannelNameTaken,
         ErrorKind::Conflict,
         ErrorKind::PayloadTooLarge,
         ErrorKind::RateLimited,
@@ -102,6 +105,7 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => "method_not_allowed",
             ErrorKind::UsernameTaken => "username_taken",
             ErrorKind::EmailTaken => "email_taken",
+            ErrorKind::ChannelNameTaken => "channel_name_taken",
             ErrorKind::Conflict => "conflict",
             ErrorKind::PayloadTooLarge => "payload_too_large",
             ErrorKind::RateLimited => "rate_limited",
@@ -176,10 +180,7 @@ impl Error {
     }
 
     /// Attaches the internal cause.
-    pub fn with_source(
-        mut self,
-        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
+    pub fn with_source(mut self, cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         self.source = Some(cause.into());
         self
     }

@@ -39,8 +39,7 @@ impl ApiRequest {
 
     /// The query string parsed into `T`; a bad value names its parameter.
     pub fn query<T: DeserializeOwned>(&self) -> Result<T> {
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(self.query.as_bytes()));
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(self.query.as_bytes()));
         serde_path_to_error::deserialize(deserializer).map_err(|err| {
             let field = err.path().to_string();
             Error::new(
@@ -59,9 +58,7 @@ impl ApiRequest {
         {
             return Err(Error::new(
                 ErrorKind::UnsupportedMediaType,
-                format!(
-                    "expected a JSON body (Content-Type: application/json), got {content_type}"
-                ),
+                format!("expected a JSON body (Content-Type: application/json), got {content_type}"),
             ));
         }
         parse_json(&self.body)
@@ -72,8 +69,7 @@ impl ApiRequest {
     pub fn json_or_form<T: DeserializeOwned>(&self) -> Result<T> {
         match self.content_type() {
             Some(content_type) if content_type.starts_with("application/x-www-form-urlencoded") => {
-                let deserializer =
-                    serde_urlencoded::Deserializer::new(form_urlencoded::parse(&self.body));
+                let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&self.body));
                 serde_path_to_error::deserialize(deserializer)
                     .map_err(|err| field_error(err.path().to_string(), err.inner()))
             }
@@ -92,10 +88,7 @@ impl ApiRequest {
         let token = value
             .to_str()
             .ok()
-            .and_then(|text| {
-                text.strip_prefix("Bearer ")
-                    .or_else(|| text.strip_prefix("bearer "))
-            })
+            .and_then(|text| text.strip_prefix("Bearer ").or_else(|| text.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or_else(|| {
@@ -134,18 +127,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
         let inner = err.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => field_error(path, &inner),
-            _ => Error::new(
-                ErrorKind::InvalidJson,
-                format!("the body is not valid JSON: {inner}"),
-            ),
+            _ => Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {inner}")),
         }
     })?;
-    deserializer.end().map_err(|err| {
-        Error::new(
-            ErrorKind::InvalidJson,
-            format!("the body is not valid JSON: {err}"),
-        )
-    })?;
+    deserializer
+        .end()
+        .map_err(|err| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {err}")))?;
     Ok(value)
 }
 
@@ -163,11 +150,7 @@ fn field_error(path: String, inner: &dyn std::fmt::Display) -> Error {
         }
         None => path,
     };
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let message = message.split(" at line ").next().unwrap_or_default().to_owned();
     Error::new(ErrorKind::InvalidInput, format!("{field}: {message}")).with_field(field)
 }
 
@@ -188,10 +171,7 @@ impl ApiResponse {
         Ok(ApiResponse {
             status,
             body: Bytes::from(body),
-            headers: vec![(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
+            headers: vec![(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
         })
     }
 
@@ -260,7 +240,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::AccountSuspended | ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::NotFound | ErrorKind::RouteNotFound => StatusCode::NOT_FOUND,
         ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        ErrorKind::UsernameTaken | ErrorKind::EmailTaken | ErrorKind::Conflict => {
+        ErrorKind::UsernameTaken | ErrorKind::EmailTaken | ErrorKind::ChannelNameTaken | ErrorKind::Conflict => {
             StatusCode::CONFLICT
         }
         ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -277,16 +257,12 @@ pub fn error_response(err: &Error) -> warp::reply::Response {
     if status.is_server_error() {
         tracing::error!(error = %err, cause = ?err.source, "request failed");
     }
-    let body = serde_json::to_vec(&ErrorBody::from(err)).unwrap_or_else(|_| {
-        b"{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}".to_vec()
-    });
+    let body = serde_json::to_vec(&ErrorBody::from(err))
+        .unwrap_or_else(|_| b"{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}".to_vec());
     let mut response = ApiResponse {
         status,
         body: Bytes::from(body),
-        headers: vec![(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
+        headers: vec![(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
     };
     if status == StatusCode::UNAUTHORIZED {
         response = response.with_header(
@@ -295,10 +271,7 @@ pub fn error_response(err: &Error) -> warp::reply::Response {
         );
     }
     if let Some(delay) = err.retry_after {
-        response = response.with_header(
-            header::RETRY_AFTER,
-            HeaderValue::from(delay.as_secs().max(1)),
-        );
+        response = response.with_header(header::RETRY_AFTER, HeaderValue::from(delay.as_secs().max(1)));
     }
     if let Some(allow) = err
         .details

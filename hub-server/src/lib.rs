@@ -46,22 +46,23 @@ pub fn app_state(hub: Hub) -> AppState {
 /// The whole server as one warp filter: CORS (when origins are configured) around dispatch.
 pub fn filter(state: AppState) -> BoxedFilter<(warp::reply::Response,)> {
     let origins = state.hub.config().cors_origins.clone();
-    let dispatch = warp::method()
-        .and(warp::path::full())
-        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
-        .and(warp::header::headers_cloned())
-        .and(warp::body::stream())
-        .and(warp::any().map(move || state.clone()))
-        .then(
-            |method: Method,
-             path: warp::path::FullPath,
-             query: String,
-             headers: HeaderMap,
-             body,
-             state: AppState| async move {
-                dispatch(state, method, path.as_str(), query, headers, body).await
-            },
-        );
+    let dispatch =
+        warp::method()
+            .and(warp::path::full())
+            .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+            .and(warp::header::headers_cloned())
+            .and(warp::body::stream())
+            .and(warp::any().map(move || state.clone()))
+            .then(
+                |method: Method,
+                 path: warp::path::FullPath,
+                 query: String,
+                 headers: HeaderMap,
+                 body,
+                 state: AppState| async move {
+                    dispatch(state, method, path.as_str(), query, headers, body).await
+                },
+            );
     if origins.is_empty() {
         return dispatch.boxed();
     }
@@ -88,11 +89,7 @@ pub fn filter(state: AppState) -> BoxedFilter<(warp::reply::Response,)> {
 
 /// Serves `hub` on `listener` until `shutdown` resolves, then finishes in-flight requests and
 /// closes the database.
-pub async fn run(
-    listener: tokio::net::TcpListener,
-    hub: Hub,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) {
+pub async fn run(listener: tokio::net::TcpListener, hub: Hub, shutdown: impl Future<Output = ()> + Send + 'static) {
     let state = app_state(hub.clone());
     warp::serve(filter(state))
         .incoming(listener)
@@ -117,28 +114,23 @@ where
     let started = Instant::now();
     let (route, result) = match state.router.find(&method, path) {
         Matched::Route(route, params) => {
-            let outcome =
-                match read_body(body, &headers, state.hub.config().limits.max_body_bytes).await {
-                    Ok(body) => {
-                        let request = ApiRequest {
-                            method: method.clone(),
-                            params,
-                            query,
-                            headers,
-                            body,
-                        };
-                        (route.handler)(state.clone(), request).await
-                    }
-                    Err(err) => Err(err),
-                };
+            let outcome = match read_body(body, &headers, state.hub.config().limits.max_body_bytes).await {
+                Ok(body) => {
+                    let request = ApiRequest {
+                        method: method.clone(),
+                        params,
+                        query,
+                        headers,
+                        body,
+                    };
+                    (route.handler)(state.clone(), request).await
+                }
+                Err(err) => Err(err),
+            };
             (route.path, outcome)
         }
         Matched::MethodNotAllowed(allowed) => {
-            let allow = allowed
-                .iter()
-                .map(Method::as_str)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let allow = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
             let err = Error::new(
                 ErrorKind::MethodNotAllowed,
                 format!("{method} is not allowed here; use {allow}"),
@@ -160,9 +152,7 @@ where
     };
     let status = response.status();
     let elapsed = started.elapsed();
-    state
-        .metrics
-        .observe(method.as_str(), route, status.as_u16(), elapsed);
+    state.metrics.observe(method.as_str(), route, status.as_u16(), elapsed);
     if status == StatusCode::INTERNAL_SERVER_ERROR {
         tracing::warn!(%method, route, status = status.as_u16(), ?elapsed, "request");
     } else {
@@ -195,12 +185,8 @@ where
     let mut collected = BytesMut::new();
     futures_util::pin_mut!(body);
     while let Some(chunk) = body.next().await {
-        let mut chunk = chunk.map_err(|err| {
-            Error::new(
-                ErrorKind::InvalidJson,
-                format!("could not read the body: {err}"),
-            )
-        })?;
+        let mut chunk =
+            chunk.map_err(|err| Error::new(ErrorKind::InvalidJson, format!("could not read the body: {err}")))?;
         if collected.len() + chunk.remaining() > max_bytes {
             return Err(too_large());
         }

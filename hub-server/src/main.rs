@@ -23,19 +23,15 @@ async fn serve() -> anyhow::Result<()> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     match config.log_format {
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
-        LogFormat::Json => tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(filter)
-            .init(),
+        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
     }
     let bind = config.bind;
-    let data_dir =
-        std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone());
+    let data_dir = std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone());
     let database = hub_core::store::redact_password(&config.effective_database_url());
     let hub = hub_core::Hub::open(config).await?;
-    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|err| {
-        anyhow::anyhow!("cannot listen on {bind}: {err} (set HUB_BIND to another address)")
-    })?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot listen on {bind}: {err} (set HUB_BIND to another address)"))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %data_dir.display(), %database, "hub-server listening");
     println!("hub-server listening on http://{address}");

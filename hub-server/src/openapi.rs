@@ -1,16 +1,19 @@
 //! The OpenAPI document, generated from the handlers' `#[utoipa::path]` attributes and the
 //! protocol types' schemas. A test holds its paths against the route table.
 
-use hub_core::model::UserStatus;
+use hub_core::model::{ChannelKind, ChannelRole, MentionKind, NotifyLevel, UserStatus};
 use hub_core::protocol::v1::{
-    AdminUserView, AvatarView, ErrorBody, ErrorDetail, HealthView, LoginRequest, MeView,
-    OidcExchangeRequest, RefreshRequest, RegisterRequest, SetStatusRequest, TokenResponse,
-    UpdateProfileRequest, UserView,
+    AddMemberRequest, AdminUserView, AvatarView, BanRequest, BanView, ChannelEvent, ChannelView, CreateChannelRequest,
+    CreateDmRequest, CreateReactionRequest, EditMessageRequest, ErrorBody, ErrorDetail, HealthView, JoinChannelRequest,
+    JoinCodeView, LeaveReason, LoginRequest, MeView, MemberView, MentionView, MessageVersionView, MessageView,
+    MyChannelView, NotifyRequest, OidcExchangeRequest, PinView, ReactionCountView, ReactionUsersView, ReactionView,
+    ReadRequest, RefreshRequest, RegisterRequest, SavedView, SendMessageRequest, SetRoleRequest, SetStatusRequest,
+    StoredEvent, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateProfileRequest, UserView,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{admin, auth, meta, users};
+use crate::handlers::{admin, auth, channels, messages, meta, users};
 
 /// hub's API description.
 #[derive(OpenApi)]
@@ -24,17 +27,32 @@ use crate::handlers::{admin, auth, meta, users};
         users::search, users::get_me, users::update_me, users::set_status, users::get,
         meta::avatars, meta::avatar_image,
         admin::suspend, admin::restore,
+        channels::list, channels::create, channels::mine, channels::get, channels::update, channels::archive,
+        channels::join, channels::leave, channels::rotate_join_code, channels::members, channels::add_member,
+        channels::kick, channels::set_role, channels::time_out, channels::end_time_out, channels::bans,
+        channels::ban, channels::unban, channels::mark_read, channels::set_notifications, channels::pins,
+        channels::pin, channels::unpin, channels::open_dm,
+        messages::history, messages::send, messages::get, messages::edit, messages::delete, messages::versions,
+        messages::thread, messages::mentions, messages::reactions, messages::react, messages::unreact,
+        messages::catalog, messages::create_reaction, messages::saved, messages::save, messages::unsave,
     ),
     components(schemas(
         RegisterRequest, LoginRequest, RefreshRequest, OidcExchangeRequest, TokenResponse, UserView, MeView,
         AdminUserView, UpdateProfileRequest, SetStatusRequest, UserStatus, AvatarView, ErrorBody, ErrorDetail,
-        HealthView,
+        HealthView, CreateChannelRequest, UpdateChannelRequest, ChannelView, MyChannelView, JoinChannelRequest,
+        JoinCodeView, MemberView, AddMemberRequest, SetRoleRequest, TimeoutRequest, BanRequest, BanView, ReadRequest,
+        NotifyRequest, CreateDmRequest, SendMessageRequest, EditMessageRequest, MessageView, ReactionCountView,
+        ThreadView, MessageVersionView, MentionView, ReactionUsersView, ReactionView, CreateReactionRequest, PinView,
+        SavedView, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts, sessions and tokens"),
         (name = "users", description = "Profiles and people search"),
         (name = "admin", description = "Site-admin actions"),
+        (name = "channels", description = "Channels, membership, moderation, pins and direct conversations"),
+        (name = "messages", description = "Messages, threads, versions, mentions and saved messages"),
+        (name = "reactions", description = "The reaction catalog and reacting to messages"),
         (name = "meta", description = "Health, metrics and this document"),
     )
 )]
@@ -51,7 +69,9 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("An access token from /api/v1/auth/login, or the identity provider's RS256 token"))
+                    .description(Some(
+                        "An access token from /api/v1/auth/login, or the identity provider's RS256 token",
+                    ))
                     .build(),
             ),
         );
@@ -60,8 +80,5 @@ impl Modify for BearerAuth {
 
 /// The document as JSON bytes.
 pub fn document_json() -> Vec<u8> {
-    ApiDoc::openapi()
-        .to_json()
-        .map(String::into_bytes)
-        .unwrap_or_default()
+    ApiDoc::openapi().to_json().map(String::into_bytes).unwrap_or_default()
 }

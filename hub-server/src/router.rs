@@ -95,10 +95,7 @@ impl Router {
                 allowed.push(route.method.clone());
                 continue;
             }
-            if best
-                .as_ref()
-                .is_none_or(|(current, _, _)| specificity > *current)
-            {
+            if best.as_ref().is_none_or(|(current, _, _)| specificity > *current) {
                 best = Some((specificity, route, params));
             }
         }
@@ -115,15 +112,9 @@ fn parse_template(template: &'static str) -> Vec<Segment> {
         .trim_start_matches('/')
         .split('/')
         .map(|part| {
-            if let Some(name) = part
-                .strip_prefix("{*")
-                .and_then(|rest| rest.strip_suffix('}'))
-            {
+            if let Some(name) = part.strip_prefix("{*").and_then(|rest| rest.strip_suffix('}')) {
                 Segment::Rest(name)
-            } else if let Some(name) = part
-                .strip_prefix('{')
-                .and_then(|rest| rest.strip_suffix('}'))
-            {
+            } else if let Some(name) = part.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
                 Segment::Param(name)
             } else {
                 Segment::Literal(part)
@@ -141,10 +132,7 @@ fn match_segments(segments: &[Segment], parts: &[&str]) -> Option<(Specificity, 
         match segment {
             Segment::Rest(name) => {
                 // The tail may be empty ("/docs/") but its slash must be there ("/docs" is another route).
-                let rest = parts
-                    .get(index..)
-                    .filter(|rest| !rest.is_empty())?
-                    .join("/");
+                let rest = parts.get(index..).filter(|rest| !rest.is_empty())?.join("/");
                 params.push((*name, rest));
                 specificity.push(false);
                 return Some((specificity, params));
@@ -225,8 +213,7 @@ mod tests {
             found(router.find(&Method::GET, "/api/v1/users/me")).map(|f| f.0),
             Some("/api/v1/users/me")
         );
-        let (path, params) =
-            found(router.find(&Method::GET, "/api/v1/users/a%20b")).unwrap_or_default();
+        let (path, params) = found(router.find(&Method::GET, "/api/v1/users/a%20b")).unwrap_or_default();
         assert_eq!(path, "/api/v1/users/{id}");
         assert_eq!(params, vec![("id", "a b".to_owned())]);
         assert!(found(router.find(&Method::GET, "/api/v1/users/")).is_none());
@@ -243,19 +230,13 @@ mod tests {
             router.find(&Method::DELETE, "/api/v1/users/me"),
             Matched::MethodNotAllowed(_)
         ));
-        assert!(matches!(
-            router.find(&Method::GET, "/nothing/here"),
-            Matched::NotFound
-        ));
+        assert!(matches!(router.find(&Method::GET, "/nothing/here"), Matched::NotFound));
     }
 
     #[test]
     fn rest_segments_take_the_tail() {
         let router = router();
-        assert_eq!(
-            found(router.find(&Method::GET, "/docs")).map(|f| f.0),
-            Some("/docs")
-        );
+        assert_eq!(found(router.find(&Method::GET, "/docs")).map(|f| f.0), Some("/docs"));
         let (_, params) = found(router.find(&Method::GET, "/docs/")).unwrap_or_default();
         assert_eq!(params, vec![("file", String::new())]);
         let (_, params) = found(router.find(&Method::GET, "/docs/a/b.js")).unwrap_or_default();

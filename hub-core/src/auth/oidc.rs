@@ -61,12 +61,10 @@ pub struct OidcVerifier {
 impl OidcVerifier {
     /// A verifier for the configured provider. Nothing is fetched until the first token arrives.
     pub fn new(config: &OidcConfig) -> Result<Self> {
-        let jwks_url = config.jwks_url.clone().unwrap_or_else(|| {
-            format!(
-                "{}/.well-known/jwks.json",
-                config.issuer.trim_end_matches('/')
-            )
-        });
+        let jwks_url = config
+            .jwks_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/.well-known/jwks.json", config.issuer.trim_end_matches('/')));
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&config.issuer]);
         validation.set_audience(&[&config.audience]);
@@ -95,8 +93,7 @@ impl OidcVerifier {
     /// Verifies `token` and returns the identity it asserts.
     pub async fn verify(&self, token: &str) -> Result<OidcIdentity> {
         let invalid = |message: &str| Error::new(ErrorKind::InvalidToken, message.to_owned());
-        let header =
-            jsonwebtoken::decode_header(token).map_err(|_| invalid("the token is not a JWT"))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("the token is not a JWT"))?;
         if header.alg != Algorithm::RS256 {
             return Err(invalid("identity provider tokens must be RS256"));
         }
@@ -105,14 +102,11 @@ impl OidcVerifier {
             .ok_or_else(|| invalid("the token names no signing key (kid)"))?;
         let key = self.key_for(&kid).await?;
         let data =
-            jsonwebtoken::decode::<OidcClaims>(token, &key, &self.validation).map_err(|err| {
-                match err.kind() {
-                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => Error::new(
-                        ErrorKind::TokenExpired,
-                        "the identity provider token has expired",
-                    ),
-                    _ => invalid("the identity provider token is not valid"),
+            jsonwebtoken::decode::<OidcClaims>(token, &key, &self.validation).map_err(|err| match err.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    Error::new(ErrorKind::TokenExpired, "the identity provider token has expired")
                 }
+                _ => invalid("the identity provider token is not valid"),
             })?;
         let claims = data.claims;
         let suggested_username = claims
@@ -141,8 +135,7 @@ impl OidcVerifier {
         let may_fetch = match &*self.cache.read().await {
             None => true,
             Some(cached) => {
-                cached.fetched_at.elapsed() >= self.cache_ttl
-                    || cached.fetched_at.elapsed() >= self.min_refetch
+                cached.fetched_at.elapsed() >= self.cache_ttl || cached.fetched_at.elapsed() >= self.min_refetch
             }
         };
         if may_fetch {
@@ -160,12 +153,9 @@ impl OidcVerifier {
                 },
             }
         }
-        self.cached_key(kid, true).await?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidToken,
-                "the token is signed with an unknown key",
-            )
-        })
+        self.cached_key(kid, true)
+            .await?
+            .ok_or_else(|| Error::new(ErrorKind::InvalidToken, "the token is signed with an unknown key"))
     }
 
     async fn cached_key(&self, kid: &str, allow_stale: bool) -> Result<Option<DecodingKey>> {
@@ -177,9 +167,9 @@ impl OidcVerifier {
             return Ok(None);
         }
         match cached.keys.find(kid) {
-            Some(jwk) => DecodingKey::from_jwk(jwk).map(Some).map_err(|_| {
-                Error::new(ErrorKind::InvalidToken, "the provider's key is not usable")
-            }),
+            Some(jwk) => DecodingKey::from_jwk(jwk)
+                .map(Some)
+                .map_err(|_| Error::new(ErrorKind::InvalidToken, "the provider's key is not usable")),
             None => Ok(None),
         }
     }
@@ -192,12 +182,7 @@ impl OidcVerifier {
             )
             .with_source(err)
         };
-        let response = self
-            .http
-            .get(&self.jwks_url)
-            .send()
-            .await
-            .map_err(unavailable)?;
+        let response = self.http.get(&self.jwks_url).send().await.map_err(unavailable)?;
         let response = response.error_for_status().map_err(unavailable)?;
         response.json::<JwkSet>().await.map_err(unavailable)
     }

@@ -71,20 +71,14 @@ impl PasswordHasher {
         let password = password.to_owned();
         let matches = self
             .run_blocking(move || {
-                let parsed =
-                    PasswordHash::new(&hash).map_err(|err| Error::internal(err.to_string()))?;
-                Ok(Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok())
+                let parsed = PasswordHash::new(&hash).map_err(|err| Error::internal(err.to_string()))?;
+                Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
             })
             .await?;
         Ok(matches && is_real)
     }
 
-    async fn run_blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> Result<T> + Send + 'static,
-    ) -> Result<T> {
+    async fn run_blocking<T: Send + 'static>(&self, work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
         let _permit = self
             .permits
             .acquire()

@@ -67,12 +67,7 @@ impl TokenIssuer {
     }
 
     /// A signed access token for `user` in `session`, issued at `now`.
-    pub fn issue_access(
-        &self,
-        user: &UserId,
-        session: &SessionId,
-        now: DateTime<Utc>,
-    ) -> Result<String> {
+    pub fn issue_access(&self, user: &UserId, session: &SessionId, now: DateTime<Utc>) -> Result<String> {
         let claims = AccessClaims {
             sub: user.to_string(),
             sid: session.to_string(),
@@ -94,10 +89,9 @@ impl TokenIssuer {
         jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|err| match err.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => Error::new(
-                    ErrorKind::TokenExpired,
-                    "the access token has expired; refresh it",
-                ),
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    Error::new(ErrorKind::TokenExpired, "the access token has expired; refresh it")
+                }
                 _ => Error::new(ErrorKind::InvalidToken, "the access token is not valid"),
             })
     }
@@ -106,10 +100,7 @@ impl TokenIssuer {
 /// A fresh refresh token: 256 random bits, URL-safe.
 pub fn new_refresh_token() -> Result<String> {
     let bytes = super::random_bytes::<32>()?;
-    Ok(format!(
-        "{REFRESH_TOKEN_PREFIX}{}",
-        URL_SAFE_NO_PAD.encode(bytes)
-    ))
+    Ok(format!("{REFRESH_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
 }
 
 /// The stored form of a refresh token (hex SHA-256): a database leak yields no usable token.
@@ -132,15 +123,10 @@ pub fn load_or_create_secret(config: &Config) -> Result<Vec<u8>> {
     }
     let path = config.data_dir.join("jwt-secret");
     match std::fs::read_to_string(&path) {
-        Ok(existing) if existing.trim().len() >= MIN_SECRET_LENGTH => {
-            Ok(existing.trim().as_bytes().to_vec())
-        }
+        Ok(existing) if existing.trim().len() >= MIN_SECRET_LENGTH => Ok(existing.trim().as_bytes().to_vec()),
         Ok(_) => Err(Error::invalid(
             "jwt_secret",
-            format!(
-                "{} is too short; delete it to generate a new one",
-                path.display()
-            ),
+            format!("{} is too short; delete it to generate a new one", path.display()),
         )),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => match write_new_secret(&path) {
             // Another process wrote it first: use theirs.
@@ -198,8 +184,7 @@ mod tests {
             issuer().verify_access(&expired).err().map(|e| e.kind),
             Some(ErrorKind::TokenExpired)
         );
-        let good =
-            issuer().issue_access(&UserId::generate(), &SessionId::generate(), Utc::now())?;
+        let good = issuer().issue_access(&UserId::generate(), &SessionId::generate(), Utc::now())?;
         let other_key = TokenIssuer::new(&[8u8; 32], 900);
         assert_eq!(
             other_key.verify_access(&good).err().map(|e| e.kind),

@@ -62,7 +62,7 @@ impl ChannelKind {
 }
 
 /// A channel, as stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Channel {
     /// Public id.
     pub id: ChannelId,
@@ -89,7 +89,7 @@ pub struct Channel {
 }
 
 /// One user's membership of one channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Membership {
     /// The channel.
     pub channel_id: ChannelId,
@@ -108,7 +108,7 @@ pub struct Membership {
 }
 
 /// A ban from one channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ChannelBan {
     /// The channel.
     pub channel_id: ChannelId,

@@ -6,7 +6,7 @@ use super::text_enum::text_enum;
 use super::{ChannelId, MessageId, UserId};
 
 /// A message, as stored. A deleted message stays as a tombstone so threads keep their place.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Message {
     /// Public id.
     pub id: MessageId,
@@ -35,7 +35,7 @@ pub struct Message {
 }
 
 /// An earlier version of an edited message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct MessageVersion {
     /// What it said.
     pub content: String,
@@ -67,7 +67,7 @@ pub struct ReactionCount {
 }
 
 /// An entry of the reaction catalog.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Reaction {
     /// Its code, used in URLs (`thumbsup`, or a custom one's name).
     pub code: String,

@@ -48,16 +48,13 @@ pub fn validate_username(raw: &str, max_length: usize) -> Result<String> {
     let name = raw.trim();
     let invalid = |message: String| Err(Error::invalid("username", message));
     if name.chars().count() < MIN_USERNAME_LENGTH {
-        return invalid(format!(
-            "username must be at least {MIN_USERNAME_LENGTH} characters"
-        ));
+        return invalid(format!("username must be at least {MIN_USERNAME_LENGTH} characters"));
     }
     if name.chars().count() > max_length {
-        return Err(Error::invalid(
-            "username",
-            format!("username must be at most {max_length} characters"),
-        )
-        .with_details(serde_json::json!({ "max_length": max_length })));
+        return Err(
+            Error::invalid("username", format!("username must be at most {max_length} characters"))
+                .with_details(serde_json::json!({ "max_length": max_length })),
+        );
     }
     if !name
         .chars()
@@ -76,14 +73,8 @@ pub fn validate_username(raw: &str, max_length: usize) -> Result<String> {
 
 /// The password policy: a length window, not the username, not a common password, and at least
 /// four different characters. Composition rules (a digit, a symbol) are deliberately absent (NIST 800-63B).
-pub fn check_password(
-    password: &str,
-    username: &str,
-    min_length: usize,
-    max_length: usize,
-) -> Result<()> {
-    let weak =
-        |message: String| Err(Error::new(ErrorKind::WeakPassword, message).with_field("password"));
+pub fn check_password(password: &str, username: &str, min_length: usize, max_length: usize) -> Result<()> {
+    let weak = |message: String| Err(Error::new(ErrorKind::WeakPassword, message).with_field("password"));
     let length = password.chars().count();
     if length < min_length {
         return weak(format!("password must be at least {min_length} characters"));
@@ -113,12 +104,7 @@ pub fn check_password(
 /// Checks an email address's shape (deliverability is not checked). Returns it trimmed.
 pub fn validate_email(raw: &str) -> Result<String> {
     let email = raw.trim();
-    let bad = || {
-        Err(Error::invalid(
-            "email",
-            "email must look like name@example.com",
-        ))
-    };
+    let bad = || Err(Error::invalid("email", "email must look like name@example.com"));
     if email.len() > 254 || email.chars().any(char::is_whitespace) {
         return bad();
     }
@@ -167,26 +153,11 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert_eq!(
-            validate_username(" alice ", 32).ok().as_deref(),
-            Some("alice")
-        );
+        assert_eq!(validate_username(" alice ", 32).ok().as_deref(), Some("alice"));
         assert!(validate_username("Bob.Smith-2", 32).is_ok());
-        for bad in [
-            "a",
-            "_alice",
-            "al ice",
-            "ålice",
-            "here",
-            "Channel",
-            &"x".repeat(33),
-        ] {
+        for bad in ["a", "_alice", "al ice", "ålice", "here", "Channel", &"x".repeat(33)] {
             let err = validate_username(bad, 32).err();
-            assert_eq!(
-                err.map(|e| e.field),
-                Some(Some("username".to_owned())),
-                "{bad}"
-            );
+            assert_eq!(err.map(|e| e.field), Some(Some("username".to_owned())), "{bad}");
         }
     }
 
@@ -198,10 +169,7 @@ mod tests {
         assert_eq!(kind("Password123"), Some(ErrorKind::WeakPassword));
         assert_eq!(kind("ALICE1234"), Some(ErrorKind::WeakPassword));
         assert_eq!(kind("abababababab"), Some(ErrorKind::WeakPassword));
-        assert_eq!(
-            kind(&"long enough ".repeat(30)),
-            Some(ErrorKind::InvalidInput)
-        );
+        assert_eq!(kind(&"long enough ".repeat(30)), Some(ErrorKind::InvalidInput));
     }
 
     #[test]

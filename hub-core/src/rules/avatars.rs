@@ -62,9 +62,7 @@ pub fn avatar_path(name: &str) -> String {
 
 /// The default avatar served at `path`, if it is one.
 pub fn default_avatar_for_path(path: &str) -> Option<&'static DefaultAvatar> {
-    let name = path
-        .strip_prefix("/api/v1/avatars/")?
-        .strip_suffix(".svg")?;
+    let name = path.strip_prefix("/api/v1/avatars/")?.strip_suffix(".svg")?;
     find(name)
 }
 
@@ -90,10 +88,7 @@ mod tests {
     #[test]
     fn every_default_avatar_round_trips_through_its_path() {
         for avatar in DEFAULT_AVATARS {
-            assert_eq!(
-                default_avatar_for_path(&avatar_path(avatar.name)),
-                Some(avatar)
-            );
+            assert_eq!(default_avatar_for_path(&avatar_path(avatar.name)), Some(avatar));
         }
         assert_eq!(default_avatar_for_path("/api/v1/avatars/dragon.svg"), None);
     }

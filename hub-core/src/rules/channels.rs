@@ -26,9 +26,7 @@ pub fn validate_channel_name(raw: &str) -> Result<String> {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'))
     {
-        return invalid(
-            "name may only contain letters, digits, '-' and '_' (no spaces)".to_owned(),
-        );
+        return invalid("name may only contain letters, digits, '-' and '_' (no spaces)".to_owned());
     }
     if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return invalid("name must start with a letter or a digit".to_owned());
@@ -84,10 +82,7 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(
-            validate_channel_name(" General ").ok().as_deref(),
-            Some("general")
-        );
+        assert_eq!(validate_channel_name(" General ").ok().as_deref(), Some("general"));
         assert!(validate_channel_name("team-2_x").is_ok());
         for bad in ["", "two words", "-lead", "ünï", &"x".repeat(81)] {
             assert!(validate_channel_name(bad).is_err(), "{bad}");

@@ -15,20 +15,16 @@ pub fn validate_content(content: &str, max_length: usize) -> Result<()> {
         return Err(Error::invalid("content", "content must not be empty"));
     }
     if content.chars().count() > max_length {
-        return Err(Error::invalid(
-            "content",
-            format!("content must be at most {max_length} characters"),
-        )
-        .with_details(serde_json::json!({ "max_length": max_length })));
+        return Err(
+            Error::invalid("content", format!("content must be at most {max_length} characters"))
+                .with_details(serde_json::json!({ "max_length": max_length })),
+        );
     }
     if content
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
     {
-        return Err(Error::invalid(
-            "content",
-            "content must not contain control characters",
-        ));
+        return Err(Error::invalid("content", "content must not contain control characters"));
     }
     Ok(())
 }
@@ -66,8 +62,8 @@ pub fn parse_mentions(content: &str) -> Mentions {
     let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
     let mut index = 0;
     while index < chars.len() {
-        let starts_mention = chars[index] == '@'
-            && (index == 0 || !is_name_char(chars[index - 1]) && chars[index - 1] != '@');
+        let starts_mention =
+            chars[index] == '@' && (index == 0 || !is_name_char(chars[index - 1]) && chars[index - 1] != '@');
         if !starts_mention {
             index += 1;
             continue;
@@ -118,18 +114,12 @@ mod tests {
 
     #[test]
     fn broadcasts() {
-        assert_eq!(
-            parse_mentions("@here now").broadcast,
-            Some(MentionKind::Here)
-        );
+        assert_eq!(parse_mentions("@here now").broadcast, Some(MentionKind::Here));
         assert_eq!(
             parse_mentions("@here and @channel").broadcast,
             Some(MentionKind::Channel)
         );
-        assert_eq!(
-            parse_mentions("@everyone").broadcast,
-            Some(MentionKind::Channel)
-        );
+        assert_eq!(parse_mentions("@everyone").broadcast, Some(MentionKind::Channel));
         assert!(parse_mentions("@channel").usernames.is_empty());
     }
 

@@ -10,10 +10,8 @@ pub fn page_size(requested: Option<u32>, default: u32, max: u32) -> Result<u32> 
     match requested {
         None => Ok(default.min(max)),
         Some(limit) if (1..=max).contains(&limit) => Ok(limit),
-        Some(_) => Err(
-            Error::invalid("limit", format!("limit must be between 1 and {max}"))
-                .with_details(serde_json::json!({ "max": max })),
-        ),
+        Some(_) => Err(Error::invalid("limit", format!("limit must be between 1 and {max}"))
+            .with_details(serde_json::json!({ "max": max }))),
     }
 }
 

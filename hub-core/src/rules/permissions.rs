@@ -193,11 +193,7 @@ pub fn check_archive(channel: ChannelFacts, viewer: Viewer) -> Result<()> {
 }
 
 /// Kicking, banning or timing out someone whose role is `target` (`None`: not a member).
-pub fn check_moderate(
-    channel: ChannelFacts,
-    actor: Viewer,
-    target: Option<ChannelRole>,
-) -> Result<()> {
+pub fn check_moderate(channel: ChannelFacts, actor: Viewer, target: Option<ChannelRole>) -> Result<()> {
     check_manage(channel, actor)?;
     if actor.is_site_admin {
         return Ok(());
@@ -206,9 +202,7 @@ pub fn check_moderate(
     if actor.rank() > target_rank {
         Ok(())
     } else {
-        Err(Error::forbidden(
-            "you can only moderate members below your own role",
-        ))
+        Err(Error::forbidden("you can only moderate members below your own role"))
     }
 }
 
@@ -222,9 +216,7 @@ pub fn check_set_role(
 ) -> Result<()> {
     check_manage(channel, actor)?;
     if actor.role != Some(ChannelRole::Owner) && !actor.is_site_admin {
-        return Err(Error::forbidden(
-            "only the channel's owners may change roles",
-        ));
+        return Err(Error::forbidden("only the channel's owners may change roles"));
     }
     if current == ChannelRole::Owner && new != ChannelRole::Owner && owners <= 1 {
         return Err(Error::new(
@@ -239,10 +231,7 @@ pub fn check_set_role(
 pub fn check_rotate_join_code(channel: ChannelFacts, viewer: Viewer) -> Result<()> {
     check_manage(channel, viewer)?;
     if channel.kind != ChannelKind::Private {
-        return Err(Error::invalid(
-            "kind",
-            "only private channels have join codes",
-        ));
+        return Err(Error::invalid("kind", "only private channels have join codes"));
     }
     check_open_for_changes(channel)
 }
@@ -328,22 +317,13 @@ mod tests {
 
     #[test]
     fn direct_conversations_are_for_their_members_only() {
-        assert_eq!(
-            kind_of(check_read(DM, SITE_ADMIN)),
-            Some(ErrorKind::NotFound)
-        );
-        assert_eq!(
-            kind_of(check_read(DM, Viewer::member(ChannelRole::Member))),
-            None
-        );
+        assert_eq!(kind_of(check_read(DM, SITE_ADMIN)), Some(ErrorKind::NotFound));
+        assert_eq!(kind_of(check_read(DM, Viewer::member(ChannelRole::Member))), None);
         assert_eq!(
             kind_of(check_leave(DM, Viewer::member(ChannelRole::Member), 0)),
             Some(ErrorKind::Forbidden)
         );
-        assert_eq!(
-            kind_of(check_pin(DM, Viewer::member(ChannelRole::Member))),
-            None
-        );
+        assert_eq!(kind_of(check_pin(DM, Viewer::member(ChannelRole::Member))), None);
         assert_eq!(
             kind_of(check_manage(DM, Viewer::member(ChannelRole::Member))),
             Some(ErrorKind::Forbidden)
@@ -366,21 +346,14 @@ mod tests {
             ..PUBLIC
         };
         assert_eq!(
-            kind_of(check_post(
-                archived,
-                Viewer::member(ChannelRole::Owner),
-                now
-            )),
+            kind_of(check_post(archived, Viewer::member(ChannelRole::Owner), now)),
             Some(ErrorKind::Forbidden)
         );
         let timed_out = Viewer {
             timed_out_until: Some(now + chrono::Duration::minutes(5)),
             ..Viewer::member(ChannelRole::Member)
         };
-        assert_eq!(
-            kind_of(check_post(PUBLIC, timed_out, now)),
-            Some(ErrorKind::Forbidden)
-        );
+        assert_eq!(kind_of(check_post(PUBLIC, timed_out, now)), Some(ErrorKind::Forbidden));
         let expired = Viewer {
             timed_out_until: Some(now - chrono::Duration::minutes(5)),
             ..Viewer::member(ChannelRole::Member)
@@ -394,23 +367,14 @@ mod tests {
             banned: true,
             ..Viewer::STRANGER
         };
-        assert_eq!(
-            kind_of(check_join(PUBLIC, banned, false)),
-            Some(ErrorKind::Forbidden)
-        );
-        assert_eq!(
-            kind_of(check_join(PRIVATE, banned, true)),
-            Some(ErrorKind::Forbidden)
-        );
+        assert_eq!(kind_of(check_join(PUBLIC, banned, false)), Some(ErrorKind::Forbidden));
+        assert_eq!(kind_of(check_join(PRIVATE, banned, true)), Some(ErrorKind::Forbidden));
     }
 
     #[test]
     fn the_last_owner_stays() {
         let owner = Viewer::member(ChannelRole::Owner);
-        assert_eq!(
-            kind_of(check_leave(PUBLIC, owner, 1)),
-            Some(ErrorKind::Conflict)
-        );
+        assert_eq!(kind_of(check_leave(PUBLIC, owner, 1)), Some(ErrorKind::Conflict));
         assert_eq!(kind_of(check_leave(PUBLIC, owner, 2)), None);
         let demote = check_set_role(PUBLIC, owner, ChannelRole::Owner, ChannelRole::Member, 1);
         assert_eq!(kind_of(demote), Some(ErrorKind::Conflict));
@@ -421,10 +385,7 @@ mod tests {
         let admin = Viewer::member(ChannelRole::Admin);
         let set = check_set_role(PUBLIC, admin, ChannelRole::Member, ChannelRole::Admin, 1);
         assert_eq!(kind_of(set), Some(ErrorKind::Forbidden));
-        assert_eq!(
-            kind_of(check_archive(PUBLIC, admin)),
-            Some(ErrorKind::Forbidden)
-        );
+        assert_eq!(kind_of(check_archive(PUBLIC, admin)), Some(ErrorKind::Forbidden));
         assert_eq!(kind_of(check_archive(PUBLIC, SITE_ADMIN)), None);
         assert_eq!(
             kind_of(check_rotate_join_code(PUBLIC, admin)),
@@ -438,11 +399,7 @@ mod tests {
         let member = Viewer::member(ChannelRole::Member);
         assert_eq!(kind_of(check_edit_message(PUBLIC, member, true)), None);
         assert_eq!(
-            kind_of(check_edit_message(
-                PUBLIC,
-                Viewer::member(ChannelRole::Owner),
-                false
-            )),
+            kind_of(check_edit_message(PUBLIC, Viewer::member(ChannelRole::Owner), false)),
             Some(ErrorKind::Forbidden)
         );
         assert_eq!(
@@ -450,21 +407,14 @@ mod tests {
             Some(ErrorKind::Forbidden)
         );
         assert_eq!(
-            kind_of(check_delete_message(
-                PUBLIC,
-                Viewer::member(ChannelRole::Admin),
-                false
-            )),
+            kind_of(check_delete_message(PUBLIC, Viewer::member(ChannelRole::Admin), false)),
             None
         );
         assert_eq!(
             kind_of(check_delete_message(PRIVATE, Viewer::STRANGER, false)),
             Some(ErrorKind::NotFound)
         );
-        assert_eq!(
-            kind_of(check_delete_message(PRIVATE, SITE_ADMIN, false)),
-            None
-        );
+        assert_eq!(kind_of(check_delete_message(PRIVATE, SITE_ADMIN, false)), None);
     }
 
     fn any_kind() -> impl Strategy<Value = ChannelKind> {
@@ -476,13 +426,11 @@ mod tests {
     }
 
     fn any_viewer() -> impl Strategy<Value = Viewer> {
-        (any::<bool>(), any_role(), any::<bool>()).prop_map(|(is_site_admin, role, banned)| {
-            Viewer {
-                is_site_admin,
-                role,
-                banned,
-                timed_out_until: None,
-            }
+        (any::<bool>(), any_role(), any::<bool>()).prop_map(|(is_site_admin, role, banned)| Viewer {
+            is_site_admin,
+            role,
+            banned,
+            timed_out_until: None,
         })
     }
 

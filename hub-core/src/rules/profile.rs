@@ -30,8 +30,7 @@ pub fn validate_avatar_url(raw: &str) -> Result<Option<String>> {
         return Ok(Some(avatars::avatar_path(avatar.name)));
     }
     let is_web_url = value.starts_with("https://") || value.starts_with("http://");
-    if !is_web_url || value.len() > MAX_AVATAR_URL_LENGTH || value.chars().any(char::is_whitespace)
-    {
+    if !is_web_url || value.len() > MAX_AVATAR_URL_LENGTH || value.chars().any(char::is_whitespace) {
         return Err(Error::invalid(
             "avatar_url",
             "avatar_url must be a default avatar (see GET /api/v1/avatars) or an http(s) URL",
@@ -47,10 +46,7 @@ fn bounded_text(field: &str, value: &str, max: usize, allow_newlines: bool) -> R
                 .with_details(serde_json::json!({ "max_length": max })),
         );
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !(allow_newlines && c == '\n'))
-    {
+    if value.chars().any(|c| c.is_control() && !(allow_newlines && c == '\n')) {
         return Err(Error::invalid(
             field,
             format!("{field} must not contain control characters"),

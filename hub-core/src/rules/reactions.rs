@@ -18,11 +18,19 @@ pub fn validate_reaction_code(raw: &str) -> Result<String> {
     } else {
         Err(Error::invalid(
             "emoji",
-            format!(
-                "a reaction code is 1 to {MAX_REACTION_CODE_LENGTH} of a-z, 0-9, '_', '-' and '+'"
-            ),
+            format!("a reaction code is 1 to {MAX_REACTION_CODE_LENGTH} of a-z, 0-9, '_', '-' and '+'"),
         ))
     }
+}
+
+/// A custom reaction's picture: an http(s) URL without spaces, at most 2048 bytes.
+pub fn validate_image_url(raw: &str) -> Result<String> {
+    let url = raw.trim();
+    let is_web = url.starts_with("https://") || url.starts_with("http://");
+    if !is_web || url.len() > 2048 || url.chars().any(char::is_whitespace) {
+        return Err(Error::invalid("image_url", "image_url must be an http(s) URL"));
+    }
+    Ok(url.to_owned())
 }
 
 #[cfg(test)]
@@ -38,5 +46,7 @@ mod tests {
         assert_eq!(validate_reaction_code("+1").ok().as_deref(), Some("+1"));
         assert!(validate_reaction_code("two words").is_err());
         assert!(validate_reaction_code("").is_err());
+        assert!(validate_image_url("https://img.example/p.gif").is_ok());
+        assert!(validate_image_url("ftp://img.example/p.gif").is_err());
     }
 }

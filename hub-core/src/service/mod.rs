@@ -3,6 +3,9 @@
 
 mod admin;
 mod auth;
+mod channels;
+mod messages;
+mod reactions;
 mod users;
 
 use std::sync::{Arc, OnceLock};
@@ -15,10 +18,14 @@ use crate::auth::tokens::{self, TokenIssuer};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{SessionId, User};
+use crate::protocol::v1::StoredEvent;
 use crate::rules;
 use crate::store::Store;
 
 pub use admin::NewAccount;
+
+/// Events a live subscriber may fall behind before it must catch up from the log.
+const EVENT_BUFFER: usize = 4096;
 
 /// The authenticated caller of a use case.
 #[derive(Debug, Clone)]
@@ -46,6 +53,8 @@ pub struct Hub {
 
 struct HubInner {
     config: Config,
+    /// After commit, every stored event goes here for live delivery (the log is the database).
+    events: tokio::sync::broadcast::Sender<Arc<StoredEvent>>,
     store: Store,
     passwords: PasswordHasher,
     /// Loaded on first use: operator tools that issue no tokens need no secret.
@@ -57,11 +66,7 @@ impl Hub {
     /// Connects to the configured database, applies pending migrations and loads the token
     /// secret (failing early on a bad one, as a server should).
     pub async fn open(config: Config) -> Result<Hub> {
-        let store = Store::connect(
-            &config.effective_database_url(),
-            config.database_max_connections,
-        )
-        .await?;
+        let store = Store::connect(&config.effective_database_url(), config.database_max_connections).await?;
         store.migrate().await?;
         let hub = Hub::with_store(config, store)?;
         hub.tokens()?;
@@ -75,6 +80,7 @@ impl Hub {
         let oidc = config.oidc.as_ref().map(OidcVerifier::new).transpose()?;
         Ok(Hub {
             inner: Arc::new(HubInner {
+                events: tokio::sync::broadcast::channel(EVENT_BUFFER).0,
                 config,
                 store,
                 passwords,
@@ -82,6 +88,17 @@ impl Hub {
                 oidc,
             }),
         })
+    }
+
+    /// Live events, after they were committed. A receiver that falls more than the buffer behind
+    /// is told it lagged and must catch up from the log ([`Store::events_after`]).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<StoredEvent>> {
+        self.inner.events.subscribe()
+    }
+
+    /// Hands a committed event to live subscribers (none listening is fine).
+    fn publish(&self, event: StoredEvent) {
+        let _ = self.inner.events.send(Arc::new(event));
     }
 
     /// The settings in effect.

@@ -4,7 +4,13 @@
 //! query body into each backend's arm so the typed sqlx calls stay concrete. Dialect-specific
 //! SQL lives next to its twin, only where the dialects really differ.
 
+mod channels;
+pub(crate) mod events;
+mod members;
+mod messages;
 mod oidc;
+mod pins;
+mod reactions;
 mod sessions;
 mod users;
 
@@ -17,6 +23,10 @@ use sqlx::{Connection as _, PgPool, SqlitePool};
 
 use crate::error::{Error, ErrorKind, Result};
 
+pub use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
+pub use members::MemberChange;
+pub use messages::{HistoryCursor, MentionRow, NewMessage};
+pub use pins::{PinRow, SavedRow};
 pub use sessions::{NewRefreshToken, RefreshTokenRecord};
 pub use users::{NewUser, ProfileUpdate};
 
@@ -53,9 +63,7 @@ impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://...`). For SQLite the file and its
     /// folder are created when missing.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
-        let bad_url = |err: sqlx::Error| {
-            Error::invalid("database_url", format!("cannot use database URL: {err}"))
-        };
+        let bad_url = |err: sqlx::Error| Error::invalid("database_url", format!("cannot use database URL: {err}"));
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(bad_url)?
@@ -67,12 +75,8 @@ impl Store {
             if let Some(dir) = options.get_filename().parent()
                 && !dir.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(dir).map_err(|err| {
-                    Error::invalid(
-                        "data_dir",
-                        format!("cannot create {}: {err}", dir.display()),
-                    )
-                })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|err| Error::invalid("data_dir", format!("cannot create {}: {err}", dir.display())))?;
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
@@ -87,10 +91,7 @@ impl Store {
             let probe = sqlx::postgres::PgConnection::connect_with(&options)
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            probe
-                .close()
-                .await
-                .map_err(|err| unreachable_database(url, err))?;
+            probe.close().await.map_err(|err| unreachable_database(url, err))?;
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(10))
@@ -145,8 +146,7 @@ impl Store {
 
     /// Checks that the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
-        let _one: i32 =
-            db_run!(self, pool => sqlx::query_scalar("SELECT 1").fetch_one(pool).await)?;
+        let _one: i32 = db_run!(self, pool => sqlx::query_scalar("SELECT 1").fetch_one(pool).await)?;
         Ok(())
     }
 
@@ -205,10 +205,7 @@ mod tests {
             redact_password("postgres://bob:secret@db/hub"),
             "postgres://bob:***@db/hub"
         );
-        assert_eq!(
-            redact_password("postgres://bob@db/hub"),
-            "postgres://bob@db/hub"
-        );
+        assert_eq!(redact_password("postgres://bob@db/hub"), "postgres://bob@db/hub");
         assert_eq!(redact_password("sqlite://x.db"), "sqlite://x.db");
     }
 

@@ -41,16 +41,12 @@ struct SessionUserRow {
     session_revoked_at: Option<DateTime<Utc>>,
 }
 
-const INSERT_TOKEN: &str = "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+const INSERT_TOKEN: &str =
+    "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
 
 impl Store {
     /// Opens a session for `user` with its first refresh token.
-    pub async fn create_session(
-        &self,
-        session: &SessionId,
-        user: &UserId,
-        token: &NewRefreshToken,
-    ) -> Result<()> {
+    pub async fn create_session(&self, session: &SessionId, user: &UserId, token: &NewRefreshToken) -> Result<()> {
         db_run!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO auth_sessions (id, user_id, created_at) VALUES ($1, $2, $3)")
@@ -111,12 +107,7 @@ impl Store {
     }
 
     /// Revokes one session (logout, or a detected reuse).
-    pub async fn revoke_session(
-        &self,
-        session: &SessionId,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
+    pub async fn revoke_session(&self, session: &SessionId, reason: &str, now: DateTime<Utc>) -> Result<()> {
         db_run!(self, pool => {
             sqlx::query("UPDATE auth_sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL")
                 .bind(session)
@@ -130,12 +121,7 @@ impl Store {
     }
 
     /// Revokes every open session of a user (suspension). Returns how many were open.
-    pub async fn revoke_user_sessions(
-        &self,
-        user: &UserId,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<u64> {
+    pub async fn revoke_user_sessions(&self, user: &UserId, reason: &str, now: DateTime<Utc>) -> Result<u64> {
         let done = db_run!(self, pool => {
             sqlx::query("UPDATE auth_sessions SET revoked_at = $2, revoke_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL")
                 .bind(user)
@@ -149,14 +135,11 @@ impl Store {
     }
 
     /// The user of an access token's session, and whether that session was revoked.
-    pub async fn session_user(
-        &self,
-        session: &SessionId,
-        user: &UserId,
-    ) -> Result<Option<(User, bool)>> {
+    pub async fn session_user(&self, session: &SessionId, user: &UserId) -> Result<Option<(User, bool)>> {
         const SQL: &str = "SELECT u.*, s.revoked_at AS session_revoked_at \
             FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2";
-        let row: Option<SessionUserRow> = db_run!(self, pool => sqlx::query_as(SQL).bind(session).bind(user).fetch_optional(pool).await)?;
+        let row: Option<SessionUserRow> =
+            db_run!(self, pool => sqlx::query_as(SQL).bind(session).bind(user).fetch_optional(pool).await)?;
         Ok(row.map(|row| (row.user.into_user(), row.session_revoked_at.is_some())))
     }
 }

@@ -8,16 +8,8 @@ use crate::model::{User, UserId, UserStatus};
 
 /// The constraints whose violation means "taken", and what to tell the caller.
 const USER_UNIQUE: &[(&str, ErrorKind, &str)] = &[
-    (
-        "users_username_key",
-        ErrorKind::UsernameTaken,
-        "this username is taken",
-    ),
-    (
-        "users_email_key",
-        ErrorKind::EmailTaken,
-        "this email is already in use",
-    ),
+    ("users_username_key", ErrorKind::UsernameTaken, "this username is taken"),
+    ("users_email_key", ErrorKind::EmailTaken, "this email is already in use"),
 ];
 
 /// A user as read from `SELECT * FROM users` (extra columns are ignored).
@@ -112,11 +104,7 @@ impl Store {
 
     /// Creates a user and, when given, links it to an identity provider's `(issuer, subject)` in
     /// the same transaction.
-    pub(super) async fn insert_user_linked(
-        &self,
-        new: &NewUser,
-        identity: Option<(&str, &str)>,
-    ) -> Result<User> {
+    pub(super) async fn insert_user_linked(&self, new: &NewUser, identity: Option<(&str, &str)>) -> Result<User> {
         let row: UserRow = db_run!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
@@ -158,10 +146,7 @@ impl Store {
     }
 
     /// The user named `username` (case-insensitively) with their password hash.
-    pub async fn user_with_password(
-        &self,
-        username: &str,
-    ) -> Result<Option<(User, Option<String>)>> {
+    pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, Option<String>)>> {
         let row: Option<UserWithHashRow> = db_run!(self, pool => {
             sqlx::query_as("SELECT * FROM users WHERE lower(username) = lower($1)")
                 .bind(username)
@@ -199,18 +184,11 @@ impl Store {
 
     /// How many accounts exist.
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(
-            db_run!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?,
-        )
+        Ok(db_run!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
     }
 
     /// Applies a profile update and returns the new profile.
-    pub async fn update_profile(
-        &self,
-        id: &UserId,
-        update: &ProfileUpdate,
-        now: DateTime<Utc>,
-    ) -> Result<User> {
+    pub async fn update_profile(&self, id: &UserId, update: &ProfileUpdate, now: DateTime<Utc>) -> Result<User> {
         // CASE keeps "not given" apart from "set to NULL" in one statement for both dialects.
         const SQL: &str = "UPDATE users SET \
             full_name = COALESCE($2, full_name), \
@@ -233,17 +211,11 @@ impl Store {
                 .await
         })
         .map_err(|err| unique_violation(err, USER_UNIQUE))?;
-        row.map(UserRow::into_user)
-            .ok_or_else(|| Error::not_found("user"))
+        row.map(UserRow::into_user).ok_or_else(|| Error::not_found("user"))
     }
 
     /// Sets a user's status.
-    pub async fn set_status(
-        &self,
-        id: &UserId,
-        status: UserStatus,
-        now: DateTime<Utc>,
-    ) -> Result<User> {
+    pub async fn set_status(&self, id: &UserId, status: UserStatus, now: DateTime<Utc>) -> Result<User> {
         let row: Option<UserRow> = db_run!(self, pool => {
             sqlx::query_as("UPDATE users SET status = $2, updated_at = $3 WHERE id = $1 RETURNING *")
                 .bind(id)
@@ -252,17 +224,11 @@ impl Store {
                 .fetch_optional(pool)
                 .await
         })?;
-        row.map(UserRow::into_user)
-            .ok_or_else(|| Error::not_found("user"))
+        row.map(UserRow::into_user).ok_or_else(|| Error::not_found("user"))
     }
 
     /// Suspends or restores a user.
-    pub async fn set_suspended(
-        &self,
-        id: &UserId,
-        suspended: bool,
-        now: DateTime<Utc>,
-    ) -> Result<User> {
+    pub async fn set_suspended(&self, id: &UserId, suspended: bool, now: DateTime<Utc>) -> Result<User> {
         let row: Option<UserRow> = db_run!(self, pool => {
             sqlx::query_as("UPDATE users SET is_suspended = $2, updated_at = $3 WHERE id = $1 RETURNING *")
                 .bind(id)
@@ -271,17 +237,11 @@ impl Store {
                 .fetch_optional(pool)
                 .await
         })?;
-        row.map(UserRow::into_user)
-            .ok_or_else(|| Error::not_found("user"))
+        row.map(UserRow::into_user).ok_or_else(|| Error::not_found("user"))
     }
 
     /// Sets a user's password hash.
-    pub async fn set_password_hash(
-        &self,
-        id: &UserId,
-        hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
+    pub async fn set_password_hash(&self, id: &UserId, hash: &str, now: DateTime<Utc>) -> Result<()> {
         let done = db_run!(self, pool => {
             sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)

@@ -2,8 +2,7 @@
 
 use hub_core::Result;
 use hub_core::protocol::v1::{
-    ErrorBody, LoginRequest, MeView, OidcExchangeRequest, RefreshRequest, RegisterRequest,
-    TokenResponse,
+    ErrorBody, LoginRequest, MeView, OidcExchangeRequest, RefreshRequest, RegisterRequest, TokenResponse,
 };
 use warp::http::StatusCode;
 
@@ -19,10 +18,7 @@ use crate::state::AppState;
         (status = 422, description = "A field breaks a rule (weak_password, invalid_input)", body = ErrorBody),
     ))]
 pub async fn register(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
-    let tokens = state
-        .hub
-        .register(request.json::<RegisterRequest>()?)
-        .await?;
+    let tokens = state.hub.register(request.json::<RegisterRequest>()?).await?;
     ApiResponse::json(StatusCode::CREATED, &tokens)
 }
 
@@ -38,10 +34,7 @@ pub async fn register(state: AppState, request: ApiRequest) -> Result<ApiRespons
         (status = 403, description = "Account suspended", body = ErrorBody),
     ))]
 pub async fn login(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
-    let tokens = state
-        .hub
-        .login(request.json_or_form::<LoginRequest>()?)
-        .await?;
+    let tokens = state.hub.login(request.json_or_form::<LoginRequest>()?).await?;
     ApiResponse::ok(&tokens)
 }
 

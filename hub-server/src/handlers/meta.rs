@@ -61,8 +61,7 @@ pub async fn docs_file(state: AppState, request: ApiRequest) -> Result<ApiRespon
     let file = utoipa_swagger_ui::serve(request.param("file")?, state.swagger.clone())
         .map_err(|err| Error::internal(err.to_string()))?
         .ok_or_else(|| Error::not_found("page"))?;
-    let mut response =
-        ApiResponse::bytes(StatusCode::OK, &file.content_type, file.bytes.into_owned())?;
+    let mut response = ApiResponse::bytes(StatusCode::OK, &file.content_type, file.bytes.into_owned())?;
     if file.gzpipped {
         response = response.with_header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
@@ -72,10 +71,7 @@ pub async fn docs_file(state: AppState, request: ApiRequest) -> Result<ApiRespon
 /// The default avatars a profile may use.
 #[utoipa::path(get, path = "/api/v1/avatars", tag = "users", responses((status = 200, body = Vec<AvatarView>)))]
 pub async fn avatars(_state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
-    let list: Vec<AvatarView> = avatars::DEFAULT_AVATARS
-        .iter()
-        .map(AvatarView::from)
-        .collect();
+    let list: Vec<AvatarView> = avatars::DEFAULT_AVATARS.iter().map(AvatarView::from).collect();
     ApiResponse::ok(&list)
 }
 
@@ -88,9 +84,7 @@ pub async fn avatar_image(_state: AppState, request: ApiRequest) -> Result<ApiRe
     let name = request.param("file")?.trim_end_matches(".svg");
     let avatar = avatars::find(name).ok_or_else(|| Error::not_found("avatar"))?;
     Ok(
-        ApiResponse::bytes(StatusCode::OK, "image/svg+xml", avatars::svg(avatar))?.with_header(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400"),
-        ),
+        ApiResponse::bytes(StatusCode::OK, "image/svg+xml", avatars::svg(avatar))?
+            .with_header(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
     )
 }

@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod channels;
+pub mod messages;
 pub mod meta;
 pub mod users;
 
@@ -45,5 +47,45 @@ pub fn routes() -> Vec<Route> {
         route!(GET "/api/v1/avatars/{file}" => meta::avatar_image),
         route!(POST "/api/v1/admin/users/{id}/suspend" => admin::suspend),
         route!(POST "/api/v1/admin/users/{id}/restore" => admin::restore),
+        route!(GET "/api/v1/channels" => channels::list),
+        route!(POST "/api/v1/channels" => channels::create),
+        route!(GET "/api/v1/channels/mine" => channels::mine),
+        route!(GET "/api/v1/channels/{id}" => channels::get),
+        route!(PATCH "/api/v1/channels/{id}" => channels::update),
+        route!(DELETE "/api/v1/channels/{id}" => channels::archive),
+        route!(POST "/api/v1/channels/{id}/join" => channels::join),
+        route!(POST "/api/v1/channels/{id}/leave" => channels::leave),
+        route!(POST "/api/v1/channels/{id}/join-code" => channels::rotate_join_code),
+        route!(GET "/api/v1/channels/{id}/members" => channels::members),
+        route!(POST "/api/v1/channels/{id}/members" => channels::add_member),
+        route!(DELETE "/api/v1/channels/{id}/members/{user_id}" => channels::kick),
+        route!(PUT "/api/v1/channels/{id}/members/{user_id}/role" => channels::set_role),
+        route!(PUT "/api/v1/channels/{id}/members/{user_id}/timeout" => channels::time_out),
+        route!(DELETE "/api/v1/channels/{id}/members/{user_id}/timeout" => channels::end_time_out),
+        route!(GET "/api/v1/channels/{id}/bans" => channels::bans),
+        route!(PUT "/api/v1/channels/{id}/bans/{user_id}" => channels::ban),
+        route!(DELETE "/api/v1/channels/{id}/bans/{user_id}" => channels::unban),
+        route!(POST "/api/v1/channels/{id}/read" => channels::mark_read),
+        route!(PUT "/api/v1/channels/{id}/notifications" => channels::set_notifications),
+        route!(GET "/api/v1/channels/{id}/pins" => channels::pins),
+        route!(PUT "/api/v1/channels/{id}/pins/{message_id}" => channels::pin),
+        route!(DELETE "/api/v1/channels/{id}/pins/{message_id}" => channels::unpin),
+        route!(POST "/api/v1/dms" => channels::open_dm),
+        route!(GET "/api/v1/channels/{id}/messages" => messages::history),
+        route!(POST "/api/v1/channels/{id}/messages" => messages::send),
+        route!(GET "/api/v1/messages/{id}" => messages::get),
+        route!(PATCH "/api/v1/messages/{id}" => messages::edit),
+        route!(DELETE "/api/v1/messages/{id}" => messages::delete),
+        route!(GET "/api/v1/messages/{id}/history" => messages::versions),
+        route!(GET "/api/v1/messages/{id}/thread" => messages::thread),
+        route!(GET "/api/v1/mentions" => messages::mentions),
+        route!(GET "/api/v1/messages/{id}/reactions" => messages::reactions),
+        route!(PUT "/api/v1/messages/{id}/reactions/{emoji}" => messages::react),
+        route!(DELETE "/api/v1/messages/{id}/reactions/{emoji}" => messages::unreact),
+        route!(GET "/api/v1/reactions" => messages::catalog),
+        route!(POST "/api/v1/reactions" => messages::create_reaction),
+        route!(GET "/api/v1/users/me/saved" => messages::saved),
+        route!(PUT "/api/v1/users/me/saved/{message_id}" => messages::save),
+        route!(DELETE "/api/v1/users/me/saved/{message_id}" => messages::unsave),
     ]
 }

@@ -2,9 +2,7 @@
 
 use hub_core::Result;
 use hub_core::model::UserId;
-use hub_core::protocol::v1::{
-    ErrorBody, MeView, Page, SetStatusRequest, UpdateProfileRequest, UserView,
-};
+use hub_core::protocol::v1::{ErrorBody, MeView, Page, SetStatusRequest, UpdateProfileRequest, UserView};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

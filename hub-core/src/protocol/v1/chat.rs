@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::UserView;
 use crate::model::{
-    Channel, ChannelBan, ChannelKind, ChannelRole, MentionKind, Message, MessageVersion,
-    NotifyLevel, Reaction, ReactionCount,
+    Channel, ChannelBan, ChannelKind, ChannelRole, MentionKind, Message, MessageVersion, NotifyLevel, Reaction,
+    ReactionCount,
 };
 
 /// `POST /channels`.
@@ -86,6 +86,9 @@ pub struct MyChannelView {
     /// For direct conversations: everyone in it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<UserView>>,
+    /// For channel admins and owners of a private channel: the code that lets people join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_code: Option<String>,
 }
 
 /// `POST /channels/{id}/join`.

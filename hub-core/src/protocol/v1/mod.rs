@@ -3,7 +3,9 @@
 mod accounts;
 mod chat;
 mod common;
+mod events;
 
 pub use accounts::*;
 pub use chat::*;
 pub use common::*;
+pub use events::*;

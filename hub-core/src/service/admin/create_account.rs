@@ -38,8 +38,7 @@ impl Hub {
             .filter(|email| !email.trim().is_empty())
             .map(accounts::validate_email)
             .transpose()?;
-        let full_name =
-            profile::validate_full_name(account.full_name.as_deref().unwrap_or_default())?;
+        let full_name = profile::validate_full_name(account.full_name.as_deref().unwrap_or_default())?;
         let password_hash = self.inner.passwords.hash(&account.password).await?;
         self.inner
             .store

@@ -7,17 +7,9 @@ use crate::service::{Hub, Paged};
 impl Hub {
     /// All accounts, suspended ones included, ordered by username, a page at a time. This is an
     /// operator call without a caller: the CLI runs with direct database access.
-    pub async fn list_users(
-        &self,
-        limit: Option<u32>,
-        cursor: Option<&str>,
-    ) -> Result<Paged<User>> {
+    pub async fn list_users(&self, limit: Option<u32>, cursor: Option<&str>) -> Result<Paged<User>> {
         let limit = self.page_size(limit)?;
-        let mut items = self
-            .inner
-            .store
-            .search_users("%", cursor, limit + 1, true)
-            .await?;
+        let mut items = self.inner.store.search_users("%", cursor, limit + 1, true).await?;
         let next_cursor = if items.len() > limit as usize {
             items.truncate(limit as usize);
             items.last().map(|user| user.username.clone())

@@ -11,10 +11,7 @@ impl Hub {
     pub async fn authenticate(&self, bearer: &str) -> Result<Caller> {
         if OidcVerifier::is_provider_token(bearer) {
             let user = self.oidc_user(bearer).await?;
-            return refuse_suspended(Caller {
-                user,
-                session: None,
-            });
+            return refuse_suspended(Caller { user, session: None });
         }
         let claims = self.tokens()?.verify_access(bearer)?;
         let session = SessionId::from_string(claims.sid);
@@ -28,10 +25,7 @@ impl Hub {
                 user,
                 session: Some(session),
             }),
-            Some((user, true)) if user.is_suspended => refuse_suspended(Caller {
-                user,
-                session: None,
-            }),
+            Some((user, true)) if user.is_suspended => refuse_suspended(Caller { user, session: None }),
             _ => Err(Error::new(
                 ErrorKind::InvalidToken,
                 "this session has ended; log in again",
@@ -42,10 +36,7 @@ impl Hub {
 
 fn refuse_suspended(caller: Caller) -> Result<Caller> {
     if caller.user.is_suspended {
-        return Err(Error::new(
-            ErrorKind::AccountSuspended,
-            "this account is suspended",
-        ));
+        return Err(Error::new(ErrorKind::AccountSuspended, "this account is suspended"));
     }
     Ok(caller)
 }

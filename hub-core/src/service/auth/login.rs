@@ -8,40 +8,23 @@ impl Hub {
     /// Checks the password (at the same cost whether or not the user exists) and opens a session.
     pub async fn login(&self, request: LoginRequest) -> Result<TokenResponse> {
         if request.password.chars().count() > self.inner.config.auth.max_password_length {
-            return Err(Error::new(
-                ErrorKind::InvalidCredentials,
-                "wrong username or password",
-            ));
+            return Err(Error::new(ErrorKind::InvalidCredentials, "wrong username or password"));
         }
-        let found = self
-            .inner
-            .store
-            .user_with_password(request.username.trim())
-            .await?;
+        let found = self.inner.store.user_with_password(request.username.trim()).await?;
         let (user, hash) = match found {
             Some((user, hash)) => (Some(user), hash),
             None => (None, None),
         };
-        let matches = self
-            .inner
-            .passwords
-            .verify(&request.password, hash.as_deref())
-            .await?;
+        let matches = self.inner.passwords.verify(&request.password, hash.as_deref()).await?;
         let user = match user {
             Some(user) if matches => user,
             _ => {
-                return Err(Error::new(
-                    ErrorKind::InvalidCredentials,
-                    "wrong username or password",
-                ));
+                return Err(Error::new(ErrorKind::InvalidCredentials, "wrong username or password"));
             }
         };
         // Told only to someone who knows the password.
         if user.is_suspended {
-            return Err(Error::new(
-                ErrorKind::AccountSuspended,
-                "this account is suspended",
-            ));
+            return Err(Error::new(ErrorKind::AccountSuspended, "this account is suspended"));
         }
         self.open_session(&user).await
     }

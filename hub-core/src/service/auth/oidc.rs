@@ -16,10 +16,7 @@ impl Hub {
     pub async fn exchange_oidc_token(&self, request: OidcExchangeRequest) -> Result<TokenResponse> {
         let user = self.oidc_user(&request.token).await?;
         if user.is_suspended {
-            return Err(Error::new(
-                ErrorKind::AccountSuspended,
-                "this account is suspended",
-            ));
+            return Err(Error::new(ErrorKind::AccountSuspended, "this account is suspended"));
         }
         self.open_session(&user).await
     }
@@ -34,17 +31,11 @@ impl Hub {
         })?;
         let identity = verifier.verify(token).await?;
         let store = &self.inner.store;
-        if let Some(user) = store
-            .user_by_identity(&identity.issuer, &identity.subject)
-            .await?
-        {
+        if let Some(user) = store.user_by_identity(&identity.issuer, &identity.subject).await? {
             return Ok(user);
         }
         let max_length = self.inner.config.auth.max_username_length;
-        let base = accounts::username_from_claim(
-            identity.suggested_username.as_deref().unwrap_or("user"),
-            max_length,
-        );
+        let base = accounts::username_from_claim(identity.suggested_username.as_deref().unwrap_or("user"), max_length);
         let email = identity
             .email
             .as_deref()
@@ -74,17 +65,12 @@ impl Hub {
                     tracing::info!(user = %user.id, subject = %identity.subject, "provisioned a user from the identity provider");
                     return Ok(user);
                 }
-                Err(err)
-                    if matches!(err.kind, ErrorKind::UsernameTaken | ErrorKind::EmailTaken) =>
-                {
+                Err(err) if matches!(err.kind, ErrorKind::UsernameTaken | ErrorKind::EmailTaken) => {
                     continue;
                 }
                 Err(err) if err.kind == ErrorKind::Conflict => {
                     // Another request linked this subject first.
-                    if let Some(user) = store
-                        .user_by_identity(&identity.issuer, &identity.subject)
-                        .await?
-                    {
+                    if let Some(user) = store.user_by_identity(&identity.issuer, &identity.subject).await? {
                         return Ok(user);
                     }
                     return Err(err);

@@ -11,12 +11,7 @@ impl Hub {
     pub async fn refresh(&self, request: RefreshRequest) -> Result<TokenResponse> {
         let invalid = || Error::new(ErrorKind::InvalidToken, "the refresh token is not valid");
         let old_hash = tokens::hash_refresh_token(&request.refresh_token);
-        let record = self
-            .inner
-            .store
-            .refresh_token(&old_hash)
-            .await?
-            .ok_or_else(invalid)?;
+        let record = self.inner.store.refresh_token(&old_hash).await?.ok_or_else(invalid)?;
         if record.session_revoked_at.is_some() {
             return Err(invalid());
         }
@@ -36,10 +31,7 @@ impl Hub {
             .await?
             .ok_or_else(invalid)?;
         if user.is_suspended {
-            return Err(Error::new(
-                ErrorKind::AccountSuspended,
-                "this account is suspended",
-            ));
+            return Err(Error::new(ErrorKind::AccountSuspended, "this account is suspended"));
         }
         let new_token = tokens::new_refresh_token()?;
         let new_record = self.refresh_record(&new_token);

@@ -15,18 +15,14 @@ impl Hub {
         let session = SessionId::generate();
         let refresh_token = tokens::new_refresh_token()?;
         let record = self.refresh_record(&refresh_token);
-        self.inner
-            .store
-            .create_session(&session, &user.id, &record)
-            .await?;
+        self.inner.store.create_session(&session, &user.id, &record).await?;
         self.token_response(user, &session, refresh_token)
     }
 
     /// The stored form of a refresh token issued now.
     pub(super) fn refresh_record(&self, refresh_token: &str) -> NewRefreshToken {
         let created_at = now();
-        let ttl =
-            i64::try_from(self.inner.config.auth.refresh_token_ttl_secs).unwrap_or(i64::MAX / 2);
+        let ttl = i64::try_from(self.inner.config.auth.refresh_token_ttl_secs).unwrap_or(i64::MAX / 2);
         NewRefreshToken {
             token_hash: tokens::hash_refresh_token(refresh_token),
             created_at,

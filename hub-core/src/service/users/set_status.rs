@@ -7,9 +7,6 @@ use crate::service::{Caller, Hub, now};
 impl Hub {
     /// Sets the caller's status.
     pub async fn set_status(&self, caller: &Caller, status: UserStatus) -> Result<User> {
-        self.inner
-            .store
-            .set_status(&caller.user.id, status, now())
-            .await
+        self.inner.store.set_status(&caller.user.id, status, now()).await
     }
 }

@@ -9,22 +9,14 @@ use crate::store::ProfileUpdate;
 
 impl Hub {
     /// Validates each given field and stores them together.
-    pub async fn update_profile(
-        &self,
-        caller: &Caller,
-        request: UpdateProfileRequest,
-    ) -> Result<User> {
+    pub async fn update_profile(&self, caller: &Caller, request: UpdateProfileRequest) -> Result<User> {
         let update = ProfileUpdate {
             full_name: request
                 .full_name
                 .as_deref()
                 .map(profile::validate_full_name)
                 .transpose()?,
-            bio: request
-                .bio
-                .as_deref()
-                .map(profile::validate_bio)
-                .transpose()?,
+            bio: request.bio.as_deref().map(profile::validate_bio).transpose()?,
             avatar_url: match request.avatar_url {
                 None => None,
                 Some(None) => Some(None),
@@ -37,9 +29,6 @@ impl Hub {
                 Some(Some(email)) => Some(Some(accounts::validate_email(&email)?)),
             },
         };
-        self.inner
-            .store
-            .update_profile(&caller.user.id, &update, now())
-            .await
+        self.inner.store.update_profile(&caller.user.id, &update, now()).await
     }
 }

@@ -1,0 +1,185 @@
+//! Events: every change a client may see, as stored in a channel's log and (with the real-time
+//! gateway) pushed to connections. Tagged by `type`, defined once for server, SDK and tests.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{ChannelView, MessageView};
+use crate::model::ChannelRole;
+
+/// Why someone is no longer a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LeaveReason {
+    /// They left.
+    Left,
+    /// A moderator removed them.
+    Kicked,
+    /// A moderator banned them.
+    Banned,
+}
+
+/// A change in one channel. Message views in events carry no reactions (those come as
+/// `reaction.*` events, and whether "me" reacted depends on the reader).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type")]
+pub enum ChannelEvent {
+    /// A channel was made (the first event of its log).
+    #[serde(rename = "channel.created")]
+    ChannelCreated {
+        /// The channel.
+        channel: ChannelView,
+    },
+    /// Name, description or topic changed.
+    #[serde(rename = "channel.updated")]
+    ChannelUpdated {
+        /// The channel now.
+        channel: ChannelView,
+    },
+    /// The channel was archived.
+    #[serde(rename = "channel.archived")]
+    ChannelArchived {
+        /// The channel now.
+        channel: ChannelView,
+    },
+    /// Someone joined or was added.
+    #[serde(rename = "member.joined")]
+    MemberJoined {
+        /// Who.
+        user_id: String,
+        /// Their role.
+        role: ChannelRole,
+    },
+    /// Someone left, was kicked or banned.
+    #[serde(rename = "member.left")]
+    MemberLeft {
+        /// Who.
+        user_id: String,
+        /// Why.
+        reason: LeaveReason,
+    },
+    /// A member's role or time-out changed.
+    #[serde(rename = "member.updated")]
+    MemberUpdated {
+        /// Who.
+        user_id: String,
+        /// Their role.
+        role: ChannelRole,
+        /// They may not post before this time.
+        timed_out_until: Option<DateTime<Utc>>,
+    },
+    /// A message was sent.
+    #[serde(rename = "message.created")]
+    MessageCreated {
+        /// The message.
+        message: MessageView,
+    },
+    /// A message was edited.
+    #[serde(rename = "message.updated")]
+    MessageUpdated {
+        /// The message now.
+        message: MessageView,
+    },
+    /// A message was deleted (it stays as a tombstone).
+    #[serde(rename = "message.deleted")]
+    MessageDeleted {
+        /// The message.
+        message_id: String,
+        /// Its thread, when it was a reply.
+        parent_id: Option<String>,
+    },
+    /// Someone reacted.
+    #[serde(rename = "reaction.added")]
+    ReactionAdded {
+        /// On which message.
+        message_id: String,
+        /// With which reaction.
+        emoji: String,
+        /// Who.
+        user_id: String,
+    },
+    /// Someone took a reaction back.
+    #[serde(rename = "reaction.removed")]
+    ReactionRemoved {
+        /// On which message.
+        message_id: String,
+        /// Which reaction.
+        emoji: String,
+        /// Who.
+        user_id: String,
+    },
+    /// A message was pinned.
+    #[serde(rename = "pin.added")]
+    PinAdded {
+        /// The message.
+        message_id: String,
+        /// By whom.
+        pinned_by: String,
+    },
+    /// A message was unpinned.
+    #[serde(rename = "pin.removed")]
+    PinRemoved {
+        /// The message.
+        message_id: String,
+    },
+}
+
+impl ChannelEvent {
+    /// The event's `type` tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ChannelEvent::ChannelCreated { .. } => "channel.created",
+            ChannelEvent::ChannelUpdated { .. } => "channel.updated",
+            ChannelEvent::ChannelArchived { .. } => "channel.archived",
+            ChannelEvent::MemberJoined { .. } => "member.joined",
+            ChannelEvent::MemberLeft { .. } => "member.left",
+            ChannelEvent::MemberUpdated { .. } => "member.updated",
+            ChannelEvent::MessageCreated { .. } => "message.created",
+            ChannelEvent::MessageUpdated { .. } => "message.updated",
+            ChannelEvent::MessageDeleted { .. } => "message.deleted",
+            ChannelEvent::ReactionAdded { .. } => "reaction.added",
+            ChannelEvent::ReactionRemoved { .. } => "reaction.removed",
+            ChannelEvent::PinAdded { .. } => "pin.added",
+            ChannelEvent::PinRemoved { .. } => "pin.removed",
+        }
+    }
+}
+
+/// An event with its place in its channel's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StoredEvent {
+    /// The channel.
+    pub channel_id: String,
+    /// Its position in the channel's log: 1, 2, 3, ... with no gaps.
+    pub seq: i64,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: ChannelEvent,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tag_matches_kind() -> Result<(), serde_json::Error> {
+        let event = ChannelEvent::PinRemoved { message_id: "m".into() };
+        let json = serde_json::to_value(&event)?;
+        assert_eq!(json["type"], event.kind());
+        let stored = StoredEvent {
+            channel_id: "c".into(),
+            seq: 3,
+            at: Utc::now(),
+            event,
+        };
+        let json = serde_json::to_value(&stored)?;
+        assert_eq!(json["type"], "pin.removed");
+        assert_eq!(json["seq"], 3);
+        let back: StoredEvent = serde_json::from_value(json)?;
+        assert_eq!(back, stored);
+        Ok(())
+    }
+}

@@ -1,0 +1,70 @@
+//! `open_dm`: the one direct conversation of an exact set of people, made on first use.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{ChannelId, ChannelKind, ChannelRole, UserId};
+use crate::protocol::v1::{ChannelEvent, ChannelView, MyChannelView};
+use crate::rules::channels::dm_key;
+use crate::service::{Caller, Hub, now};
+use crate::store::NewChannel;
+
+impl Hub {
+    /// The direct conversation between the caller and `user_ids`. Returns it and whether it was
+    /// made now (`false`: it already existed).
+    pub async fn open_dm(&self, caller: &Caller, user_ids: &[String]) -> Result<(MyChannelView, bool)> {
+        if user_ids.is_empty() {
+            return Err(Error::invalid("user_ids", "name at least one person"));
+        }
+        let mut members: Vec<String> = user_ids.iter().map(|id| id.trim().to_owned()).collect();
+        members.push(caller.user.id.to_string());
+        members.sort_unstable();
+        members.dedup();
+        let max = self.inner.config.limits.max_dm_members;
+        if members.len() > max {
+            return Err(
+                Error::invalid("user_ids", format!("a direct conversation has at most {max} people"))
+                    .with_details(serde_json::json!({ "max_members": max })),
+            );
+        }
+        for member in &members {
+            self.active_user(&UserId::from_string(member.clone())).await?;
+        }
+        let key = dm_key(&members);
+        let store = &self.inner.store;
+        if let Some(existing) = store.channel_by_dm_key(&key).await? {
+            return Ok((self.my_channel(caller, &existing.id).await?, false));
+        }
+        let id = ChannelId::generate();
+        let new = NewChannel {
+            name: format!("dm-{id}"),
+            id,
+            kind: ChannelKind::Dm,
+            description: String::new(),
+            topic: String::new(),
+            created_by: caller.user.id.clone(),
+            created_at: now(),
+            join_code: None,
+            dm_key: Some(key.clone()),
+        };
+        let roles: Vec<(UserId, ChannelRole)> = members
+            .into_iter()
+            .map(|member| (UserId::from_string(member), ChannelRole::Member))
+            .collect();
+        let created = store
+            .create_channel(&new, &roles, |channel| ChannelEvent::ChannelCreated {
+                channel: ChannelView::from(channel),
+            })
+            .await;
+        match created {
+            Ok((channel, event)) => {
+                self.publish(event);
+                Ok((self.my_channel(caller, &channel.id).await?, true))
+            }
+            // Someone opened the same conversation at the same moment: theirs it is.
+            Err(err) if err.kind == ErrorKind::Conflict => {
+                let existing = store.channel_by_dm_key(&key).await?.ok_or(err)?;
+                Ok((self.my_channel(caller, &existing.id).await?, false))
+            }
+            Err(err) => Err(err),
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! `edit_message`: the author changes the text; the earlier text is kept as a version.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::MessageId;
+use crate::protocol::v1::{ChannelEvent, MessageView};
+use crate::rules::{messages, permissions};
+use crate::service::{Caller, Hub, now};
+
+impl Hub {
+    /// Replaces a message's text (its author only).
+    pub async fn edit_message(&self, caller: &Caller, id: &MessageId, content: String) -> Result<MessageView> {
+        let (message, context) = self.readable_message(caller, id).await?;
+        let is_author = message.author_id.as_ref() == Some(&caller.user.id);
+        permissions::check_edit_message(context.facts, context.viewer, is_author)?;
+        if message.deleted_at.is_some() {
+            return Err(Error::new(ErrorKind::Conflict, "a deleted message cannot be edited"));
+        }
+        messages::validate_content(&content, self.inner.config.limits.max_message_length)?;
+        if content == message.content {
+            return self.message_view(caller, &message).await;
+        }
+        let mentions = messages::parse_mentions(&content);
+        let (edited, event) = self
+            .inner
+            .store
+            .edit_message(&message, &content, &mentions, now(), |edited| {
+                ChannelEvent::MessageUpdated {
+                    message: MessageView::new(edited, &[]),
+                }
+            })
+            .await?;
+        self.publish(event);
+        self.message_view(caller, &edited).await
+    }
+}

@@ -1,0 +1,44 @@
+//! `mentions`: the caller's mention inbox with read state.
+
+use crate::error::Result;
+use crate::model::MessageId;
+use crate::protocol::v1::MentionView;
+use crate::service::{Caller, Hub, Paged};
+
+impl Hub {
+    /// Mentions of the caller in channels they belong to and have not muted, newest first.
+    pub async fn mentions(
+        &self,
+        caller: &Caller,
+        before: Option<&MessageId>,
+        unread_only: bool,
+        limit: Option<u32>,
+    ) -> Result<Paged<MentionView>> {
+        let limit = self.page_size(limit)?;
+        let mut rows = self
+            .inner
+            .store
+            .mentions_of(&caller.user.id, before, unread_only, limit + 1)
+            .await?;
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|row| row.message.id.to_string())
+        } else {
+            None
+        };
+        let messages: Vec<_> = rows.iter().map(|row| row.message.clone()).collect();
+        let views = self.message_views(caller, &messages).await?;
+        Ok(Paged {
+            items: rows
+                .into_iter()
+                .zip(views)
+                .map(|(row, message)| MentionView {
+                    message,
+                    kind: row.mention_kind,
+                    read: row.is_read,
+                })
+                .collect(),
+            next_cursor,
+        })
+    }
+}

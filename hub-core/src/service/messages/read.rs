@@ -1,0 +1,98 @@
+//! Reading messages: one, a channel's history, a thread, a message's versions.
+
+use crate::error::{Error, Result};
+use crate::model::{ChannelId, MessageId};
+use crate::protocol::v1::{MessageVersionView, MessageView, ThreadView};
+use crate::rules::permissions;
+use crate::service::{Caller, Hub, Paged};
+use crate::store::HistoryCursor;
+
+impl Hub {
+    /// One message.
+    pub async fn message(&self, caller: &Caller, id: &MessageId) -> Result<MessageView> {
+        let (message, _) = self.readable_message(caller, id).await?;
+        self.message_view(caller, &message).await
+    }
+
+    /// A page of a channel's top-level messages: newest first (from the newest, or `before` a
+    /// message), or oldest first `after` a message. `next_cursor` continues in the same direction.
+    pub async fn history(
+        &self,
+        caller: &Caller,
+        channel: &ChannelId,
+        before: Option<&MessageId>,
+        after: Option<&MessageId>,
+        limit: Option<u32>,
+    ) -> Result<Paged<MessageView>> {
+        let context = self.channel_context(caller, channel).await?;
+        permissions::check_read(context.facts, context.viewer)?;
+        let limit = self.page_size(limit)?;
+        let cursor = match (before, after) {
+            (Some(_), Some(_)) => return Err(Error::invalid("after", "give before or after, not both")),
+            (Some(before), None) => {
+                HistoryCursor::Before(self.message_in_channel(channel, before, "before").await?.seq)
+            }
+            (None, Some(after)) => HistoryCursor::After(self.message_in_channel(channel, after, "after").await?.seq),
+            (None, None) => HistoryCursor::Latest,
+        };
+        let mut messages = self.inner.store.history(channel, cursor, limit + 1).await?;
+        let next_cursor = if messages.len() > limit as usize {
+            messages.truncate(limit as usize);
+            messages.last().map(|message| message.id.to_string())
+        } else {
+            None
+        };
+        Ok(Paged {
+            items: self.message_views(caller, &messages).await?,
+            next_cursor,
+        })
+    }
+
+    /// A thread: its first message and a page of replies, oldest first, `after` a reply.
+    pub async fn thread(
+        &self,
+        caller: &Caller,
+        id: &MessageId,
+        after: Option<&MessageId>,
+        limit: Option<u32>,
+    ) -> Result<ThreadView> {
+        let (parent, _) = self.readable_message(caller, id).await?;
+        if parent.parent_id.is_some() {
+            return Err(Error::invalid(
+                "id",
+                "this message is a reply; its thread starts at parent_id",
+            ));
+        }
+        let limit = self.page_size(limit)?;
+        let after_seq = match after {
+            Some(after) => match self.inner.store.message(after).await? {
+                Some(reply) if reply.parent_id.as_ref() == Some(&parent.id) => reply.seq,
+                _ => return Err(Error::invalid("after", "after is not a reply in this thread")),
+            },
+            None => 0,
+        };
+        let mut replies = self
+            .inner
+            .store
+            .thread_replies(&parent.id, after_seq, limit + 1)
+            .await?;
+        let next_cursor = if replies.len() > limit as usize {
+            replies.truncate(limit as usize);
+            replies.last().map(|reply| reply.id.to_string())
+        } else {
+            None
+        };
+        Ok(ThreadView {
+            parent: self.message_view(caller, &parent).await?,
+            items: self.message_views(caller, &replies).await?,
+            next_cursor,
+        })
+    }
+
+    /// Every version of a message, oldest first, the current one last.
+    pub async fn message_versions(&self, caller: &Caller, id: &MessageId) -> Result<Vec<MessageVersionView>> {
+        let (message, _) = self.readable_message(caller, id).await?;
+        let earlier = self.inner.store.message_versions(id).await?;
+        Ok(MessageVersionView::list(&message, &earlier))
+    }
+}

@@ -1,0 +1,100 @@
+//! `send_message`: post in a channel or a thread. A repeated `client_id` from the same author
+//! returns the first message instead of storing another, so clients may retry freely.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{ChannelId, Message, MessageId};
+use crate::protocol::v1::{ChannelEvent, MessageView, SendMessageRequest};
+use crate::rules::{messages, permissions};
+use crate::service::{Caller, Hub, now};
+use crate::store::NewMessage;
+
+impl Hub {
+    /// Sends a message. Returns it and whether it was stored now (`false`: a retry of an
+    /// earlier send with the same `client_id`).
+    pub async fn send_message(
+        &self,
+        caller: &Caller,
+        channel: &ChannelId,
+        request: SendMessageRequest,
+    ) -> Result<(MessageView, bool)> {
+        let limits = &self.inner.config.limits;
+        messages::validate_content(&request.content, limits.max_message_length)?;
+        if !request.file_ids.is_empty() {
+            return Err(Error::invalid("file_ids", "file attachments are not available yet"));
+        }
+        if let Some(client_id) = &request.client_id {
+            messages::validate_client_id(client_id)?;
+            if let Some(first) = self.earlier_send(caller, channel, client_id).await? {
+                return Ok((self.message_view(caller, &first).await?, false));
+            }
+        }
+        let context = self.channel_context(caller, channel).await?;
+        permissions::check_post(context.facts, context.viewer, now())?;
+        let parent_id = match &request.parent_id {
+            Some(parent) => Some(self.thread_parent(channel, parent).await?),
+            None => None,
+        };
+        let new = NewMessage {
+            id: MessageId::generate(),
+            channel_id: channel.clone(),
+            author_id: caller.user.id.clone(),
+            content: request.content,
+            client_id: request.client_id.clone(),
+            parent_id,
+            created_at: now(),
+        };
+        let mentions = messages::parse_mentions(&new.content);
+        let stored = self
+            .inner
+            .store
+            .insert_message(&new, &mentions, |message| ChannelEvent::MessageCreated {
+                message: MessageView::new(message, &[]),
+            })
+            .await;
+        match stored {
+            Ok((message, event)) => {
+                self.publish(event);
+                Ok((MessageView::new(&message, &[]), true))
+            }
+            // A concurrent retry stored it first.
+            Err(err) if err.kind == ErrorKind::Conflict => {
+                let client_id = request.client_id.as_deref().unwrap_or_default();
+                let first = self.earlier_send(caller, channel, client_id).await?.ok_or(err)?;
+                Ok((self.message_view(caller, &first).await?, false))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The caller's earlier message with `client_id`, which must be in this channel.
+    async fn earlier_send(&self, caller: &Caller, channel: &ChannelId, client_id: &str) -> Result<Option<Message>> {
+        match self
+            .inner
+            .store
+            .message_by_client_id(&caller.user.id, client_id)
+            .await?
+        {
+            Some(first) if &first.channel_id == channel => Ok(Some(first)),
+            Some(_) => Err(Error::new(
+                ErrorKind::Conflict,
+                "this client_id was already used for a message in another channel",
+            )
+            .with_field("client_id")),
+            None => Ok(None),
+        }
+    }
+
+    /// The message a reply goes under: a top-level message of the same channel.
+    async fn thread_parent(&self, channel: &ChannelId, parent: &str) -> Result<MessageId> {
+        let parent = self
+            .message_in_channel(channel, &MessageId::from_string(parent), "parent_id")
+            .await?;
+        if parent.parent_id.is_some() {
+            return Err(Error::invalid(
+                "parent_id",
+                "reply to the thread's first message, not to a reply",
+            ));
+        }
+        Ok(parent.id)
+    }
+}

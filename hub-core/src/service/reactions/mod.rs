@@ -1,0 +1,4 @@
+//! Reactions: the catalog (system and custom) and reacting to messages.
+
+mod catalog;
+mod react;

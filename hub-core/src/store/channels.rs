@@ -1,0 +1,291 @@
+//! Channel rows: create (with first members), read, list, update, archive, direct conversations.
+
+use chrono::{DateTime, Utc};
+
+use super::events::append_event;
+use super::users::UserRow;
+use super::{Store, db_run, unique_violation};
+use crate::error::{ErrorKind, Result};
+use crate::model::{Channel, ChannelBan, ChannelId, ChannelKind, ChannelRole, Membership, NotifyLevel, User, UserId};
+use crate::protocol::v1::{ChannelEvent, StoredEvent};
+
+/// The columns of [`Channel`] for a query over `channels c`.
+macro_rules! channel_columns {
+    () => {
+        "c.id, c.name, c.kind, c.description, c.topic, c.created_by, c.created_at, c.archived_at, \
+         c.last_message_id, c.last_message_at, \
+         (SELECT COUNT(*) FROM channel_members cm WHERE cm.channel_id = c.id) AS member_count"
+    };
+}
+
+const CHANNEL_UNIQUE: &[(&str, ErrorKind, &str)] = &[
+    (
+        "channels_name_key",
+        ErrorKind::ChannelNameTaken,
+        "another channel has this name",
+    ),
+    (
+        "channels_dm_key",
+        ErrorKind::Conflict,
+        "this direct conversation already exists",
+    ),
+];
+
+/// A channel to create.
+#[derive(Debug, Clone)]
+pub struct NewChannel {
+    /// Fresh id.
+    pub id: ChannelId,
+    /// Validated name.
+    pub name: String,
+    /// Kind.
+    pub kind: ChannelKind,
+    /// Validated description.
+    pub description: String,
+    /// Validated topic.
+    pub topic: String,
+    /// The creator.
+    pub created_by: UserId,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// For private channels.
+    pub join_code: Option<String>,
+    /// For direct conversations: the sorted member set.
+    pub dm_key: Option<String>,
+}
+
+/// A change to a channel's row.
+#[derive(Debug, Clone, Copy)]
+pub enum ChannelChange<'a> {
+    /// New name, description and topic; `None` keeps one.
+    Settings {
+        /// New name.
+        name: Option<&'a str>,
+        /// New description.
+        description: Option<&'a str>,
+        /// New topic.
+        topic: Option<&'a str>,
+    },
+    /// Archive it (read-only from now on).
+    Archive,
+}
+
+/// A channel with what the caller's relation to it is.
+#[derive(Debug, Clone)]
+pub struct ChannelAccess {
+    /// The channel.
+    pub channel: Channel,
+    /// Its join code (private channels).
+    pub join_code: Option<String>,
+    /// The caller's membership.
+    pub membership: Option<Membership>,
+    /// The caller's ban, expired or not.
+    pub ban: Option<ChannelBan>,
+}
+
+/// One of a user's channels with their counters.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MyChannel {
+    /// The channel.
+    #[sqlx(flatten)]
+    pub channel: Channel,
+    /// The user's role.
+    pub role: ChannelRole,
+    /// The user's notification choice.
+    pub notify: NotifyLevel,
+    /// Top-level messages by others after the read marker.
+    pub unread_count: i64,
+    /// Mentions of the user after the read marker.
+    pub mention_count: i64,
+    /// The join code (private channels).
+    pub join_code: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChannelCodeRow {
+    #[sqlx(flatten)]
+    channel: Channel,
+    join_code: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChannelUserRow {
+    channel_id: ChannelId,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+const CHANNEL_BY_ID: &str = concat!(
+    "SELECT ",
+    channel_columns!(),
+    ", c.join_code FROM channels c WHERE c.id = $1"
+);
+
+impl Store {
+    /// Creates a channel with its first members and the `channel.created` event.
+    pub async fn create_channel(
+        &self,
+        new: &NewChannel,
+        members: &[(UserId, ChannelRole)],
+        make_event: impl FnOnce(&Channel) -> ChannelEvent + Send,
+    ) -> Result<(Channel, StoredEvent)> {
+        const INSERT: &str = "INSERT INTO channels \
+            (id, name, kind, description, topic, created_by, created_at, updated_at, join_code, dm_key) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)";
+        const ADD_MEMBER: &str =
+            "INSERT INTO channel_members (channel_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)";
+        let created = db_run!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                sqlx::query(INSERT)
+                    .bind(&new.id)
+                    .bind(&new.name)
+                    .bind(new.kind)
+                    .bind(&new.description)
+                    .bind(&new.topic)
+                    .bind(&new.created_by)
+                    .bind(new.created_at)
+                    .bind(&new.join_code)
+                    .bind(&new.dm_key)
+                    .execute(&mut *tx)
+                    .await?;
+                for (user, role) in members {
+                    sqlx::query(ADD_MEMBER).bind(&new.id).bind(user).bind(*role).bind(new.created_at).execute(&mut *tx).await?;
+                }
+                let row: ChannelCodeRow = sqlx::query_as(CHANNEL_BY_ID).bind(&new.id).fetch_one(&mut *tx).await?;
+                let event = append_event!(tx, &new.id, new.created_at, make_event(&row.channel));
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>((row.channel, event))
+            }
+            .await
+        })
+        .map_err(|err| unique_violation(err, CHANNEL_UNIQUE))?;
+        Ok(created)
+    }
+
+    /// A channel and the caller's membership and ban, if the channel exists.
+    pub async fn channel_access(&self, channel: &ChannelId, user: &UserId) -> Result<Option<ChannelAccess>> {
+        let row: Option<ChannelCodeRow> =
+            db_run!(self, pool => sqlx::query_as(CHANNEL_BY_ID).bind(channel).fetch_optional(pool).await)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let membership = self.membership(channel, user).await?;
+        let ban = self.ban(channel, user).await?;
+        Ok(Some(ChannelAccess {
+            channel: row.channel,
+            join_code: row.join_code,
+            membership,
+            ban,
+        }))
+    }
+
+    /// Public and voice channels that are not archived, whose name contains the `LIKE` pattern,
+    /// by name after the cursor.
+    pub async fn open_channels(&self, pattern: &str, after_name: Option<&str>, limit: u32) -> Result<Vec<Channel>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            channel_columns!(),
+            " FROM channels c WHERE c.kind IN ('public', 'voice') AND c.archived_at IS NULL \
+              AND c.name LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR c.name > $2) ORDER BY c.name LIMIT $3"
+        );
+        Ok(db_run!(self, pool => {
+            sqlx::query_as(SQL).bind(pattern).bind(after_name).bind(i64::from(limit)).fetch_all(pool).await
+        })?)
+    }
+
+    /// Every channel `user` belongs to (or only `only`), most recently active first, with
+    /// unread and mention counts.
+    pub async fn my_channels(&self, user: &UserId, only: Option<&ChannelId>) -> Result<Vec<MyChannel>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            channel_columns!(),
+            ", m.role, m.notify, c.join_code, \
+             (SELECT COUNT(*) FROM messages x WHERE x.channel_id = c.id AND x.parent_id IS NULL \
+                AND x.seq > m.last_read_seq AND x.deleted_at IS NULL \
+                AND (x.author_id IS NULL OR x.author_id <> m.user_id)) AS unread_count, \
+             (SELECT COUNT(*) FROM mentions n JOIN messages x ON x.id = n.message_id \
+                WHERE n.user_id = m.user_id AND n.channel_id = c.id AND n.seq > m.last_read_seq \
+                AND x.deleted_at IS NULL) AS mention_count \
+             FROM channel_members m JOIN channels c ON c.id = m.channel_id \
+             WHERE m.user_id = $1 AND ($2 IS NULL OR c.id = $2) ORDER BY COALESCE(c.last_message_id, c.id) DESC"
+        );
+        Ok(db_run!(self, pool => sqlx::query_as(SQL).bind(user).bind(only).fetch_all(pool).await)?)
+    }
+
+    /// The members (as users) of each of `channels`, for showing who is in a direct conversation.
+    pub async fn channel_users(&self, channels: &[ChannelId]) -> Result<Vec<(ChannelId, User)>> {
+        if channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<ChannelUserRow> = db_run!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT m.channel_id, u.* FROM channel_members m JOIN users u ON u.id = m.user_id WHERE m.channel_id IN (",
+            );
+            let mut list = query.separated(", ");
+            for channel in channels {
+                list.push_bind(channel);
+            }
+            query.push(") ORDER BY lower(u.username)");
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.channel_id, row.user.into_user()))
+            .collect())
+    }
+
+    /// The direct conversation of exactly this member set.
+    pub async fn channel_by_dm_key(&self, dm_key: &str) -> Result<Option<Channel>> {
+        const SQL: &str = concat!("SELECT ", channel_columns!(), " FROM channels c WHERE c.dm_key = $1");
+        Ok(db_run!(self, pool => sqlx::query_as(SQL).bind(dm_key).fetch_optional(pool).await)?)
+    }
+
+    /// Applies `change` and logs the event `make_event` makes of the channel as it now is.
+    pub async fn change_channel(
+        &self,
+        channel: &ChannelId,
+        change: ChannelChange<'_>,
+        at: DateTime<Utc>,
+        make_event: impl FnOnce(&Channel) -> ChannelEvent + Send,
+    ) -> Result<(Channel, StoredEvent)> {
+        const UPDATE: &str = "UPDATE channels SET name = COALESCE($2, name), \
+            description = COALESCE($3, description), topic = COALESCE($4, topic), updated_at = $5 WHERE id = $1";
+        const ARCHIVE: &str =
+            "UPDATE channels SET archived_at = COALESCE(archived_at, $2), updated_at = $2 WHERE id = $1";
+        let changed = db_run!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                match change {
+                    ChannelChange::Settings { name, description, topic } => {
+                        sqlx::query(UPDATE).bind(channel).bind(name).bind(description).bind(topic).bind(at).execute(&mut *tx).await?;
+                    }
+                    ChannelChange::Archive => {
+                        sqlx::query(ARCHIVE).bind(channel).bind(at).execute(&mut *tx).await?;
+                    }
+                }
+                let row: ChannelCodeRow = sqlx::query_as(CHANNEL_BY_ID).bind(channel).fetch_one(&mut *tx).await?;
+                let event = append_event!(tx, channel, at, make_event(&row.channel));
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>((row.channel, event))
+            }
+            .await
+        })
+        .map_err(|err| unique_violation(err, CHANNEL_UNIQUE))?;
+        Ok(changed)
+    }
+
+    /// Replaces a channel's join code.
+    pub async fn set_join_code(&self, channel: &ChannelId, code: &str, at: DateTime<Utc>) -> Result<()> {
+        db_run!(self, pool => {
+            sqlx::query("UPDATE channels SET join_code = $2, updated_at = $3 WHERE id = $1")
+                .bind(channel)
+                .bind(code)
+                .bind(at)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+}

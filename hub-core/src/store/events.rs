@@ -1,0 +1,87 @@
+//! The channel event log. Every change a client may see is appended in the transaction that
+//! makes it, with the channel's next sequence number taken from `channels.last_seq` by an
+//! `UPDATE ... RETURNING`: the row lock it takes is held until commit, so numbers are gapless
+//! (a rollback undoes the bump) and handed out in commit order within a channel, while channels
+//! never wait for each other.
+
+use chrono::{DateTime, Utc};
+
+use super::{Store, db_run};
+use crate::error::{Error, Result};
+use crate::model::ChannelId;
+use crate::protocol::v1::{ChannelEvent, StoredEvent};
+
+/// Takes the channel's next sequence number inside transaction `$tx`.
+macro_rules! next_seq {
+    ($tx:expr, $channel:expr) => {
+        sqlx::query_scalar::<_, i64>("UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
+            .bind($channel)
+            .fetch_one(&mut *$tx)
+            .await?
+    };
+}
+pub(crate) use next_seq;
+
+/// Writes `$event` at `$seq` of `$channel`'s log inside `$tx`; evaluates to the [`StoredEvent`].
+macro_rules! record_event {
+    ($tx:expr, $channel:expr, $seq:expr, $at:expr, $event:expr) => {{
+        let event: $crate::protocol::v1::ChannelEvent = $event;
+        let payload = serde_json::to_string(&event).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+        sqlx::query(
+            "INSERT INTO channel_events (channel_id, seq, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($channel)
+        .bind($seq)
+        .bind(event.kind())
+        .bind(payload)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?;
+        $crate::protocol::v1::StoredEvent {
+            channel_id: $channel.to_string(),
+            seq: $seq,
+            at: $at,
+            event,
+        }
+    }};
+}
+pub(crate) use record_event;
+
+/// Takes the next sequence number and writes `$event` there, inside `$tx`.
+macro_rules! append_event {
+    ($tx:expr, $channel:expr, $at:expr, $event:expr) => {{
+        let seq = $crate::store::events::next_seq!($tx, $channel);
+        $crate::store::events::record_event!($tx, $channel, seq, $at, $event)
+    }};
+}
+pub(crate) use append_event;
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    channel_id: ChannelId,
+    seq: i64,
+    payload: String,
+    created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Events of `channel` after `after_seq`, oldest first, at most `limit`.
+    pub async fn events_after(&self, channel: &ChannelId, after_seq: i64, limit: u32) -> Result<Vec<StoredEvent>> {
+        const SQL: &str = "SELECT channel_id, seq, payload, created_at FROM channel_events \
+            WHERE channel_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+        let rows: Vec<EventRow> = db_run!(self, pool => {
+            sqlx::query_as(SQL).bind(channel).bind(after_seq).bind(i64::from(limit)).fetch_all(pool).await
+        })?;
+        rows.into_iter()
+            .map(|row| {
+                let event: ChannelEvent = serde_json::from_str(&row.payload).map_err(Error::internal)?;
+                Ok(StoredEvent {
+                    channel_id: row.channel_id.to_string(),
+                    seq: row.seq,
+                    at: row.created_at,
+                    event,
+                })
+            })
+            .collect()
+    }
+}

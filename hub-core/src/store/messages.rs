@@ -1,0 +1,304 @@
+//! Message rows: send (with mentions and thread counters), history and threads in sequence
+//! order, edits with their earlier versions, tombstone deletes, and the mention inbox.
+
+use chrono::{DateTime, Utc};
+
+use super::events::{append_event, next_seq, record_event};
+use super::{Store, db_run, unique_violation};
+use crate::error::{ErrorKind, Result};
+use crate::model::{ChannelId, MentionKind, Message, MessageId, MessageVersion, UserId};
+use crate::protocol::v1::{ChannelEvent, StoredEvent};
+use crate::rules::messages::Mentions;
+
+/// A message to store.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Fresh id.
+    pub id: MessageId,
+    /// Its channel.
+    pub channel_id: ChannelId,
+    /// Its author.
+    pub author_id: UserId,
+    /// Validated text.
+    pub content: String,
+    /// The sender's idempotency key.
+    pub client_id: Option<String>,
+    /// The (top-level) message it replies to.
+    pub parent_id: Option<MessageId>,
+    /// When it was sent.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Where a page of history starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryCursor {
+    /// The newest messages, newest first.
+    Latest,
+    /// Messages before this sequence number, newest first.
+    Before(i64),
+    /// Messages after this sequence number, oldest first.
+    After(i64),
+}
+
+/// A mention of a user with the message and its read state.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MentionRow {
+    /// The message.
+    #[sqlx(flatten)]
+    pub message: Message,
+    /// How it mentions them.
+    pub mention_kind: MentionKind,
+    /// Whether their read marker has passed it.
+    pub is_read: bool,
+}
+
+const MESSAGE_UNIQUE: &[(&str, ErrorKind, &str)] = &[(
+    "messages_client_id",
+    ErrorKind::Conflict,
+    "a message with this client_id exists",
+)];
+
+/// Records who `$mentions` mentions in message `$message` (channel `$channel`, position `$seq`,
+/// author `$author`), inside `$tx`. Only members are mentioned, never the author; a direct
+/// mention wins over a broadcast one.
+macro_rules! insert_mentions {
+    ($tx:expr, $message:expr, $channel:expr, $seq:expr, $author:expr, $mentions:expr) => {{
+        const DIRECT: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
+            SELECT $1, m.user_id, m.channel_id, $2, 'user' FROM channel_members m JOIN users u ON u.id = m.user_id \
+            WHERE m.channel_id = $3 AND m.user_id <> $4 AND lower(u.username) = $5 \
+            ON CONFLICT (message_id, user_id) DO NOTHING";
+        const BROADCAST: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
+            SELECT $1, m.user_id, m.channel_id, $2, $5 FROM channel_members m \
+            WHERE m.channel_id = $3 AND m.user_id <> $4 \
+            ON CONFLICT (message_id, user_id) DO NOTHING";
+        let mentions: &Mentions = $mentions;
+        for username in &mentions.usernames {
+            sqlx::query(DIRECT)
+                .bind($message)
+                .bind($seq)
+                .bind($channel)
+                .bind($author)
+                .bind(username)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        if let Some(kind) = mentions.broadcast {
+            sqlx::query(BROADCAST)
+                .bind($message)
+                .bind($seq)
+                .bind($channel)
+                .bind($author)
+                .bind(kind)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+
+impl Store {
+    /// Stores a message at the channel's next position with its mentions, bumps its thread's
+    /// counters (or the channel's latest message) and logs the event `make_event` makes of it.
+    /// A repeated `(author, client_id)` fails with [`ErrorKind::Conflict`] and changes nothing.
+    pub async fn insert_message(
+        &self,
+        new: &NewMessage,
+        mentions: &Mentions,
+        make_event: impl FnOnce(&Message) -> ChannelEvent + Send,
+    ) -> Result<(Message, StoredEvent)> {
+        const INSERT: &str = "INSERT INTO messages (id, channel_id, seq, author_id, content, client_id, parent_id, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
+        const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
+        const BUMP_CHANNEL: &str = "UPDATE channels SET last_message_id = $2, last_message_at = $3 WHERE id = $1";
+        let stored = db_run!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                let seq = next_seq!(tx, &new.channel_id);
+                let message: Message = sqlx::query_as(INSERT)
+                    .bind(&new.id)
+                    .bind(&new.channel_id)
+                    .bind(seq)
+                    .bind(&new.author_id)
+                    .bind(&new.content)
+                    .bind(&new.client_id)
+                    .bind(&new.parent_id)
+                    .bind(new.created_at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                match &new.parent_id {
+                    Some(parent) => {
+                        sqlx::query(BUMP_THREAD).bind(parent).bind(new.created_at).execute(&mut *tx).await?;
+                    }
+                    None => {
+                        sqlx::query(BUMP_CHANNEL)
+                            .bind(&new.channel_id)
+                            .bind(&new.id)
+                            .bind(new.created_at)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                insert_mentions!(tx, &new.id, &new.channel_id, seq, &new.author_id, mentions);
+                let event = record_event!(tx, &new.channel_id, seq, new.created_at, make_event(&message));
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>((message, event))
+            }
+            .await
+        })
+        .map_err(|err| unique_violation(err, MESSAGE_UNIQUE))?;
+        Ok(stored)
+    }
+
+    /// The message with `id`.
+    pub async fn message(&self, id: &MessageId) -> Result<Option<Message>> {
+        Ok(db_run!(self, pool => {
+            sqlx::query_as("SELECT * FROM messages WHERE id = $1").bind(id).fetch_optional(pool).await
+        })?)
+    }
+
+    /// The messages with these ids (in no particular order).
+    pub async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(db_run!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new("SELECT * FROM messages WHERE id IN (");
+            let mut list = query.separated(", ");
+            for id in ids {
+                list.push_bind(id);
+            }
+            query.push(")");
+            query.build_query_as().fetch_all(pool).await
+        })?)
+    }
+
+    /// The message `author` sent with `client_id`, if any.
+    pub async fn message_by_client_id(&self, author: &UserId, client_id: &str) -> Result<Option<Message>> {
+        Ok(db_run!(self, pool => {
+            sqlx::query_as("SELECT * FROM messages WHERE author_id = $1 AND client_id = $2")
+                .bind(author)
+                .bind(client_id)
+                .fetch_optional(pool)
+                .await
+        })?)
+    }
+
+    /// A page of a channel's top-level messages (thread replies stay in their threads).
+    pub async fn history(&self, channel: &ChannelId, cursor: HistoryCursor, limit: u32) -> Result<Vec<Message>> {
+        const LATEST: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NULL \
+            ORDER BY seq DESC LIMIT $2";
+        const BEFORE: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq < $3 \
+            ORDER BY seq DESC LIMIT $2";
+        const AFTER: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq > $3 \
+            ORDER BY seq ASC LIMIT $2";
+        let (sql, position) = match cursor {
+            HistoryCursor::Latest => (LATEST, None),
+            HistoryCursor::Before(seq) => (BEFORE, Some(seq)),
+            HistoryCursor::After(seq) => (AFTER, Some(seq)),
+        };
+        Ok(db_run!(self, pool => {
+            let query = sqlx::query_as(sql).bind(channel).bind(i64::from(limit));
+            match position {
+                Some(seq) => query.bind(seq).fetch_all(pool).await,
+                None => query.fetch_all(pool).await,
+            }
+        })?)
+    }
+
+    /// Replies to `parent` after position `after_seq`, oldest first.
+    pub async fn thread_replies(&self, parent: &MessageId, after_seq: i64, limit: u32) -> Result<Vec<Message>> {
+        const SQL: &str = "SELECT * FROM messages WHERE parent_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3";
+        Ok(db_run!(self, pool => {
+            sqlx::query_as(SQL).bind(parent).bind(after_seq).bind(i64::from(limit)).fetch_all(pool).await
+        })?)
+    }
+
+    /// Replaces a message's text, keeping the old one as a version, records new mentions and
+    /// logs the event `make_event` makes of the edited message.
+    pub async fn edit_message(
+        &self,
+        old: &Message,
+        content: &str,
+        mentions: &Mentions,
+        at: DateTime<Utc>,
+        make_event: impl FnOnce(&Message) -> ChannelEvent + Send,
+    ) -> Result<(Message, StoredEvent)> {
+        const KEEP_VERSION: &str =
+            "INSERT INTO message_versions (message_id, content, written_at, replaced_at) VALUES ($1, $2, $3, $4)";
+        const UPDATE: &str = "UPDATE messages SET content = $2, edited_at = $3 WHERE id = $1 RETURNING *";
+        let author = old.author_id.clone();
+        let edited = db_run!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                sqlx::query(KEEP_VERSION)
+                    .bind(&old.id)
+                    .bind(&old.content)
+                    .bind(old.edited_at.unwrap_or(old.created_at))
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                let message: Message = sqlx::query_as(UPDATE).bind(&old.id).bind(content).bind(at).fetch_one(&mut *tx).await?;
+                insert_mentions!(tx, &old.id, &old.channel_id, old.seq, &author, mentions);
+                let event = append_event!(tx, &old.channel_id, at, make_event(&message));
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>((message, event))
+            }
+            .await
+        })?;
+        Ok(edited)
+    }
+
+    /// Earlier versions of a message, oldest first.
+    pub async fn message_versions(&self, id: &MessageId) -> Result<Vec<MessageVersion>> {
+        const SQL: &str = "SELECT content, written_at FROM message_versions WHERE message_id = $1 ORDER BY replaced_at";
+        Ok(db_run!(self, pool => sqlx::query_as(SQL).bind(id).fetch_all(pool).await)?)
+    }
+
+    /// Turns a message into a tombstone: its text and earlier versions are erased, its place
+    /// (and its thread) stay. Returns `None` when it was already deleted.
+    pub async fn delete_message(
+        &self,
+        message: &Message,
+        at: DateTime<Utc>,
+        event: ChannelEvent,
+    ) -> Result<Option<StoredEvent>> {
+        const TOMBSTONE: &str =
+            "UPDATE messages SET content = '', deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL";
+        let stored = db_run!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                let done = sqlx::query(TOMBSTONE).bind(&message.id).bind(at).execute(&mut *tx).await?;
+                if done.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok::<_, sqlx::Error>(None);
+                }
+                sqlx::query("DELETE FROM message_versions WHERE message_id = $1").bind(&message.id).execute(&mut *tx).await?;
+                let stored = append_event!(tx, &message.channel_id, at, event);
+                tx.commit().await?;
+                Ok(Some(stored))
+            }
+            .await
+        })?;
+        Ok(stored)
+    }
+
+    /// `user`'s mentions in channels they still belong to and have not muted, newest first,
+    /// before the message-id cursor.
+    pub async fn mentions_of(
+        &self,
+        user: &UserId,
+        before: Option<&MessageId>,
+        unread_only: bool,
+        limit: u32,
+    ) -> Result<Vec<MentionRow>> {
+        const SQL: &str = "SELECT x.*, n.kind AS mention_kind, (n.seq <= m.last_read_seq) AS is_read \
+            FROM mentions n \
+            JOIN messages x ON x.id = n.message_id \
+            JOIN channel_members m ON m.channel_id = n.channel_id AND m.user_id = n.user_id \
+            WHERE n.user_id = $1 AND x.deleted_at IS NULL AND m.notify <> 'nothing' \
+              AND ($2 IS NULL OR n.message_id < $2) AND ($3 = FALSE OR n.seq > m.last_read_seq) \
+            ORDER BY n.message_id DESC LIMIT $4";
+        Ok(db_run!(self, pool => {
+            sqlx::query_as(SQL).bind(user).bind(before).bind(unread_only).bind(i64::from(limit)).fetch_all(pool).await
+        })?)
+    }
+}

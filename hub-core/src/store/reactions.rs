@@ -1,0 +1,158 @@
+//! The reaction catalog and who reacted how to which message.
+
+use chrono::{DateTime, Utc};
+
+use super::events::append_event;
+use super::{Store, db_run, unique_violation};
+use crate::error::{ErrorKind, Result};
+use crate::model::{Message, MessageId, Reaction, ReactionCount, UserId};
+use crate::protocol::v1::{ChannelEvent, StoredEvent};
+
+const REACTION_UNIQUE: &[(&str, ErrorKind, &str)] = &[
+    (
+        "reactions_pkey",
+        ErrorKind::Conflict,
+        "a reaction with this code exists",
+    ),
+    (
+        "reactions.code",
+        ErrorKind::Conflict,
+        "a reaction with this code exists",
+    ),
+];
+
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    message_id: MessageId,
+    emoji: String,
+    count: i64,
+    mine: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReactorRow {
+    code: String,
+    user_id: UserId,
+}
+
+impl Store {
+    /// The whole catalog: system reactions first, then custom ones, each by code.
+    pub async fn reaction_catalog(&self) -> Result<Vec<Reaction>> {
+        const SQL: &str =
+            "SELECT code, glyph, image_url, is_custom, created_at FROM reactions ORDER BY is_custom, code";
+        Ok(db_run!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
+    }
+
+    /// The reaction whose code or glyph is `key`.
+    pub async fn reaction(&self, key: &str) -> Result<Option<Reaction>> {
+        const SQL: &str =
+            "SELECT code, glyph, image_url, is_custom, created_at FROM reactions WHERE code = $1 OR glyph = $1";
+        Ok(db_run!(self, pool => sqlx::query_as(SQL).bind(key).fetch_optional(pool).await)?)
+    }
+
+    /// Adds a custom reaction.
+    pub async fn insert_custom_reaction(
+        &self,
+        code: &str,
+        image_url: &str,
+        created_by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Reaction> {
+        const SQL: &str = "INSERT INTO reactions (code, glyph, image_url, is_custom, created_by, created_at) \
+            VALUES ($1, NULL, $2, TRUE, $3, $4) RETURNING code, glyph, image_url, is_custom, created_at";
+        db_run!(self, pool => {
+            sqlx::query_as(SQL).bind(code).bind(image_url).bind(created_by).bind(at).fetch_one(pool).await
+        })
+        .map_err(|err| unique_violation(err, REACTION_UNIQUE))
+    }
+
+    /// Reaction counts for each of `messages`, in the order each reaction first appeared, with
+    /// whether `viewer` is among those who reacted.
+    pub async fn reaction_counts(
+        &self,
+        messages: &[MessageId],
+        viewer: &UserId,
+    ) -> Result<Vec<(MessageId, ReactionCount)>> {
+        if messages.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<CountRow> = db_run!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT message_id, code AS emoji, COUNT(*) AS count, SUM(CASE WHEN user_id = ",
+            );
+            query.push_bind(viewer);
+            query.push(" THEN 1 ELSE 0 END) AS mine FROM message_reactions WHERE message_id IN (");
+            let mut list = query.separated(", ");
+            for message in messages {
+                list.push_bind(message);
+            }
+            query.push(") GROUP BY message_id, code ORDER BY message_id, MIN(created_at), code");
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let count = ReactionCount {
+                    emoji: row.emoji,
+                    count: row.count,
+                    me: row.mine > 0,
+                };
+                (row.message_id, count)
+            })
+            .collect())
+    }
+
+    /// Who reacted to `message`, reaction by reaction, in the order they reacted.
+    pub async fn reactors(&self, message: &MessageId) -> Result<Vec<(String, UserId)>> {
+        const SQL: &str =
+            "SELECT code, user_id FROM message_reactions WHERE message_id = $1 ORDER BY created_at, user_id";
+        let rows: Vec<ReactorRow> = db_run!(self, pool => sqlx::query_as(SQL).bind(message).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|row| (row.code, row.user_id)).collect())
+    }
+
+    /// Adds (`add = true`) or removes `user`'s `code` reaction on `message`. Returns the
+    /// `reaction.added`/`reaction.removed` event, or `None` when nothing changed.
+    pub async fn set_reaction(
+        &self,
+        message: &Message,
+        code: &str,
+        user: &UserId,
+        add: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Option<StoredEvent>> {
+        const ADD: &str = "INSERT INTO message_reactions (message_id, code, user_id, created_at) VALUES ($1, $2, $3, $4) \
+            ON CONFLICT (message_id, code, user_id) DO NOTHING";
+        const REMOVE: &str = "DELETE FROM message_reactions WHERE message_id = $1 AND code = $2 AND user_id = $3";
+        let (sql, event) = if add {
+            let event = ChannelEvent::ReactionAdded {
+                message_id: message.id.to_string(),
+                emoji: code.to_owned(),
+                user_id: user.to_string(),
+            };
+            (ADD, event)
+        } else {
+            let event = ChannelEvent::ReactionRemoved {
+                message_id: message.id.to_string(),
+                emoji: code.to_owned(),
+                user_id: user.to_string(),
+            };
+            (REMOVE, event)
+        };
+        let stored = db_run!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                let query = sqlx::query(sql).bind(&message.id).bind(code).bind(user);
+                let done = if add { query.bind(at) } else { query }.execute(&mut *tx).await?;
+                if done.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok::<_, sqlx::Error>(None);
+                }
+                let stored = append_event!(tx, &message.channel_id, at, event);
+                tx.commit().await?;
+                Ok(Some(stored))
+            }
+            .await
+        })?;
+        Ok(stored)
+    }
+}
