@@ -4,8 +4,10 @@ mod accounts;
 mod chat;
 mod common;
 mod events;
+mod gateway;
 
 pub use accounts::*;
 pub use chat::*;
 pub use common::*;
 pub use events::*;
+pub use gateway::*;

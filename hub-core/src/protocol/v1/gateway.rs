@@ -1,0 +1,280 @@
+//! WebSocket frames of `/api/v1/ws`: JSON objects tagged by `type`, shared by the server, the
+//! SDK, the terminal client and the tests.
+//!
+//! A connection authenticates with `?token=` or a first `auth` frame, receives `hello`, may send
+//! `resume` with the last position it saw in each channel, and from then on receives every
+//! event of its channels (see [`StoredEvent`]) in order, once.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{MessageView, StoredEvent};
+use crate::model::UserStatus;
+
+/// WebSocket close codes the server uses (besides the standard 1000, 1001 and 1009).
+pub mod close_code {
+    /// No token, or a bad one.
+    pub const UNAUTHORIZED: u16 = 4001;
+    /// No `auth` frame within the time allowed.
+    pub const AUTH_TIMEOUT: u16 = 4002;
+    /// Nothing heard from the client within the idle timeout.
+    pub const IDLE_TIMEOUT: u16 = 4003;
+    /// The client read too slowly: its outgoing queue filled up.
+    pub const TOO_SLOW: u16 = 4008;
+    /// The user (or the server) has too many connections.
+    pub const TOO_MANY_CONNECTIONS: u16 = 4009;
+    /// A frame was not valid JSON of a known type.
+    pub const BAD_FRAME: u16 = 4010;
+    /// The server is shutting down; reconnect elsewhere or later.
+    pub const GOING_AWAY: u16 = 1001;
+}
+
+/// Frames a client sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type")]
+pub enum ClientFrame {
+    /// Authenticate (when no `?token=` was given); must be the first frame.
+    #[serde(rename = "auth")]
+    Auth {
+        /// An access token.
+        token: String,
+    },
+    /// Catch up: for each channel, the last `seq` the client has seen. The server replies with
+    /// every later event of those channels, in order, then `resumed`.
+    #[serde(rename = "resume")]
+    Resume {
+        /// Channel id → last seen `seq`.
+        positions: BTreeMap<String, i64>,
+    },
+    /// Send a message (the same service as `POST /channels/{id}/messages`).
+    #[serde(rename = "message.send")]
+    MessageSend {
+        /// The channel.
+        channel_id: String,
+        /// The text.
+        content: String,
+        /// Idempotency key: sending again with it stores nothing new and acks the first message.
+        client_id: String,
+        /// Reply in this thread.
+        #[serde(default)]
+        parent_id: Option<String>,
+    },
+    /// The user is typing in a channel.
+    #[serde(rename = "typing")]
+    Typing {
+        /// The channel.
+        channel_id: String,
+    },
+    /// Set presence: online, away, busy (offline means invisible).
+    #[serde(rename = "presence.set")]
+    PresenceSet {
+        /// The status.
+        status: UserStatus,
+    },
+    /// Move the read marker (the same service as `POST /channels/{id}/read`).
+    #[serde(rename = "read")]
+    Read {
+        /// The channel.
+        channel_id: String,
+        /// The newest message seen.
+        message_id: String,
+    },
+    /// Keep-alive; answered with `pong`.
+    #[serde(rename = "ping")]
+    Ping {
+        /// Echoed back.
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    /// Enter a voice channel's call (or update mute/deafen state).
+    #[serde(rename = "voice.join")]
+    VoiceJoin {
+        /// The voice channel.
+        channel_id: String,
+        /// Microphone off.
+        #[serde(default)]
+        muted: bool,
+        /// Sound off.
+        #[serde(default)]
+        deafened: bool,
+    },
+    /// Leave a voice call.
+    #[serde(rename = "voice.leave")]
+    VoiceLeave {
+        /// The voice channel.
+        channel_id: String,
+    },
+    /// Relay WebRTC signalling (offer, answer, ICE candidate) to one participant of the same call.
+    #[serde(rename = "voice.signal")]
+    VoiceSignal {
+        /// The voice channel.
+        channel_id: String,
+        /// The participant it is for.
+        to_user_id: String,
+        /// Opaque to the server; size-limited.
+        signal: serde_json::Value,
+    },
+}
+
+/// One participant of a voice call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VoiceParticipant {
+    /// Who.
+    pub user_id: String,
+    /// Microphone off.
+    pub muted: bool,
+    /// Sound off.
+    pub deafened: bool,
+}
+
+/// Frames the server sends besides channel events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type")]
+pub enum ControlFrame {
+    /// The connection is authenticated.
+    #[serde(rename = "hello")]
+    Hello {
+        /// Who this connection is.
+        user_id: String,
+        /// This connection's id.
+        connection_id: String,
+        /// Send something (a `ping`) at least this often.
+        heartbeat_interval_ms: u64,
+        /// Silence longer than this closes the connection.
+        idle_timeout_ms: u64,
+        /// How far back `resume` reaches.
+        resume_window_secs: u64,
+    },
+    /// A `message.send` was stored (or was a retry of one that was).
+    #[serde(rename = "ack")]
+    Ack {
+        /// The frame's `client_id`.
+        client_id: String,
+        /// The stored message.
+        message: MessageView,
+    },
+    /// A frame failed; the connection stays open.
+    #[serde(rename = "error")]
+    Error {
+        /// The same codes as REST errors (`rate_limited`, `forbidden`, ...).
+        code: String,
+        /// Human-readable text.
+        message: String,
+        /// The `client_id` (or frame type) it is about.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        r#ref: Option<String>,
+        /// For `rate_limited`: when to try again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u64>,
+    },
+    /// Answer to `ping`.
+    #[serde(rename = "pong")]
+    Pong {
+        /// The ping's nonce.
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    /// The catch-up asked for by `resume` is complete.
+    #[serde(rename = "resumed")]
+    Resumed {
+        /// How many events were replayed.
+        replayed: u64,
+    },
+    /// Events the client asked for are older than the resume window: refetch over REST.
+    #[serde(rename = "resync")]
+    Resync {
+        /// The channel to refetch.
+        channel_id: String,
+    },
+    /// Someone is typing (lasts `expires_in_ms` unless repeated).
+    #[serde(rename = "typing")]
+    Typing {
+        /// The channel.
+        channel_id: String,
+        /// Who.
+        user_id: String,
+        /// How long to show it.
+        expires_in_ms: u64,
+    },
+    /// Someone's presence changed.
+    #[serde(rename = "presence")]
+    Presence {
+        /// Who.
+        user_id: String,
+        /// Online, away, busy or offline.
+        status: UserStatus,
+        /// When they were last connected (set when they go offline).
+        last_seen_at: Option<DateTime<Utc>>,
+    },
+    /// The user's read marker moved (sent to their other connections).
+    #[serde(rename = "read.updated")]
+    ReadUpdated {
+        /// The channel.
+        channel_id: String,
+        /// The message now marked read.
+        message_id: String,
+    },
+    /// A voice call's participants changed.
+    #[serde(rename = "voice.participants")]
+    VoiceParticipants {
+        /// The voice channel.
+        channel_id: String,
+        /// Everyone in the call now.
+        participants: Vec<VoiceParticipant>,
+    },
+    /// Signalling from another participant of the same call.
+    #[serde(rename = "voice.signal")]
+    VoiceSignal {
+        /// The voice channel.
+        channel_id: String,
+        /// Who sent it.
+        from_user_id: String,
+        /// As sent.
+        signal: serde_json::Value,
+    },
+}
+
+/// Anything the server sends: a channel event (with its position) or a control frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ServerFrame {
+    /// A change in one of the user's channels.
+    Event(StoredEvent),
+    /// Everything else.
+    Control(ControlFrame),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::v1::ChannelEvent;
+
+    #[test]
+    fn server_frames_tell_events_from_control_frames() -> Result<(), serde_json::Error> {
+        let event = ServerFrame::Event(StoredEvent {
+            channel_id: "c".into(),
+            seq: 7,
+            at: Utc::now(),
+            event: ChannelEvent::PinRemoved { message_id: "m".into() },
+        });
+        let pong = ServerFrame::Control(ControlFrame::Pong {
+            nonce: Some("n".into()),
+        });
+        for frame in [event, pong] {
+            let text = serde_json::to_string(&frame)?;
+            assert_eq!(serde_json::from_str::<ServerFrame>(&text)?, frame);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn client_frames_are_tagged() -> Result<(), serde_json::Error> {
+        let frame: ClientFrame = serde_json::from_str(r#"{"type":"typing","channel_id":"c"}"#)?;
+        assert_eq!(frame, ClientFrame::Typing { channel_id: "c".into() });
+        assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"nope"}"#).is_err());
+        Ok(())
+    }
+}
