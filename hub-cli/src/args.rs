@@ -52,13 +52,7 @@ pub struct GlobalOptions {
     pub data_dir: Option<PathBuf>,
 
     /// TOML file with hub's settings
-    #[arg(
-        long,
-        global = true,
-        env = "HUB_CONFIG",
-        hide_env_values = true,
-        value_name = "FILE"
-    )]
+    #[arg(long, global = true, env = "HUB_CONFIG", hide_env_values = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
 
@@ -222,13 +216,7 @@ mod tests {
 
     #[test]
     fn global_options_are_accepted_before_and_after_the_command() -> Result<(), clap::Error> {
-        let before = parse(&[
-            "--database-url",
-            "sqlite://x.db",
-            "--data-dir",
-            "d",
-            "migrate",
-        ])?;
+        let before = parse(&["--database-url", "sqlite://x.db", "--data-dir", "d", "migrate"])?;
         assert_eq!(before.global.database_url.as_deref(), Some("sqlite://x.db"));
         assert_eq!(before.global.data_dir, Some(PathBuf::from("d")));
         let after = parse(&["users", "list", "--data-dir", "elsewhere"])?;
@@ -258,9 +246,7 @@ mod tests {
         assert_eq!(args.email.as_deref(), Some("alice@example.com"));
         assert_eq!(args.full_name.as_deref(), Some("Alice Liddell"));
 
-        let Command::Users(UsersCommand::Create(plain)) =
-            parse(&["users", "create", "bob"])?.command
-        else {
+        let Command::Users(UsersCommand::Create(plain)) = parse(&["users", "create", "bob"])?.command else {
             panic!("expected users create");
         };
         assert!(!plain.admin && !plain.password_stdin);
@@ -271,18 +257,13 @@ mod tests {
     #[test]
     fn users_create_needs_a_username() {
         let err = parse(&["users", "create"]).err();
-        assert_eq!(
-            err.map(|e| e.kind()),
-            Some(ErrorKind::MissingRequiredArgument)
-        );
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::MissingRequiredArgument));
     }
 
     #[test]
     fn users_list_paging_options() -> Result<(), clap::Error> {
-        let Command::Users(UsersCommand::List(args)) = parse(&[
-            "users", "list", "--limit", "20", "--cursor", "bob", "--all", "--json",
-        ])?
-        .command
+        let Command::Users(UsersCommand::List(args)) =
+            parse(&["users", "list", "--limit", "20", "--cursor", "bob", "--all", "--json"])?.command
         else {
             panic!("expected users list");
         };
@@ -295,10 +276,7 @@ mod tests {
     #[test]
     fn users_list_refuses_a_zero_or_negative_limit() {
         for limit in ["0", "-3", "many"] {
-            assert!(
-                parse(&["users", "list", "--limit", limit]).is_err(),
-                "{limit}"
-            );
+            assert!(parse(&["users", "list", "--limit", limit]).is_err(), "{limit}");
         }
     }
 
@@ -318,16 +296,9 @@ mod tests {
 
     #[test]
     fn help_and_version_are_not_failures() {
-        for args in [
-            &["--help"][..],
-            &["--version"],
-            &["users", "create", "--help"],
-        ] {
+        for args in [&["--help"][..], &["--version"], &["users", "create", "--help"]] {
             let err = parse(args).err();
-            assert!(
-                err.as_ref().is_some_and(|e| e.exit_code() == 0),
-                "{args:?}: {err:?}"
-            );
+            assert!(err.as_ref().is_some_and(|e| e.exit_code() == 0), "{args:?}: {err:?}");
         }
     }
 

@@ -100,13 +100,10 @@ mod tests {
 
     #[test]
     fn hub_errors_read_as_their_message_after_the_context() {
-        let err = Err::<(), _>(Error::new(
-            ErrorKind::UsernameTaken,
-            "this username is taken",
-        ))
-        .context("cannot create user \"alice\"")
-        .err()
-        .map(|err| describe(&err));
+        let err = Err::<(), _>(Error::new(ErrorKind::UsernameTaken, "this username is taken"))
+            .context("cannot create user \"alice\"")
+            .err()
+            .map(|err| describe(&err));
         assert_eq!(
             err.as_deref(),
             Some("cannot create user \"alice\": this username is taken")

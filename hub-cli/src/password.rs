@@ -19,8 +19,8 @@ pub fn read_new_password(username: &str, from_stdin: bool) -> anyhow::Result<Str
     }
     let first = rpassword::prompt_password(format!("Password for {username}: "))
         .context("cannot read the password from the terminal")?;
-    let second = rpassword::prompt_password("Repeat the password: ")
-        .context("cannot read the password from the terminal")?;
+    let second =
+        rpassword::prompt_password("Repeat the password: ").context("cannot read the password from the terminal")?;
     if first != second {
         bail!("the two passwords differ; no account was created");
     }

@@ -28,23 +28,17 @@ pub fn shown_database_url(config: &Config) -> String {
 
 /// Connects to the configured database without migrating it.
 pub async fn connect(config: &Config) -> anyhow::Result<Store> {
-    Ok(Store::connect(
-        &config.effective_database_url(),
-        config.database_max_connections,
-    )
-    .await?)
+    Ok(Store::connect(&config.effective_database_url(), config.database_max_connections).await?)
 }
 
 /// Connects, applies pending migrations (saying so on stderr only when there were some) and
 /// builds the services. The caller closes the hub when done.
 pub async fn open_hub(config: Config) -> anyhow::Result<Hub> {
     let store = connect(&config).await?;
-    let applied = store.migrate().await.with_context(|| {
-        format!(
-            "cannot migrate the database at {}",
-            shown_database_url(&config)
-        )
-    })?;
+    let applied = store
+        .migrate()
+        .await
+        .with_context(|| format!("cannot migrate the database at {}", shown_database_url(&config)))?;
     if applied > 0 {
         eprintln!(
             "applied {} to {}",

@@ -33,11 +33,7 @@ mod tests {
     #[test]
     fn columns_line_up_under_their_headers() {
         let rows = vec![
-            vec![
-                "alice".to_owned(),
-                "Alice Liddell".to_owned(),
-                "yes".to_owned(),
-            ],
+            vec!["alice".to_owned(), "Alice Liddell".to_owned(), "yes".to_owned()],
             vec!["bob".to_owned(), "".to_owned(), "no".to_owned()],
         ];
         let text = render(&["USERNAME", "FULL NAME", "ADMIN"], &rows);

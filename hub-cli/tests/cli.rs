@@ -41,11 +41,7 @@ impl Sandbox {
             // Cheap hashing keeps the test quick; the policy checks do not depend on it.
             .env("HUB_AUTH__ARGON2_MEMORY_KIB", "1024")
             .env("HUB_AUTH__ARGON2_ITERATIONS", "1")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command.spawn()?;
@@ -78,10 +74,7 @@ impl Sandbox {
     /// Every account, from `users list --all --json`.
     fn users(&self) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
         let stdout = self.ok(&["users", "list", "--all", "--json"], None)?;
-        stdout
-            .lines()
-            .map(|line| Ok(serde_json::from_str(line)?))
-            .collect()
+        stdout.lines().map(|line| Ok(serde_json::from_str(line)?)).collect()
     }
 }
 
@@ -102,10 +95,7 @@ fn migrate_create_an_admin_and_list_it() -> TestResult {
     );
     let migrated = hub.ok(&["migrate"], None)?;
     assert!(migrated.starts_with("applied "), "{migrated}");
-    assert!(
-        hub.ok(&["migrate"], None)?
-            .contains("database is up to date")
-    );
+    assert!(hub.ok(&["migrate"], None)?.contains("database is up to date"));
     assert!(
         hub.ok(&["migrate", "--status"], None)?
             .contains("database is up to date")
@@ -163,10 +153,7 @@ fn a_weak_password_fails_with_exit_code_1() -> TestResult {
     let hub = Sandbox::new()?;
     hub.ok(&["migrate"], None)?;
     for weak in ["short\n", "password123\n", "bobbybobby\n"] {
-        let output = hub.run(
-            &["users", "create", "bobbybobby", "--password-stdin"],
-            Some(weak),
-        )?;
+        let output = hub.run(&["users", "create", "bobbybobby", "--password-stdin"], Some(weak))?;
         assert_eq!(output.status.code(), Some(1), "{weak:?}");
         let message = stderr(&output);
         assert!(message.starts_with("hub: cannot create user"), "{message}");
@@ -182,11 +169,7 @@ fn create_works_on_a_fresh_install_and_says_it_migrated() -> TestResult {
     let hub = Sandbox::new()?;
     let output = hub.create("carol", &[])?;
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        stderr(&output).starts_with("applied "),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).starts_with("applied "), "{}", stderr(&output));
     assert!(
         hub.dir.path().join("hub.db").exists(),
         "the database lands in HUB_DATA_DIR"
@@ -203,19 +186,11 @@ fn without_a_terminal_the_password_must_come_from_stdin() -> TestResult {
     let hub = Sandbox::new()?;
     let output = hub.run(&["users", "create", "dave"], None)?;
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("--password-stdin"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("--password-stdin"), "{}", stderr(&output));
 
     let empty = hub.run(&["users", "create", "dave", "--password-stdin"], Some(""))?;
     assert_eq!(empty.status.code(), Some(1));
-    assert!(
-        stderr(&empty).contains("standard input is empty"),
-        "{}",
-        stderr(&empty)
-    );
+    assert!(stderr(&empty).contains("standard input is empty"), "{}", stderr(&empty));
     Ok(())
 }
 
@@ -266,14 +241,8 @@ fn list_pages_with_a_cursor_hint_and_all_walks_every_page() -> TestResult {
     let hint = stderr(&first);
     assert!(hint.contains("--cursor ben"), "{hint}");
 
-    let second = hub.ok(
-        &["users", "list", "--limit", "2", "--json", "--cursor", "ben"],
-        None,
-    )?;
-    let names: Vec<Value> = second
-        .lines()
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()?;
+    let second = hub.ok(&["users", "list", "--limit", "2", "--json", "--cursor", "ben"], None)?;
+    let names: Vec<Value> = second.lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
     assert_eq!(names.len(), 1);
     assert_eq!(names[0]["username"], "cat");
 

@@ -35,6 +35,69 @@ pub struct Config {
     pub auth: AuthConfig,
     /// An external OpenID Connect provider, when set.
     pub oidc: Option<OidcConfig>,
+    /// The WebSocket gateway's limits and timings.
+    pub gateway: GatewayConfig,
+}
+
+/// The WebSocket gateway (`HUB_GATEWAY__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GatewayConfig {
+    /// Open connections one user may have (`HUB_GATEWAY__MAX_CONNECTIONS_PER_USER`).
+    pub max_connections_per_user: usize,
+    /// Open connections on this server in all (`HUB_GATEWAY__MAX_CONNECTIONS`).
+    pub max_connections: usize,
+    /// Largest frame a client may send, in bytes (`HUB_GATEWAY__MAX_FRAME_BYTES`).
+    pub max_frame_bytes: usize,
+    /// Frames a user may send per second on average (`HUB_GATEWAY__MESSAGES_PER_SECOND`).
+    pub messages_per_second: f64,
+    /// Frames a user may send in one burst (`HUB_GATEWAY__MESSAGES_BURST`).
+    pub messages_burst: f64,
+    /// Frames queued for one connection before it counts as too slow and is closed (`HUB_GATEWAY__OUTGOING_QUEUE_FRAMES`).
+    pub outgoing_queue_frames: usize,
+    /// How often the server pings, in seconds (`HUB_GATEWAY__HEARTBEAT_INTERVAL_SECS`).
+    pub heartbeat_interval_secs: u64,
+    /// Silence after which a connection is closed, in seconds (`HUB_GATEWAY__IDLE_TIMEOUT_SECS`).
+    pub idle_timeout_secs: u64,
+    /// Time a connection has to send its `auth` frame, in seconds (`HUB_GATEWAY__AUTH_TIMEOUT_SECS`).
+    pub auth_timeout_secs: u64,
+    /// How far back `resume` replays events, in seconds (`HUB_GATEWAY__RESUME_WINDOW_SECS`).
+    pub resume_window_secs: u64,
+    /// Most events one `resume` replays per channel before answering `resync` (`HUB_GATEWAY__MAX_REPLAY_EVENTS`).
+    pub max_replay_events: u32,
+    /// Least time between two relayed `typing` frames of one user in one channel, in ms (`HUB_GATEWAY__TYPING_THROTTLE_MS`).
+    pub typing_throttle_ms: u64,
+    /// How long clients show a typing indicator, in ms (`HUB_GATEWAY__TYPING_EXPIRY_MS`).
+    pub typing_expiry_ms: u64,
+    /// Largest `voice.signal` payload, in bytes (`HUB_GATEWAY__MAX_SIGNAL_BYTES`).
+    pub max_signal_bytes: usize,
+    /// Bytes of socket read buffer per connection (`HUB_GATEWAY__READ_BUFFER_BYTES`).
+    pub read_buffer_bytes: usize,
+    /// How long one write to a client may block before it counts as too slow, in ms (`HUB_GATEWAY__WRITE_TIMEOUT_MS`).
+    pub write_timeout_ms: u64,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            max_connections_per_user: 5,
+            max_connections: 100_000,
+            max_frame_bytes: 64 * 1024,
+            messages_per_second: 20.0,
+            messages_burst: 40.0,
+            outgoing_queue_frames: 1024,
+            heartbeat_interval_secs: 25,
+            idle_timeout_secs: 60,
+            auth_timeout_secs: 10,
+            resume_window_secs: 3600,
+            max_replay_events: 10_000,
+            typing_throttle_ms: 3000,
+            typing_expiry_ms: 6000,
+            max_signal_bytes: 16 * 1024,
+            read_buffer_bytes: 4096,
+            write_timeout_ms: 10_000,
+        }
+    }
 }
 
 /// Log output format.
@@ -128,6 +191,7 @@ impl Default for Config {
             limits: Limits::default(),
             auth: AuthConfig::default(),
             oidc: None,
+            gateway: GatewayConfig::default(),
         }
     }
 }

@@ -6,10 +6,13 @@
 //! - [`store`]: sqlx persistence behind one [`store::Store`] API over SQLite and PostgreSQL.
 //! - [`service`]: the use cases ([`service::Hub`]); the embedding API that the server, the CLI and tests call.
 //! - [`protocol`]: wire types shared by the server and its clients (REST bodies, error bodies).
+//! - `client` (feature `client`): the async SDK: a REST `Client` and a reconnecting WebSocket `Session`.
 //! - [`config`]: settings from a TOML file and `HUB_*` environment variables.
 //! - [`error`]: the one error type; the server maps its [`error::ErrorKind`] to HTTP in one place.
 
 pub mod auth;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod model;

@@ -5,9 +5,12 @@
 //! - [`http`]: request/response types, body parsing, and the one error → HTTP mapping.
 //! - [`openapi`]: the generated API document served at `/api/v1/openapi.json` and `/docs`.
 //! - [`metrics`]: Prometheus counters and latency histograms.
+//! - [`gateway`]: the WebSocket gateway at `/api/v1/ws`.
 //!
-//! [`run`] serves on a listener the caller bound, so tests bind `127.0.0.1:0`.
+//! [`run`] serves on a listener the caller bound, so tests bind `127.0.0.1:0`. It runs hyper's
+//! HTTP/1 connections itself: WebSocket upgrades go to the gateway, everything else to warp.
 
+pub mod gateway;
 pub mod handlers;
 pub mod http;
 pub mod metrics;
@@ -18,7 +21,11 @@ pub mod state;
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use hyper_util::rt::TokioIo;
+use tower_service::Service as _;
+use warp::hyper;
 
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
@@ -87,17 +94,75 @@ pub fn filter(state: AppState) -> BoxedFilter<(warp::reply::Response,)> {
         .boxed()
 }
 
-/// Serves `hub` on `listener` until `shutdown` resolves, then finishes in-flight requests and
-/// closes the database.
+/// Serves `hub` on `listener` until `shutdown` resolves; then closes WebSocket connections with
+/// 1001, lets HTTP requests in flight finish (up to [`SHUTDOWN_GRACE`]) and closes the database.
 pub async fn run(listener: tokio::net::TcpListener, hub: Hub, shutdown: impl Future<Output = ()> + Send + 'static) {
     let state = app_state(hub.clone());
-    warp::serve(filter(state))
-        .incoming(listener)
-        .graceful(shutdown)
-        .run()
-        .await;
+    let gateway = gateway::Gateway::start(hub.clone(), state.metrics.clone());
+    let routes = warp::service(filter(state));
+    // Every connection task holds a sender; when all are dropped, they have all finished.
+    let (finished_tx, mut finished) = tokio::sync::mpsc::channel::<()>(1);
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let routes = routes.clone();
+                    let gateway = gateway.clone();
+                    let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                        let mut routes = routes.clone();
+                        let gateway = gateway.clone();
+                        async move {
+                            if gateway::upgrade::is_websocket_upgrade(&request) {
+                                Ok::<_, Infallible>(gateway::upgrade::handle(&gateway, request))
+                            } else {
+                                routes.call(request).await
+                            }
+                        }
+                    });
+                    let connection = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .with_upgrades();
+                    let finished = finished_tx.clone();
+                    let mut stop = stop.clone();
+                    tokio::spawn(async move {
+                        tokio::pin!(connection);
+                        let outcome = tokio::select! {
+                            outcome = connection.as_mut() => outcome,
+                            _ = stop.changed() => {
+                                connection.as_mut().graceful_shutdown();
+                                connection.await
+                            }
+                        };
+                        if let Err(err) = outcome {
+                            tracing::debug!(error = %err, "connection ended with an error");
+                        }
+                        drop(finished);
+                    });
+                }
+                Err(err) => {
+                    // Out of file descriptors, most likely: wait instead of spinning.
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    gateway.shut_down();
+    let _ = stop_tx.send(true);
+    drop(finished_tx);
+    if tokio::time::timeout(SHUTDOWN_GRACE, finished.recv()).await.is_err() {
+        tracing::warn!("some connections did not finish within the shutdown grace period");
+    }
     hub.close().await;
 }
+
+/// How long shutdown waits for requests in flight.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 async fn dispatch<S, B>(
     state: AppState,

@@ -6,6 +6,7 @@ use std::time::Duration;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -27,6 +28,10 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    /// Open WebSocket connections.
+    pub ws_connections: Gauge,
+    /// WebSocket connections closed because they read too slowly.
+    pub ws_too_slow: Counter,
 }
 
 impl Metrics {
@@ -48,10 +53,20 @@ impl Metrics {
             "Time from request to response, by method and route",
             latency.clone(),
         );
+        let ws_connections = Gauge::default();
+        registry.register("ws_connections", "Open WebSocket connections", ws_connections.clone());
+        let ws_too_slow = Counter::default();
+        registry.register(
+            "ws_closed_too_slow",
+            "WebSocket connections closed because their outgoing queue filled up",
+            ws_too_slow.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
+            ws_connections,
+            ws_too_slow,
         }
     }
 

@@ -3,12 +3,13 @@
 
 use hub_core::model::{ChannelKind, ChannelRole, MentionKind, NotifyLevel, UserStatus};
 use hub_core::protocol::v1::{
-    AddMemberRequest, AdminUserView, AvatarView, BanRequest, BanView, ChannelEvent, ChannelView, CreateChannelRequest,
-    CreateDmRequest, CreateReactionRequest, EditMessageRequest, ErrorBody, ErrorDetail, HealthView, JoinChannelRequest,
-    JoinCodeView, LeaveReason, LoginRequest, MeView, MemberView, MentionView, MessageVersionView, MessageView,
-    MyChannelView, NotifyRequest, OidcExchangeRequest, PinView, ReactionCountView, ReactionUsersView, ReactionView,
-    ReadRequest, RefreshRequest, RegisterRequest, SavedView, SendMessageRequest, SetRoleRequest, SetStatusRequest,
-    StoredEvent, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateProfileRequest, UserView,
+    AddMemberRequest, AdminUserView, AvatarView, BanRequest, BanView, ChannelEvent, ChannelView, ClientFrame,
+    ControlFrame, CreateChannelRequest, CreateDmRequest, CreateReactionRequest, EditMessageRequest, ErrorBody,
+    ErrorDetail, HealthView, JoinChannelRequest, JoinCodeView, LeaveReason, LoginRequest, MeView, MemberView,
+    MentionView, MessageVersionView, MessageView, MyChannelView, NotifyRequest, OidcExchangeRequest, PinView,
+    ReactionCountView, ReactionUsersView, ReactionView, ReadRequest, RefreshRequest, RegisterRequest, SavedView,
+    SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent, ThreadView, TimeoutRequest, TokenResponse,
+    UpdateChannelRequest, UpdateProfileRequest, UserView, VoiceParticipant,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,7 +26,7 @@ use crate::handlers::{admin, auth, channels, messages, meta, users};
         meta::healthz, meta::readyz, meta::metrics, meta::openapi_json, meta::docs_root, meta::docs_file,
         auth::register, auth::login, auth::refresh, auth::logout, auth::oidc_exchange, auth::me,
         users::search, users::get_me, users::update_me, users::set_status, users::get,
-        meta::avatars, meta::avatar_image,
+        meta::avatars, meta::avatar_image, meta::websocket,
         admin::suspend, admin::restore,
         channels::list, channels::create, channels::mine, channels::get, channels::update, channels::archive,
         channels::join, channels::leave, channels::rotate_join_code, channels::members, channels::add_member,
@@ -43,7 +44,7 @@ use crate::handlers::{admin, auth, channels, messages, meta, users};
         JoinCodeView, MemberView, AddMemberRequest, SetRoleRequest, TimeoutRequest, BanRequest, BanView, ReadRequest,
         NotifyRequest, CreateDmRequest, SendMessageRequest, EditMessageRequest, MessageView, ReactionCountView,
         ThreadView, MessageVersionView, MentionView, ReactionUsersView, ReactionView, CreateReactionRequest, PinView,
-        SavedView, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
+        SavedView, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -53,6 +54,7 @@ use crate::handlers::{admin, auth, channels, messages, meta, users};
         (name = "channels", description = "Channels, membership, moderation, pins and direct conversations"),
         (name = "messages", description = "Messages, threads, versions, mentions and saved messages"),
         (name = "reactions", description = "The reaction catalog and reacting to messages"),
+        (name = "realtime", description = "The WebSocket gateway"),
         (name = "meta", description = "Health, metrics and this document"),
     )
 )]

@@ -11,9 +11,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!(
-                "hub-tui {version}: the terminal client is not built yet; only --version works."
-            );
+            eprintln!("hub-tui {version}: the terminal client is not built yet; only --version works.");
             ExitCode::FAILURE
         }
     }

@@ -79,10 +79,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
     let alice = server.new_user("alice").await;
 
     let first = server
-        .post_anon(
-            "/api/v1/auth/refresh",
-            json!({"refresh_token": alice.refresh_token}),
-        )
+        .post_anon("/api/v1/auth/refresh", json!({"refresh_token": alice.refresh_token}))
         .await;
     first.expect(200);
     let second_refresh = first.body["refresh_token"].as_str().unwrap().to_owned();
@@ -91,24 +88,15 @@ async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
         second_refresh, alice.refresh_token,
         "a refresh token is never handed out twice"
     );
-    server
-        .get("/api/v1/auth/me", &second_access)
-        .await
-        .expect(200);
+    server.get("/api/v1/auth/me", &second_access).await.expect(200);
 
     // The first token again: a thief (or a replay). The whole family goes.
     server
-        .post_anon(
-            "/api/v1/auth/refresh",
-            json!({"refresh_token": alice.refresh_token}),
-        )
+        .post_anon("/api/v1/auth/refresh", json!({"refresh_token": alice.refresh_token}))
         .await
         .expect_error(401, "refresh_token_reused");
     server
-        .post_anon(
-            "/api/v1/auth/refresh",
-            json!({"refresh_token": second_refresh}),
-        )
+        .post_anon("/api/v1/auth/refresh", json!({"refresh_token": second_refresh}))
         .await
         .expect_error(401, "invalid_token");
     server
@@ -122,16 +110,10 @@ async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
 
     // Other sessions of the same user are untouched.
     let other = server.login("alice", PASSWORD).await.into_user();
-    server
-        .get("/api/v1/auth/me", &other.access_token)
-        .await
-        .expect(200);
+    server.get("/api/v1/auth/me", &other.access_token).await.expect(200);
 
     server
-        .post_anon(
-            "/api/v1/auth/refresh",
-            json!({"refresh_token": "hubrt_made_up"}),
-        )
+        .post_anon("/api/v1/auth/refresh", json!({"refresh_token": "hubrt_made_up"}))
         .await
         .expect_error(401, "invalid_token");
     server.stop().await;
@@ -141,10 +123,7 @@ async fn logout_ends_the_session(backend: Backend) {
     let server = TestServer::start(&backend).await;
     let alice = server.new_user("alice").await;
     let reply = server
-        .post_anon(
-            "/api/v1/auth/logout",
-            json!({"refresh_token": alice.refresh_token}),
-        )
+        .post_anon("/api/v1/auth/logout", json!({"refresh_token": alice.refresh_token}))
         .await;
     reply.expect(204);
     server
@@ -152,18 +131,12 @@ async fn logout_ends_the_session(backend: Backend) {
         .await
         .expect_error(401, "invalid_token");
     server
-        .post_anon(
-            "/api/v1/auth/refresh",
-            json!({"refresh_token": alice.refresh_token}),
-        )
+        .post_anon("/api/v1/auth/refresh", json!({"refresh_token": alice.refresh_token}))
         .await
         .expect_error(401, "invalid_token");
     // Logging out twice is harmless.
     server
-        .post_anon(
-            "/api/v1/auth/logout",
-            json!({"refresh_token": alice.refresh_token}),
-        )
+        .post_anon("/api/v1/auth/logout", json!({"refresh_token": alice.refresh_token}))
         .await
         .expect(204);
     server.stop().await;
@@ -196,10 +169,7 @@ async fn suspended_users_are_refused(backend: Backend) {
         .await
         .expect_error(403, "account_suspended");
     server
-        .post_anon(
-            "/api/v1/auth/refresh",
-            json!({"refresh_token": bob.refresh_token}),
-        )
+        .post_anon("/api/v1/auth/refresh", json!({"refresh_token": bob.refresh_token}))
         .await
         .expect_error(401, "invalid_token");
     // Hidden from people search and profiles, except for admins.
@@ -252,10 +222,7 @@ async fn data_survives_a_restart(backend: Backend) {
     reply.expect(200);
     assert_eq!(reply.body["user"]["id"], alice.id.as_str());
     // Tokens issued before the restart still work: the secret and the sessions were kept.
-    again
-        .get("/api/v1/auth/me", &alice.access_token)
-        .await
-        .expect(200);
+    again.get("/api/v1/auth/me", &alice.access_token).await.expect(200);
     again.stop().await;
     drop(data_dir);
 }

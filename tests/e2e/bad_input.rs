@@ -30,8 +30,7 @@ async fn malformed_and_incomplete_bodies(backend: Backend) {
     let reply = TestServer::reply(raw("{\"username\": \"alice\"}").await.unwrap()).await;
     reply.expect_error(422, "invalid_input");
     assert_eq!(reply.field(), "password");
-    let reply =
-        TestServer::reply(raw("{\"username\": 7, \"password\": \"x\"}").await.unwrap()).await;
+    let reply = TestServer::reply(raw("{\"username\": 7, \"password\": \"x\"}").await.unwrap()).await;
     reply.expect_error(422, "invalid_input");
     assert_eq!(reply.field(), "username");
 
@@ -59,14 +58,10 @@ async fn malformed_and_incomplete_bodies(backend: Backend) {
         .await;
     reply.expect_error(422, "invalid_input");
     assert_eq!(reply.field(), "status");
-    let reply = server
-        .get("/api/v1/users?limit=0", &alice.access_token)
-        .await;
+    let reply = server.get("/api/v1/users?limit=0", &alice.access_token).await;
     reply.expect_error(422, "invalid_input");
     assert_eq!(reply.field(), "limit");
-    let reply = server
-        .get("/api/v1/users?limit=lots", &alice.access_token)
-        .await;
+    let reply = server.get("/api/v1/users?limit=lots", &alice.access_token).await;
     reply.expect_error(422, "invalid_input");
     assert_eq!(reply.field(), "limit");
     server.stop().await;
@@ -175,9 +170,7 @@ async fn expired_and_tampered_tokens(backend: Backend) {
         .get("/api/v1/auth/me", "garbage")
         .await
         .expect_error(401, "invalid_token");
-    let reply = server
-        .call(Method::GET, "/api/v1/auth/me", None, None)
-        .await;
+    let reply = server.call(Method::GET, "/api/v1/auth/me", None, None).await;
     reply.expect_error(401, "missing_token");
     assert!(reply.headers.contains_key("www-authenticate"));
     let reply = TestServer::reply(
@@ -195,16 +188,14 @@ async fn expired_and_tampered_tokens(backend: Backend) {
 }
 
 async fn bodies_over_the_limit(backend: Backend) {
-    let server =
-        TestServer::start_with(&backend, |config| config.limits.max_body_bytes = 1024).await;
+    let server = TestServer::start_with(&backend, |config| config.limits.max_body_bytes = 1024).await;
     let big = json!({"username": "alice", "password": "p".repeat(2000)});
     let reply = server.post_anon("/api/v1/auth/register", big.clone()).await;
     reply.expect_error(413, "payload_too_large");
     assert_eq!(reply.body["error"]["details"]["max_body_bytes"], 1024);
 
     // Without a declared length (chunked), the limit holds while streaming.
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
-        (0..8).map(|_| Ok(vec![b' '; 512])).collect();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..8).map(|_| Ok(vec![b' '; 512])).collect();
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
     let reply = TestServer::reply(
         server
@@ -226,13 +217,9 @@ async fn bodies_over_the_limit(backend: Backend) {
 
 async fn unknown_routes_and_methods(backend: Backend) {
     let server = TestServer::start(&backend).await;
-    let reply = server
-        .call(Method::GET, "/api/v1/nothing", None, None)
-        .await;
+    let reply = server.call(Method::GET, "/api/v1/nothing", None, None).await;
     reply.expect_error(404, "route_not_found");
-    let reply = server
-        .call(Method::DELETE, "/api/v1/auth/login", None, None)
-        .await;
+    let reply = server.call(Method::DELETE, "/api/v1/auth/login", None, None).await;
     reply.expect_error(405, "method_not_allowed");
     assert_eq!(reply.headers["allow"], "POST");
     let alice = server.new_user("alice").await;

@@ -4,8 +4,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod authorization;
 mod bad_input;
+mod channels;
+mod dms;
+mod membership;
+mod messages;
 mod oidc;
 mod openapi;
 mod operations;
+mod paging;
+mod reactions_pins_saved;
+mod realtime;
+mod threads_mentions;
 mod users;

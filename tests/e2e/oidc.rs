@@ -43,20 +43,14 @@ async fn provider_tokens_sign_users_in(backend: Backend) {
     assert_eq!(provider.fetches(), 1);
 
     // A provider token can be traded for hub tokens.
-    let exchanged = server
-        .post_anon("/api/v1/auth/oidc", json!({"token": token}))
-        .await;
+    let exchanged = server.post_anon("/api/v1/auth/oidc", json!({"token": token})).await;
     exchanged.expect(200);
     assert_eq!(exchanged.body["user"]["id"], jane_id.as_str());
     let hub_token = exchanged.body["access_token"].as_str().unwrap();
     server.get("/api/v1/auth/me", hub_token).await.expect(200);
 
     // A second subject wanting the same username gets a free one.
-    let other = first_key.sign(&provider.claims(
-        "auth0|other",
-        AUDIENCE,
-        json!({"preferred_username": "jane.doe"}),
-    ));
+    let other = first_key.sign(&provider.claims("auth0|other", AUDIENCE, json!({"preferred_username": "jane.doe"})));
     let other_me = server.get("/api/v1/auth/me", &other).await;
     other_me.expect(200);
     assert_ne!(other_me.body["id"], jane_id.as_str());
@@ -72,17 +66,13 @@ async fn provider_tokens_sign_users_in(backend: Backend) {
     assert_eq!(provider.fetches(), 2);
 
     // Wrong audience, wrong issuer, expired, and a forged key with a known kid are refused.
-    let wrong_audience =
-        second_key.sign(&provider.claims("auth0|jane", "https://other.example", json!({})));
+    let wrong_audience = second_key.sign(&provider.claims("auth0|jane", "https://other.example", json!({})));
     server
         .get("/api/v1/auth/me", &wrong_audience)
         .await
         .expect_error(401, "invalid_token");
-    let wrong_issuer = second_key.sign(&provider.claims(
-        "auth0|jane",
-        AUDIENCE,
-        json!({"iss": "https://evil.example/"}),
-    ));
+    let wrong_issuer =
+        second_key.sign(&provider.claims("auth0|jane", AUDIENCE, json!({"iss": "https://evil.example/"})));
     server
         .get("/api/v1/auth/me", &wrong_issuer)
         .await
@@ -96,8 +86,7 @@ async fn provider_tokens_sign_users_in(backend: Backend) {
         .get("/api/v1/auth/me", &expired)
         .await
         .expect_error(401, "token_expired");
-    let forged =
-        SigningKey::generate("key-2").sign(&provider.claims("auth0|jane", AUDIENCE, json!({})));
+    let forged = SigningKey::generate("key-2").sign(&provider.claims("auth0|jane", AUDIENCE, json!({})));
     server
         .get("/api/v1/auth/me", &forged)
         .await

@@ -9,9 +9,7 @@ hub_tests::on_both_databases!(openapi_lists_exactly_the_served_routes);
 
 async fn openapi_lists_exactly_the_served_routes(backend: Backend) {
     let server = TestServer::start(&backend).await;
-    let reply = server
-        .call(Method::GET, "/api/v1/openapi.json", None, None)
-        .await;
+    let reply = server.call(Method::GET, "/api/v1/openapi.json", None, None).await;
     reply.expect(200);
     let mut documented = BTreeSet::new();
     for (path, item) in reply.body["paths"].as_object().expect("paths") {
@@ -26,10 +24,7 @@ async fn openapi_lists_exactly_the_served_routes(backend: Backend) {
         .routes()
         .map(|route| (route.method.to_string(), route.path.replace("{*", "{")))
         .collect();
-    assert_eq!(
-        documented, served,
-        "the OpenAPI paths and the route table differ"
-    );
+    assert_eq!(documented, served, "the OpenAPI paths and the route table differ");
 
     // And every documented operation really answers on the running server (not a routing miss).
     for (method, path) in &documented {
@@ -43,12 +38,7 @@ async fn openapi_lists_exactly_the_served_routes(backend: Backend) {
             "{method} {concrete} is documented but not served: {}",
             reply.body
         );
-        assert_ne!(
-            reply.status.as_u16(),
-            500,
-            "{method} {concrete}: {}",
-            reply.body
-        );
+        assert_ne!(reply.status.as_u16(), 500, "{method} {concrete}: {}", reply.body);
     }
     server.stop().await;
 }

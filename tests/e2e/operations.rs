@@ -10,10 +10,7 @@ async fn probes_and_metrics(backend: Backend) {
     let health = server.call(Method::GET, "/healthz", None, None).await;
     health.expect(200);
     assert_eq!(health.body["status"], "ok");
-    server
-        .call(Method::GET, "/readyz", None, None)
-        .await
-        .expect(200);
+    server.call(Method::GET, "/readyz", None, None).await.expect(200);
     server
         .call(Method::GET, "/api/v1/auth/me", None, None)
         .await
@@ -29,23 +26,16 @@ async fn probes_and_metrics(backend: Backend) {
         .await
         .unwrap();
     assert!(
-        metrics.contains(
-            r#"hub_http_requests_total{method="GET",route="/api/v1/auth/me",status="401"} 1"#
-        ),
+        metrics.contains(r#"hub_http_requests_total{method="GET",route="/api/v1/auth/me",status="401"} 1"#),
         "{metrics}"
     );
     assert!(
-        metrics.contains(
-            r#"hub_http_request_duration_seconds_count{method="GET",route="/healthz"} 1"#
-        ),
+        metrics.contains(r#"hub_http_request_duration_seconds_count{method="GET",route="/healthz"} 1"#),
         "{metrics}"
     );
 
     let docs = server.http.get(server.url("/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), 200);
-    assert!(
-        docs.text().await.unwrap().contains("swagger"),
-        "the API page is served"
-    );
+    assert!(docs.text().await.unwrap().contains("swagger"), "the API page is served");
     server.stop().await;
 }

@@ -66,9 +66,7 @@ async fn search_pages_through_everyone(backend: Backend) {
     }
     assert_eq!(seen, names);
 
-    let one = server
-        .get(&format!("/api/v1/users/{}", users[2].id), token)
-        .await;
+    let one = server.get(&format!("/api/v1/users/{}", users[2].id), token).await;
     one.expect(200);
     assert_eq!(one.body["username"], "bob");
     assert!(one.body.get("email").is_none(), "email is private");
@@ -161,16 +159,17 @@ async fn profile_and_status_updates(backend: Backend) {
     let seen_by_bob = server
         .get(&format!("/api/v1/users/{}", alice.id), &bob.access_token)
         .await;
-    assert_eq!(seen_by_bob.body["status"], "busy");
+    // Others see presence: the chosen status only while she has a live connection.
+    assert_eq!(seen_by_bob.body["status"], "offline");
     assert_eq!(seen_by_bob.body["full_name"], "Alice Liddell");
+    let own = server.get("/api/v1/users/me", &alice.access_token).await;
+    assert_eq!(own.body["status"], "busy", "her own view shows what she chose");
     server.stop().await;
 }
 
 async fn default_avatars(backend: Backend) {
     let server = TestServer::start(&backend).await;
-    let list = server
-        .call(Method::GET, "/api/v1/avatars", None, None)
-        .await;
+    let list = server.call(Method::GET, "/api/v1/avatars", None, None).await;
     list.expect(200);
     let first = &list.body.as_array().unwrap()[0];
     let url = first["url"].as_str().unwrap();

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 pub mod oidc;
+pub mod ws;
 
 use std::io::Write as _;
 use std::sync::Once;
@@ -107,12 +108,7 @@ impl Reply {
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
     pub fn expect(&self, status: u16) -> &Self {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "unexpected status; body: {}",
-            self.body
-        );
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
         self
     }
 
@@ -120,12 +116,7 @@ impl Reply {
     #[track_caller]
     pub fn expect_error(&self, status: u16, code: &str) -> &Self {
         self.expect(status);
-        assert_eq!(
-            self.code(),
-            code,
-            "unexpected error code; body: {}",
-            self.body
-        );
+        assert_eq!(self.code(), code, "unexpected error code; body: {}", self.body);
         self
     }
 }
@@ -170,9 +161,7 @@ impl TestServer {
     /// A server with exactly `config` (its data folder is the caller's to keep).
     pub async fn start_config(config: Config) -> TestServer {
         let hub = Hub::open(config.clone()).await.expect("hub opens");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (shutdown, stop) = oneshot::channel::<()>();
         let task = tokio::spawn(hub_server::run(listener, hub.clone(), async {
@@ -206,13 +195,7 @@ impl TestServer {
     }
 
     /// Sends a request with an optional bearer token and JSON body.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         let mut request = self.http.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -229,11 +212,7 @@ impl TestServer {
         let headers = response.headers().clone();
         let bytes = response.bytes().await.expect("body read");
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply {
-            status,
-            body,
-            headers,
-        }
+        Reply { status, body, headers }
     }
 
     /// `GET` with a token.
@@ -270,11 +249,7 @@ impl TestServer {
             })
             .await
             .expect("admin created");
-        self.login(username, PASSWORD)
-            .await
-            .expect(200)
-            .clone()
-            .into_user()
+        self.login(username, PASSWORD).await.expect(200).clone().into_user()
     }
 
     /// `POST /auth/login` with JSON.
@@ -297,18 +272,124 @@ impl Reply {
 fn user_from_tokens(body: &Value) -> TestUser {
     TestUser {
         id: body["user"]["id"].as_str().expect("user id").to_owned(),
-        username: body["user"]["username"]
-            .as_str()
-            .expect("username")
-            .to_owned(),
-        access_token: body["access_token"]
-            .as_str()
-            .expect("access token")
-            .to_owned(),
-        refresh_token: body["refresh_token"]
-            .as_str()
-            .expect("refresh token")
-            .to_owned(),
+        username: body["user"]["username"].as_str().expect("username").to_owned(),
+        access_token: body["access_token"].as_str().expect("access token").to_owned(),
+        refresh_token: body["refresh_token"].as_str().expect("refresh token").to_owned(),
+    }
+}
+
+/// Chat helpers: requests with a token, and the set-up most chat stories start from.
+impl TestServer {
+    /// `POST` JSON with a token.
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// `PUT` JSON with a token.
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// `PATCH` JSON with a token.
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    /// `DELETE` with a token.
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// A request with a token and no body (`POST .../leave`, `PUT .../pins/{id}`).
+    pub async fn bodiless(&self, method: Method, path: &str, token: &str) -> Reply {
+        self.call(method, path, Some(token), None).await
+    }
+
+    /// `owner` creates a channel of `kind` (`public`, `private`, `voice`); returns its id.
+    pub async fn new_channel(&self, owner: &TestUser, name: &str, kind: &str) -> String {
+        let reply = self
+            .post(
+                "/api/v1/channels",
+                &owner.access_token,
+                json!({ "name": name, "kind": kind }),
+            )
+            .await;
+        reply.expect(201);
+        reply.body["id"].as_str().expect("channel id").to_owned()
+    }
+
+    /// `user` joins an open channel.
+    pub async fn join(&self, user: &TestUser, channel_id: &str) {
+        self.post(
+            &format!("/api/v1/channels/{channel_id}/join"),
+            &user.access_token,
+            json!({}),
+        )
+        .await
+        .expect(200);
+    }
+
+    /// `author` posts `content` in a channel; returns the message.
+    pub async fn send_message(&self, author: &TestUser, channel_id: &str, content: &str) -> Value {
+        let reply = self
+            .post(
+                &format!("/api/v1/channels/{channel_id}/messages"),
+                &author.access_token,
+                json!({ "content": content }),
+            )
+            .await;
+        reply.expect(201);
+        reply.body
+    }
+
+    /// The entry of `GET /channels/mine` for one channel (`Value::Null` when it is not there).
+    pub async fn my_channel(&self, user: &TestUser, channel_id: &str) -> Value {
+        let mine = self.get("/api/v1/channels/mine", &user.access_token).await;
+        mine.expect(200);
+        mine.items()
+            .iter()
+            .find(|entry| entry["id"] == channel_id)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+}
+
+impl TestServer {
+    /// Writes a ban of `user_id` from `channel_id` that ended an hour ago, straight into the
+    /// store: the API refuses an end in the past, and an ended ban is what a story needs to show
+    /// that it no longer counts.
+    pub async fn write_ended_ban(&self, channel_id: &str, user_id: &str) {
+        use hub_core::model::{ChannelBan, ChannelId, UserId};
+        use hub_core::protocol::v1::{ChannelEvent, LeaveReason};
+        let now = chrono::Utc::now();
+        let ban = ChannelBan {
+            channel_id: ChannelId::from_string(channel_id),
+            user_id: UserId::from_string(user_id),
+            banned_by: None,
+            reason: "ended".to_owned(),
+            created_at: now - chrono::Duration::hours(2),
+            expires_at: Some(now - chrono::Duration::hours(1)),
+        };
+        let left = ChannelEvent::MemberLeft {
+            user_id: user_id.to_owned(),
+            reason: LeaveReason::Banned,
+        };
+        self.hub.store().put_ban(&ban, left).await.expect("ended ban written");
+    }
+}
+
+impl Reply {
+    /// The `items` of a list body (empty when there are none).
+    pub fn items(&self) -> &[Value] {
+        self.body["items"].as_array().map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The `id` of every item of a list body, in order.
+    pub fn ids(&self) -> Vec<String> {
+        self.items()
+            .iter()
+            .map(|item| item["id"].as_str().expect("item id").to_owned())
+            .collect()
     }
 }
 

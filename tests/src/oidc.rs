@@ -91,9 +91,7 @@ impl FakeProvider {
                 }
             })
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address: SocketAddr = listener.local_addr().expect("address");
         tokio::spawn(warp::serve(route).incoming(listener).run());
         FakeProvider {

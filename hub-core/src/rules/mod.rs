@@ -8,4 +8,5 @@ pub mod messages;
 pub mod paging;
 pub mod permissions;
 pub mod profile;
+pub mod rate;
 pub mod reactions;

@@ -5,7 +5,9 @@ mod admin;
 mod auth;
 mod channels;
 mod messages;
+mod presence;
 mod reactions;
+mod realtime;
 mod users;
 
 use std::sync::{Arc, OnceLock};
@@ -23,6 +25,7 @@ use crate::rules;
 use crate::store::Store;
 
 pub use admin::NewAccount;
+pub use realtime::CatchUp;
 
 /// Events a live subscriber may fall behind before it must catch up from the log.
 const EVENT_BUFFER: usize = 4096;
@@ -57,6 +60,8 @@ struct HubInner {
     events: tokio::sync::broadcast::Sender<Arc<StoredEvent>>,
     store: Store,
     passwords: PasswordHasher,
+    /// Open connections per user (presence).
+    presence: presence::PresenceTracker,
     /// Loaded on first use: operator tools that issue no tokens need no secret.
     tokens: std::sync::OnceLock<TokenIssuer>,
     oidc: Option<OidcVerifier>,
@@ -84,6 +89,7 @@ impl Hub {
                 config,
                 store,
                 passwords,
+                presence: presence::PresenceTracker::default(),
                 tokens: OnceLock::new(),
                 oidc,
             }),

@@ -19,13 +19,24 @@ macro_rules! channel_columns {
 }
 
 const CHANNEL_UNIQUE: &[(&str, ErrorKind, &str)] = &[
+    // PostgreSQL names the index; SQLite names the columns of a plain unique index.
     (
         "channels_name_key",
         ErrorKind::ChannelNameTaken,
         "another channel has this name",
     ),
     (
+        "channels.name",
+        ErrorKind::ChannelNameTaken,
+        "another channel has this name",
+    ),
+    (
         "channels_dm_key",
+        ErrorKind::Conflict,
+        "this direct conversation already exists",
+    ),
+    (
+        "channels.dm_key",
         ErrorKind::Conflict,
         "this direct conversation already exists",
     ),

@@ -249,3 +249,18 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The ids of everyone in `channel`.
+    pub async fn member_ids(&self, channel: &ChannelId) -> Result<Vec<UserId>> {
+        const SQL: &str = "SELECT user_id FROM channel_members WHERE channel_id = $1";
+        Ok(db_run!(self, pool => sqlx::query_scalar(SQL).bind(channel).fetch_all(pool).await)?)
+    }
+
+    /// Everyone who shares at least one channel with `user` (`user` included).
+    pub async fn channel_neighbours(&self, user: &UserId) -> Result<Vec<UserId>> {
+        const SQL: &str = "SELECT DISTINCT other.user_id FROM channel_members mine \
+            JOIN channel_members other ON other.channel_id = mine.channel_id WHERE mine.user_id = $1";
+        Ok(db_run!(self, pool => sqlx::query_scalar(SQL).bind(user).fetch_all(pool).await)?)
+    }
+}

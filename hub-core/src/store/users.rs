@@ -94,7 +94,7 @@ pub struct ProfileUpdate {
 
 const INSERT_USER: &str = "INSERT INTO users \
     (id, username, email, full_name, bio, avatar_url, status, is_bot, is_superuser, is_suspended, password_hash, created_at, updated_at) \
-    VALUES ($1, $2, $3, $4, '', NULL, 'offline', $5, $6, FALSE, $7, $8, $8) RETURNING *";
+    VALUES ($1, $2, $3, $4, '', NULL, 'online', $5, $6, FALSE, $7, $8, $8) RETURNING *";
 
 impl Store {
     /// Creates a user. A taken username or email is [`ErrorKind::UsernameTaken`] / [`ErrorKind::EmailTaken`].
@@ -254,6 +254,21 @@ impl Store {
         if done == 0 {
             return Err(Error::not_found("user"));
         }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Records when a user was last connected.
+    pub async fn set_last_seen(&self, id: &UserId, at: DateTime<Utc>) -> Result<()> {
+        db_run!(self, pool => {
+            sqlx::query("UPDATE users SET last_seen_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(at)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
         Ok(())
     }
 }

@@ -68,6 +68,25 @@ pub async fn docs_file(state: AppState, request: ApiRequest) -> Result<ApiRespon
     Ok(response)
 }
 
+/// The real-time gateway. Open it as a WebSocket (`?token=` or a first `auth` frame); frames are
+/// described by the `ClientFrame`, `ControlFrame` and `StoredEvent` schemas. A plain GET is told
+/// to upgrade.
+#[utoipa::path(get, path = "/api/v1/ws", tag = "realtime",
+    params(("token" = Option<String>, Query, description = "An access token (or send an auth frame first)")),
+    responses((status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 426, description = "Not a WebSocket handshake", body = ErrorBody)))]
+pub async fn websocket(_state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
+    let err = Error::invalid(
+        "upgrade",
+        "this is a WebSocket endpoint: connect with a WebSocket client",
+    );
+    let mut response = ApiResponse::json(StatusCode::UPGRADE_REQUIRED, &ErrorBody::from(&err))?;
+    response
+        .headers
+        .push((header::UPGRADE, HeaderValue::from_static("websocket")));
+    Ok(response)
+}
+
 /// The default avatars a profile may use.
 #[utoipa::path(get, path = "/api/v1/avatars", tag = "users", responses((status = 200, body = Vec<AvatarView>)))]
 pub async fn avatars(_state: AppState, _request: ApiRequest) -> Result<ApiResponse> {

@@ -84,6 +84,7 @@ pub fn routes() -> Vec<Route> {
         route!(DELETE "/api/v1/messages/{id}/reactions/{emoji}" => messages::unreact),
         route!(GET "/api/v1/reactions" => messages::catalog),
         route!(POST "/api/v1/reactions" => messages::create_reaction),
+        route!(GET "/api/v1/ws" => meta::websocket),
         route!(GET "/api/v1/users/me/saved" => messages::saved),
         route!(PUT "/api/v1/users/me/saved/{message_id}" => messages::save),
         route!(DELETE "/api/v1/users/me/saved/{message_id}" => messages::unsave),

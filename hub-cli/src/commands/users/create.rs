@@ -23,13 +23,6 @@ pub async fn run(hub: &Hub, args: CreateUserArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create user {:?}", args.username))?;
     println!("created user {}", user.username);
     println!("  id:    {}", user.id);
-    println!(
-        "  admin: {}",
-        if user.is_superuser {
-            "yes (site admin)"
-        } else {
-            "no"
-        }
-    );
+    println!("  admin: {}", if user.is_superuser { "yes (site admin)" } else { "no" });
     Ok(())
 }

@@ -10,14 +10,7 @@ use hub_core::protocol::v1::AdminUserView;
 use crate::args::ListUsersArgs;
 use crate::{plural, table};
 
-const HEADERS: [&str; 6] = [
-    "ID",
-    "USERNAME",
-    "FULL NAME",
-    "ADMIN",
-    "SUSPENDED",
-    "CREATED",
-];
+const HEADERS: [&str; 6] = ["ID", "USERNAME", "FULL NAME", "ADMIN", "SUSPENDED", "CREATED"];
 
 /// Lists accounts ordered by username, starting after `--cursor`.
 pub async fn run(hub: &Hub, args: &ListUsersArgs) -> anyhow::Result<()> {
@@ -70,18 +63,11 @@ fn table_row(user: &User) -> Vec<String> {
 }
 
 /// On stderr: how many were shown, and the command for the next page when there is one.
-async fn print_summary(
-    hub: &Hub,
-    args: &ListUsersArgs,
-    count: usize,
-    next_cursor: Option<&str>,
-) -> anyhow::Result<()> {
+async fn print_summary(hub: &Hub, args: &ListUsersArgs, count: usize, next_cursor: Option<&str>) -> anyhow::Result<()> {
     if count == 0 {
         match &args.cursor {
             Some(cursor) => eprintln!("no users after {cursor:?}"),
-            None => eprintln!(
-                "no users yet; create the first site admin with: hub users create <USERNAME> --admin"
-            ),
+            None => eprintln!("no users yet; create the first site admin with: hub users create <USERNAME> --admin"),
         }
         return Ok(());
     }
@@ -93,10 +79,7 @@ async fn print_summary(
             next_page_command(args, next)
         ),
         None if args.cursor.is_none() => eprintln!("{}", plural(count, "user")),
-        None => eprintln!(
-            "{} of {total} shown; this is the last page",
-            plural(count, "user")
-        ),
+        None => eprintln!("{} of {total} shown; this is the last page", plural(count, "user")),
     }
     Ok(())
 }
@@ -137,9 +120,6 @@ mod tests {
             all: false,
             json: false,
         };
-        assert_eq!(
-            next_page_command(&plain, "bob"),
-            "hub users list --cursor bob"
-        );
+        assert_eq!(next_page_command(&plain, "bob"), "hub users list --cursor bob");
     }
 }

@@ -21,10 +21,7 @@ pub async fn run(hub: &Hub, username: &str, suspend: bool) -> anyhow::Result<()>
         }
         (false, true) => {
             let user = hub.set_suspension(&user.id, false).await?;
-            println!(
-                "restored {} ({}): they can sign in again",
-                user.username, user.id
-            );
+            println!("restored {} ({}): they can sign in again", user.username, user.id);
         }
     }
     Ok(())

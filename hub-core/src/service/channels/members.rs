@@ -28,6 +28,10 @@ impl Hub {
         } else {
             None
         };
+        let items = items
+            .into_iter()
+            .map(|(membership, user)| (membership, self.with_presence(user)))
+            .collect();
         Ok(Paged { items, next_cursor })
     }
 

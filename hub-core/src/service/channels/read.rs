@@ -78,7 +78,10 @@ impl Hub {
             .collect();
         let mut direct_members: HashMap<ChannelId, Vec<UserView>> = HashMap::new();
         for (channel, user) in store.channel_users(&direct).await? {
-            direct_members.entry(channel).or_default().push(UserView::from(&user));
+            direct_members
+                .entry(channel)
+                .or_default()
+                .push(UserView::from(&self.with_presence(user)));
         }
         Ok(rows
             .into_iter()

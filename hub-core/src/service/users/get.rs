@@ -8,7 +8,7 @@ impl Hub {
     /// The user with `id`. Suspended users are hidden from everyone but site admins.
     pub async fn user(&self, caller: &Caller, id: &UserId) -> Result<User> {
         match self.inner.store.user_by_id(id).await? {
-            Some(user) if !user.is_suspended || caller.user.is_superuser => Ok(user),
+            Some(user) if !user.is_suspended || caller.user.is_superuser => Ok(self.with_presence(user)),
             _ => Err(Error::not_found("user")),
         }
     }

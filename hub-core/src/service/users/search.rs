@@ -31,6 +31,7 @@ impl Hub {
         } else {
             None
         };
+        let items = items.into_iter().map(|user| self.with_presence(user)).collect();
         Ok(Paged { items, next_cursor })
     }
 }

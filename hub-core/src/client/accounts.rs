@@ -1,0 +1,153 @@
+//! [`Client`] calls for accounts, tokens and profiles (`/auth/*`, `/users/*`).
+
+use reqwest::Method;
+use serde_json::{Map, Value};
+
+use super::{Client, PageParams, Result};
+use crate::model::UserStatus;
+use crate::protocol::v1::{
+    LoginRequest, MeView, OidcExchangeRequest, Page, RefreshRequest, RegisterRequest, SetStatusRequest, TokenResponse,
+    UpdateProfileRequest, UserView,
+};
+
+impl Client {
+    /// `POST /auth/register`: makes the account and signs this client in with it.
+    pub async fn register(&mut self, request: &RegisterRequest) -> Result<TokenResponse> {
+        let tokens: TokenResponse = self
+            .fetch(self.request(Method::POST, &["auth", "register"], &[]).json(request))
+            .await?;
+        self.set_token(Some(tokens.access_token.clone()));
+        Ok(tokens)
+    }
+
+    /// `POST /auth/login` (JSON): signs this client in.
+    pub async fn login(&mut self, username: &str, password: &str) -> Result<TokenResponse> {
+        let body = LoginRequest {
+            username: username.to_owned(),
+            password: password.to_owned(),
+        };
+        let tokens: TokenResponse = self
+            .fetch(self.request(Method::POST, &["auth", "login"], &[]).json(&body))
+            .await?;
+        self.set_token(Some(tokens.access_token.clone()));
+        Ok(tokens)
+    }
+
+    /// `POST /auth/refresh`: spends `refresh_token` for a new pair and uses the new access token.
+    pub async fn refresh(&mut self, refresh_token: &str) -> Result<TokenResponse> {
+        let body = RefreshRequest {
+            refresh_token: refresh_token.to_owned(),
+        };
+        let tokens: TokenResponse = self
+            .fetch(self.request(Method::POST, &["auth", "refresh"], &[]).json(&body))
+            .await?;
+        self.set_token(Some(tokens.access_token.clone()));
+        Ok(tokens)
+    }
+
+    /// `POST /auth/oidc`: exchanges an identity provider's token for hub tokens and uses them.
+    pub async fn oidc_exchange(&mut self, provider_token: &str) -> Result<TokenResponse> {
+        let body = OidcExchangeRequest {
+            token: provider_token.to_owned(),
+        };
+        let tokens: TokenResponse = self
+            .fetch(self.request(Method::POST, &["auth", "oidc"], &[]).json(&body))
+            .await?;
+        self.set_token(Some(tokens.access_token.clone()));
+        Ok(tokens)
+    }
+
+    /// `POST /auth/logout`: ends the session of `refresh_token` and forgets the access token.
+    pub async fn logout(&mut self, refresh_token: &str) -> Result<()> {
+        let body = RefreshRequest {
+            refresh_token: refresh_token.to_owned(),
+        };
+        self.execute(self.request(Method::POST, &["auth", "logout"], &[]).json(&body))
+            .await?;
+        self.set_token(None);
+        Ok(())
+    }
+
+    /// `GET /auth/me`: the signed-in user, with email and admin flag.
+    pub async fn me(&self) -> Result<MeView> {
+        self.fetch(self.request(Method::GET, &["auth", "me"], &[])).await
+    }
+
+    /// `GET /users?q=`: people whose username or display name contains `query` (empty: everyone).
+    pub async fn search_users(&self, query: &str, page: &PageParams) -> Result<Page<UserView>> {
+        let mut pairs = vec![("q", query.to_owned())];
+        pairs.extend(page.pairs());
+        self.fetch(self.request(Method::GET, &["users"], &pairs)).await
+    }
+
+    /// `GET /users/{id}`: a public profile.
+    pub async fn user(&self, user_id: &str) -> Result<UserView> {
+        self.fetch(self.request(Method::GET, &["users", user_id], &[])).await
+    }
+
+    /// `PATCH /users/me`: changes the fields that are `Some`; `Some(None)` clears `avatar_url` or
+    /// `email`.
+    pub async fn update_profile(&self, request: &UpdateProfileRequest) -> Result<MeView> {
+        let body = profile_patch(request);
+        self.fetch(self.request(Method::PATCH, &["users", "me"], &[]).json(&body))
+            .await
+    }
+
+    /// `PUT /users/me/status`.
+    pub async fn set_status(&self, status: UserStatus) -> Result<MeView> {
+        let body = SetStatusRequest { status };
+        self.fetch(self.request(Method::PUT, &["users", "me", "status"], &[]).json(&body))
+            .await
+    }
+}
+
+/// The JSON of a profile patch. [`UpdateProfileRequest`]'s derived `Serialize` writes an absent
+/// `avatar_url`/`email` (`None`) as `null`, which the server reads as "clear it"; so absent
+/// fields are left out here and only `Some(None)` becomes `null`.
+fn profile_patch(request: &UpdateProfileRequest) -> Value {
+    let mut body = Map::new();
+    if let Some(full_name) = &request.full_name {
+        body.insert("full_name".into(), Value::from(full_name.as_str()));
+    }
+    if let Some(bio) = &request.bio {
+        body.insert("bio".into(), Value::from(bio.as_str()));
+    }
+    if let Some(avatar_url) = &request.avatar_url {
+        body.insert(
+            "avatar_url".into(),
+            avatar_url.as_deref().map_or(Value::Null, Value::from),
+        );
+    }
+    if let Some(email) = &request.email {
+        body.insert("email".into(), email.as_deref().map_or(Value::Null, Value::from));
+    }
+    Value::Object(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_patch_sends_only_what_changes() -> serde_json::Result<()> {
+        let bio_only = UpdateProfileRequest {
+            bio: Some("hi".into()),
+            ..UpdateProfileRequest::default()
+        };
+        assert_eq!(profile_patch(&bio_only), serde_json::json!({"bio": "hi"}));
+
+        let clear_avatar = UpdateProfileRequest {
+            avatar_url: Some(None),
+            email: Some(Some("a@example.org".into())),
+            ..UpdateProfileRequest::default()
+        };
+        let body = profile_patch(&clear_avatar);
+        assert_eq!(body, serde_json::json!({"avatar_url": null, "email": "a@example.org"}));
+        // And the server's reading of it is the request we meant.
+        let read: UpdateProfileRequest = serde_json::from_value(body)?;
+        assert_eq!(read.avatar_url, Some(None));
+        assert_eq!(read.email, Some(Some("a@example.org".into())));
+        assert_eq!(read.full_name, None);
+        Ok(())
+    }
+}

@@ -1,0 +1,217 @@
+//! The SDK against a real `hub-server` process, killed and restarted under a live session:
+//! REST calls, `message.send` over the socket, and a resume that replays what was posted while
+//! the session was away. Ignored by default (it needs a built server):
+//!
+//! ```text
+//! cargo build -p hub-server
+//! HUB_SDK_TEST_SERVER_BIN=$PWD/target/debug/hub-server \
+//!     cargo test -p hub-core --features client client::live_tests -- --ignored
+//! ```
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use super::{Client, ClientError, HistoryParams, Session, SessionEvent, SessionOptions};
+use crate::model::ChannelKind;
+use crate::protocol::v1::{
+    ChannelEvent, ClientFrame, ControlFrame, CreateChannelRequest, RegisterRequest, SendMessageRequest, ServerFrame,
+    close_code,
+};
+
+type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// A server process that is killed when dropped.
+struct Server {
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_server(bin: &str, data_dir: &std::path::Path, bind: &str) -> TestResult<Server> {
+    let child = Command::new(bin)
+        .env("HUB_BIND", bind)
+        .env("HUB_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .current_dir(data_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let server = Server { child };
+    let health = format!("http://{bind}/healthz");
+    for _ in 0..200 {
+        if reqwest::get(&health)
+            .await
+            .is_ok_and(|response| response.status().is_success())
+        {
+            return Ok(server);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err("the server did not come up".into())
+}
+
+/// The next event that is not a heartbeat-ish control frame, within a few seconds.
+async fn next(session: &mut Session) -> TestResult<SessionEvent> {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(15), session.next()).await? {
+            Some(SessionEvent::Frame(ServerFrame::Control(ControlFrame::Presence { .. }))) => {}
+            Some(event) => return Ok(event),
+            None => return Err("the session ended".into()),
+        }
+    }
+}
+
+async fn register(client: &mut Client, username: &str) -> TestResult<String> {
+    let request = RegisterRequest {
+        username: username.into(),
+        password: "a long enough passphrase 42".into(),
+        email: None,
+        full_name: None,
+    };
+    Ok(client.register(&request).await?.user.profile.id)
+}
+
+#[tokio::test]
+#[ignore = "needs a hub-server binary: set HUB_SDK_TEST_SERVER_BIN"]
+async fn a_session_survives_a_server_restart() -> TestResult {
+    let Ok(bin) = std::env::var("HUB_SDK_TEST_SERVER_BIN") else {
+        eprintln!("skipped: HUB_SDK_TEST_SERVER_BIN is not set");
+        return Ok(());
+    };
+    let data = tempfile::tempdir()?;
+    let bind = TcpListener::bind("127.0.0.1:0")?.local_addr()?.to_string();
+    let server = start_server(&bin, data.path(), &bind).await?;
+    let base = format!("http://{bind}");
+
+    let mut alice = Client::new(&base)?;
+    let mut bob = Client::new(&base)?;
+    register(&mut alice, "alice").await?;
+    register(&mut bob, "bob").await?;
+    let channel = alice
+        .create_channel(&CreateChannelRequest {
+            name: "smoke".into(),
+            kind: ChannelKind::Public,
+            description: None,
+            topic: None,
+        })
+        .await?
+        .channel;
+    bob.join_channel(&channel.id, None).await?;
+
+    let options = SessionOptions {
+        // Slow enough for bob to post while alice is away.
+        initial_backoff: Duration::from_secs(2),
+        max_backoff: Duration::from_secs(4),
+        jitter: 0.0,
+        ..SessionOptions::default()
+    };
+    // A bad token is refused after the upgrade, with 4001.
+    let refused = Session::connect(alice.ws_url().as_str(), "not-a-token", options.clone()).await;
+    assert!(
+        matches!(
+            &refused,
+            Err(ClientError::Closed {
+                code: Some(close_code::UNAUTHORIZED),
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+
+    let mut session = alice.connect_session(options).await?;
+    assert!(matches!(
+        next(&mut session).await?,
+        SessionEvent::Frame(ServerFrame::Control(ControlFrame::Hello { .. }))
+    ));
+    assert!(matches!(
+        next(&mut session).await?,
+        SessionEvent::Frame(ServerFrame::Control(ControlFrame::Resumed { .. }))
+    ));
+
+    // A message over REST reaches the session.
+    let first = bob
+        .send_message(
+            &channel.id,
+            &SendMessageRequest {
+                content: "one".into(),
+                client_id: None,
+                parent_id: None,
+                file_ids: Vec::new(),
+            },
+        )
+        .await?;
+    let SessionEvent::Frame(ServerFrame::Event(event)) = next(&mut session).await? else {
+        return Err("expected message one".into());
+    };
+    assert!(matches!(&event.event, ChannelEvent::MessageCreated { message } if message.id == first.id));
+    let mut seqs = vec![event.seq];
+
+    // A message over the socket is acked and comes back as an event.
+    session
+        .send(ClientFrame::MessageSend {
+            channel_id: channel.id.clone(),
+            content: "two".into(),
+            client_id: "alice-2".into(),
+            parent_id: None,
+        })
+        .await?;
+    let mut acked = false;
+    while !acked || seqs.len() < 2 {
+        match next(&mut session).await? {
+            SessionEvent::Frame(ServerFrame::Control(ControlFrame::Ack { client_id, .. })) => {
+                assert_eq!(client_id, "alice-2");
+                acked = true;
+            }
+            SessionEvent::Frame(ServerFrame::Event(event)) => seqs.push(event.seq),
+            other => return Err(format!("unexpected {other:?}").into()),
+        }
+    }
+
+    // Kill the server: no close frame, the socket just dies.
+    drop(server);
+    assert!(matches!(
+        next(&mut session).await?,
+        SessionEvent::Disconnected { code: None, .. }
+    ));
+    let _server = start_server(&bin, data.path(), &bind).await?;
+    let third = bob
+        .send_message(
+            &channel.id,
+            &SendMessageRequest {
+                content: "three".into(),
+                client_id: None,
+                parent_id: None,
+                file_ids: Vec::new(),
+            },
+        )
+        .await?;
+
+    // Back: hello, reconnected, the missed message replayed, resumed.
+    assert!(matches!(
+        next(&mut session).await?,
+        SessionEvent::Frame(ServerFrame::Control(ControlFrame::Hello { .. }))
+    ));
+    assert!(matches!(next(&mut session).await?, SessionEvent::Reconnected { .. }));
+    let SessionEvent::Frame(ServerFrame::Event(event)) = next(&mut session).await? else {
+        return Err("expected the replayed message".into());
+    };
+    assert!(matches!(&event.event, ChannelEvent::MessageCreated { message } if message.id == third.id));
+    seqs.push(event.seq);
+    assert!(matches!(
+        next(&mut session).await?,
+        SessionEvent::Frame(ServerFrame::Control(ControlFrame::Resumed { replayed: 1 }))
+    ));
+    assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "{seqs:?}");
+    assert_eq!(session.positions().get(&channel.id), seqs.last().copied());
+
+    let history = alice.history(&channel.id, &HistoryParams::latest(10)).await?;
+    assert_eq!(history.items.len(), 3);
+    session.close().await;
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! A token bucket: at most `rate` actions a second on average, in bursts of up to `burst`.
+
+use std::time::{Duration, Instant};
+
+/// One bucket, owned by whoever limits (a user, a connection).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TokenBucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+/// How fast a bucket refills and how much it holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    /// Tokens added per second.
+    pub per_second: f64,
+    /// Most tokens the bucket holds.
+    pub burst: f64,
+}
+
+impl TokenBucket {
+    /// A full bucket.
+    pub fn full(rate: Rate, now: Instant) -> Self {
+        TokenBucket {
+            tokens: rate.burst,
+            updated: now,
+        }
+    }
+
+    /// Takes one token, or says how long until one is there.
+    pub fn try_take(&mut self, rate: Rate, now: Instant) -> Result<(), Duration> {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * rate.per_second).min(rate.burst);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else if rate.per_second <= 0.0 {
+            Err(Duration::from_secs(3600))
+        } else {
+            Err(Duration::from_secs_f64((1.0 - self.tokens) / rate.per_second))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_burst_then_the_rate() {
+        let rate = Rate {
+            per_second: 10.0,
+            burst: 3.0,
+        };
+        let start = Instant::now();
+        let mut bucket = TokenBucket::full(rate, start);
+        for _ in 0..3 {
+            assert!(bucket.try_take(rate, start).is_ok());
+        }
+        let wait = bucket.try_take(rate, start).err();
+        assert!(wait.is_some_and(|wait| wait <= Duration::from_millis(100)));
+        assert!(bucket.try_take(rate, start + Duration::from_millis(100)).is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn never_more_than_burst_plus_rate_times_elapsed(steps in prop::collection::vec(0u64..50, 1..200)) {
+            let rate = Rate { per_second: 20.0, burst: 5.0 };
+            let start = Instant::now();
+            let mut bucket = TokenBucket::full(rate, start);
+            let mut now = start;
+            let mut taken = 0u32;
+            for step in steps {
+                now += Duration::from_millis(step);
+                if bucket.try_take(rate, now).is_ok() {
+                    taken += 1;
+                }
+            }
+            let allowed = rate.burst + rate.per_second * now.duration_since(start).as_secs_f64();
+            prop_assert!(f64::from(taken) <= allowed + 1e-9);
+        }
+    }
+}

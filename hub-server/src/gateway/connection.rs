@@ -1,0 +1,629 @@
+//! One WebSocket connection: authentication, limits, the client's frames, heartbeat, and
+//! writing queued frames in batches. One task per connection, so an idle connection costs a
+//! task, a small read buffer and an empty queue.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use hub_core::model::{ChannelId, MessageId, UserId};
+use hub_core::protocol::v1::{ClientFrame, ControlFrame, SendMessageRequest, StoredEvent, close_code};
+use hub_core::service::Caller;
+use hub_core::{Error, ErrorKind, Hub};
+use tokio::sync::{Notify, mpsc};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
+
+use super::Gateway;
+use super::dispatch::Dispatch;
+use super::registry::{ConnectionHandle, Outgoing, Refusal};
+
+/// How long live events wait for a `resume` (or any first frame) after `hello`, so that a
+/// reconnecting client gets its missed events before newer ones.
+const RESUME_GRACE: Duration = Duration::from_secs(1);
+/// Frames written before one flush.
+const WRITE_BATCH: usize = 64;
+
+/// Runs a connection to its end.
+pub async fn run<S>(gateway: Gateway, socket: S, token: Option<String>)
+where
+    S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin + Send,
+{
+    let (sink, mut stream) = socket.split();
+    let settings = gateway.hub().config().gateway.clone();
+    let mut writer = Writer {
+        sink,
+        timeout: Duration::from_millis(settings.write_timeout_ms.max(1)),
+    };
+    let token = match token {
+        Some(token) => token,
+        None => {
+            match tokio::time::timeout(Duration::from_secs(settings.auth_timeout_secs), auth_frame(&mut stream)).await {
+                Ok(Some(token)) => token,
+                Ok(None) => {
+                    return writer
+                        .close(close_code::UNAUTHORIZED, "authenticate first: ?token= or an auth frame")
+                        .await;
+                }
+                Err(_) => return writer.close(close_code::AUTH_TIMEOUT, "no auth frame in time").await,
+            }
+        }
+    };
+    let caller = match gateway.hub().authenticate(&token).await {
+        Ok(caller) => caller,
+        Err(err) => return writer.close(close_code::UNAUTHORIZED, &err.message).await,
+    };
+    let user = caller.user.id.clone();
+    let id = gateway.next_connection_id();
+    let (queue_tx, queue) = mpsc::channel(settings.outgoing_queue_frames.max(1));
+    let too_slow = Arc::new(Notify::new());
+    let handle = ConnectionHandle {
+        id,
+        queue: queue_tx,
+        too_slow: too_slow.clone(),
+    };
+    if let Err(refusal) = gateway.registry().add(
+        &user,
+        handle,
+        settings.max_connections_per_user,
+        settings.max_connections,
+    ) {
+        let reason = match refusal {
+            Refusal::PerUser => "too many connections for this user",
+            Refusal::Total => "the server has too many connections",
+        };
+        return writer.close(close_code::TOO_MANY_CONNECTIONS, reason).await;
+    }
+    gateway.metrics().ws_connections.inc();
+    if gateway.hub().connection_opened(&user) {
+        announce_presence(&gateway, &caller, None).await;
+    }
+    let mut connection = Connection {
+        gateway: gateway.clone(),
+        caller,
+        id,
+        delivered: HashMap::new(),
+        writer,
+    };
+    let reason = connection.serve(&mut stream, queue, too_slow).await;
+    let Connection { mut writer, caller, .. } = connection;
+    if let Some((code, text)) = reason {
+        writer.close(code, text).await;
+    }
+    forget(&gateway, &caller, id).await;
+}
+
+/// Reads the first frame, which must be `auth`.
+async fn auth_frame<S>(stream: &mut S) -> Option<String>
+where
+    S: Stream<Item = Result<Message, WsError>> + Unpin,
+{
+    match stream.next().await {
+        Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientFrame>(&text) {
+            Ok(ClientFrame::Auth { token }) => Some(token),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Unregisters a closed connection: calls it was in, presence, rate state.
+async fn forget(gateway: &Gateway, caller: &Caller, id: u64) {
+    let user = &caller.user.id;
+    let left = gateway.registry().remove(user, id);
+    gateway.metrics().ws_connections.dec();
+    for (channel, participants) in gateway.voice().drop_connection(id) {
+        let frame = ControlFrame::VoiceParticipants {
+            channel_id: channel.to_string(),
+            participants,
+        };
+        if let Some(frame) = encode(&frame) {
+            gateway.dispatch(Dispatch::ToChannel {
+                channel,
+                except: None,
+                frame,
+            });
+        }
+    }
+    if left == 0 {
+        gateway.forget_rate(user);
+    }
+    if gateway.hub().connection_closed(user) {
+        match gateway.hub().mark_disconnected(user).await {
+            Ok(at) => announce_presence(gateway, caller, Some(at)).await,
+            Err(err) => tracing::warn!(error = %err, "could not record last_seen"),
+        }
+    }
+}
+
+/// Tells everyone who shares a channel with the caller how they appear now.
+async fn announce_presence(gateway: &Gateway, caller: &Caller, disconnected_at: Option<chrono::DateTime<chrono::Utc>>) {
+    let connected = disconnected_at.is_none();
+    let user = match gateway.hub().user_by_username(&caller.user.username).await {
+        Ok(Some(user)) => user,
+        _ => caller.user.clone(),
+    };
+    let frame = ControlFrame::Presence {
+        user_id: user.id.to_string(),
+        status: Hub::effective_presence(&user, connected),
+        last_seen_at: disconnected_at.or(user.last_seen_at),
+    };
+    let Some(frame) = encode(&frame) else {
+        return;
+    };
+    match gateway.hub().presence_audience(&user.id).await {
+        Ok(audience) => gateway
+            .registry()
+            .send_to_users(audience.iter(), &Outgoing::Frame(frame)),
+        Err(err) => tracing::warn!(error = %err, "could not find the presence audience"),
+    }
+}
+
+fn encode(frame: &ControlFrame) -> Option<Utf8Bytes> {
+    match serde_json::to_string(frame) {
+        Ok(text) => Some(Utf8Bytes::from(text)),
+        Err(err) => {
+            tracing::error!(error = %err, "could not serialize a frame");
+            None
+        }
+    }
+}
+
+fn error_frame(err: &Error, reference: Option<String>) -> ControlFrame {
+    ControlFrame::Error {
+        code: err.kind.code().to_owned(),
+        message: err.message.clone(),
+        r#ref: reference,
+        retry_after_ms: err
+            .retry_after
+            .map(|delay| u64::try_from(delay.as_millis()).unwrap_or(u64::MAX)),
+    }
+}
+
+/// Why a write failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WriteFailure {
+    /// The peer stopped reading: the socket stayed full for the whole write timeout.
+    TimedOut,
+    /// The socket is gone.
+    Closed,
+}
+
+struct Writer<W> {
+    sink: W,
+    timeout: Duration,
+}
+
+impl<W> Writer<W>
+where
+    W: Sink<Message, Error = WsError> + Unpin,
+{
+    /// Queues a message for the next flush.
+    async fn feed(&mut self, message: Message) -> Result<(), WriteFailure> {
+        match tokio::time::timeout(self.timeout, self.sink.feed(message)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(WriteFailure::Closed),
+            Err(_) => Err(WriteFailure::TimedOut),
+        }
+    }
+
+    async fn flush(&mut self) -> Result<(), WriteFailure> {
+        match tokio::time::timeout(self.timeout, self.sink.flush()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(WriteFailure::Closed),
+            Err(_) => Err(WriteFailure::TimedOut),
+        }
+    }
+
+    async fn send_control(&mut self, frame: &ControlFrame) -> Result<(), WriteFailure> {
+        let Some(text) = encode(frame) else {
+            return Ok(());
+        };
+        self.feed(Message::Text(text)).await?;
+        self.flush().await
+    }
+
+    async fn close(&mut self, code: u16, reason: &str) {
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: Utf8Bytes::from(reason),
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), self.sink.send(Message::Close(Some(frame)))).await;
+    }
+}
+
+struct Connection<W> {
+    gateway: Gateway,
+    caller: Caller,
+    id: u64,
+    /// The last position written to this client in each channel.
+    delivered: HashMap<ChannelId, i64>,
+    writer: Writer<W>,
+}
+
+type CloseReason = Option<(u16, &'static str)>;
+
+impl<W> Connection<W>
+where
+    W: Sink<Message, Error = WsError> + Unpin + Send,
+{
+    async fn serve<R>(
+        &mut self,
+        stream: &mut R,
+        mut queue: mpsc::Receiver<Outgoing>,
+        too_slow: Arc<Notify>,
+    ) -> CloseReason
+    where
+        R: Stream<Item = Result<Message, WsError>> + Unpin,
+    {
+        let settings = self.gateway.hub().config().gateway.clone();
+        let hello = ControlFrame::Hello {
+            user_id: self.caller.user.id.to_string(),
+            connection_id: self.id.to_string(),
+            heartbeat_interval_ms: settings.heartbeat_interval_secs * 1000,
+            idle_timeout_ms: settings.idle_timeout_secs * 1000,
+            resume_window_secs: settings.resume_window_secs,
+        };
+        if self.writer.send_control(&hello).await.is_err() {
+            return None;
+        }
+        let idle_timeout = Duration::from_secs(settings.idle_timeout_secs);
+        let mut heartbeat = tokio::time::interval(Duration::from_secs(settings.heartbeat_interval_secs.max(1)));
+        heartbeat.tick().await;
+        let mut shutdown = self.gateway.shutdown_signal();
+        let mut last_heard = Instant::now();
+        let grace_ends = tokio::time::Instant::now() + RESUME_GRACE;
+        let mut live_paused = true;
+        loop {
+            tokio::select! {
+                incoming = stream.next() => {
+                    last_heard = Instant::now();
+                    match incoming {
+                        None | Some(Ok(Message::Close(_))) => return None,
+                        Some(Err(WsError::Capacity(_))) => return Some((1009, "frame too large")),
+                        Some(Err(_)) => return None,
+                        Some(Ok(Message::Text(text))) => {
+                            live_paused = false;
+                            if self.on_text(&text).await.is_err() {
+                                return None;
+                            }
+                        }
+                        Some(Ok(Message::Binary(_))) => {
+                            let err = Error::new(ErrorKind::InvalidJson, "send JSON text frames");
+                            if self.writer.send_control(&error_frame(&err, None)).await.is_err() {
+                                return None;
+                            }
+                        }
+                        Some(Ok(_)) => {}
+                    }
+                }
+                Some(item) = queue.recv(), if !live_paused => {
+                    match self.write_batch(item, &mut queue).await {
+                        Ok(()) => {}
+                        Err(WriteFailure::Closed) => return None,
+                        Err(WriteFailure::TimedOut) => return self.too_slow(),
+                    }
+                }
+                () = tokio::time::sleep_until(grace_ends), if live_paused => live_paused = false,
+                _ = heartbeat.tick() => {
+                    if last_heard.elapsed() > idle_timeout {
+                        return Some((close_code::IDLE_TIMEOUT, "idle for too long"));
+                    }
+                    if self.writer.feed(Message::Ping(Default::default())).await.is_err() || self.writer.flush().await.is_err() {
+                        return None;
+                    }
+                }
+                () = too_slow.notified() => return self.too_slow(),
+                _ = shutdown.changed() => return Some((close_code::GOING_AWAY, "the server is shutting down")),
+            }
+        }
+    }
+
+    fn too_slow(&self) -> CloseReason {
+        self.gateway.metrics().ws_too_slow.inc();
+        Some((close_code::TOO_SLOW, "too slow: the outgoing queue filled up"))
+    }
+
+    /// Writes `first` and whatever else is queued (up to a batch), then flushes once.
+    async fn write_batch(&mut self, first: Outgoing, queue: &mut mpsc::Receiver<Outgoing>) -> Result<(), WriteFailure> {
+        self.write_item(first).await?;
+        for _ in 1..WRITE_BATCH {
+            match queue.try_recv() {
+                Ok(item) => self.write_item(item).await?,
+                Err(_) => break,
+            }
+        }
+        self.writer.flush().await
+    }
+
+    async fn write_item(&mut self, item: Outgoing) -> Result<(), WriteFailure> {
+        match item {
+            Outgoing::Frame(frame) => self.writer.feed(Message::Text(frame)).await,
+            Outgoing::Event { channel, seq, frame } => {
+                let last = self.delivered.get(&channel).copied();
+                if last.is_some_and(|last| seq <= last) {
+                    return Ok(());
+                }
+                if let Some(last) = last.filter(|last| seq > last + 1) {
+                    // Only a queue that dropped items could skip; fill from the log.
+                    self.replay_from_log(&channel, last, seq).await?;
+                }
+                self.delivered.insert(channel, seq);
+                self.writer.feed(Message::Text(frame)).await
+            }
+        }
+    }
+
+    async fn replay_from_log(&mut self, channel: &ChannelId, after: i64, before: i64) -> Result<(), WriteFailure> {
+        let count = u32::try_from(before - after - 1).unwrap_or(u32::MAX);
+        match self.gateway.hub().store().events_after(channel, after, count).await {
+            Ok(events) => {
+                for event in events.iter().filter(|event| event.seq < before) {
+                    self.write_event(event).await?;
+                }
+                Ok(())
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "could not replay a gap for a connection");
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes an event read from the log (not yet serialized), unless already delivered.
+    async fn write_event(&mut self, event: &StoredEvent) -> Result<bool, WriteFailure> {
+        let channel = ChannelId::from_string(event.channel_id.clone());
+        if self.delivered.get(&channel).is_some_and(|last| event.seq <= *last) {
+            return Ok(false);
+        }
+        let Ok(text) = serde_json::to_string(event) else {
+            return Ok(false);
+        };
+        self.delivered.insert(channel, event.seq);
+        self.writer.feed(Message::Text(Utf8Bytes::from(text))).await?;
+        Ok(true)
+    }
+
+    async fn reply(&mut self, frame: &ControlFrame) -> Result<(), WriteFailure> {
+        self.writer.send_control(frame).await
+    }
+
+    async fn reply_error(&mut self, err: &Error, reference: Option<String>) -> Result<(), WriteFailure> {
+        self.reply(&error_frame(err, reference)).await
+    }
+
+    async fn on_text(&mut self, text: &str) -> Result<(), WriteFailure> {
+        let frame = match serde_json::from_str::<ClientFrame>(text) {
+            Ok(frame) => frame,
+            Err(err) => {
+                let err = Error::new(ErrorKind::InvalidJson, format!("not a frame this server knows: {err}"));
+                return self.reply_error(&err, None).await;
+            }
+        };
+        let rate_limited = !matches!(
+            frame,
+            ClientFrame::Ping { .. } | ClientFrame::Resume { .. } | ClientFrame::Auth { .. }
+        );
+        if rate_limited && let Err(wait) = self.gateway.take_rate_token(&self.caller.user.id) {
+            let mut err = Error::new(ErrorKind::RateLimited, "too many frames; slow down");
+            err.retry_after = Some(wait);
+            return self.reply_error(&err, frame_reference(&frame)).await;
+        }
+        match frame {
+            ClientFrame::Auth { .. } => {
+                let err = Error::new(ErrorKind::InvalidInput, "this connection is already authenticated");
+                self.reply_error(&err, Some("auth".to_owned())).await
+            }
+            ClientFrame::Ping { nonce } => self.reply(&ControlFrame::Pong { nonce }).await,
+            ClientFrame::Resume { positions } => self.resume(&positions).await,
+            ClientFrame::MessageSend {
+                channel_id,
+                content,
+                client_id,
+                parent_id,
+            } => {
+                let request = SendMessageRequest {
+                    content,
+                    client_id: Some(client_id.clone()),
+                    parent_id,
+                    file_ids: Vec::new(),
+                };
+                let channel = ChannelId::from_string(channel_id);
+                match self.gateway.hub().send_message(&self.caller, &channel, request).await {
+                    Ok((message, _)) => self.reply(&ControlFrame::Ack { client_id, message }).await,
+                    Err(err) => self.reply_error(&err, Some(client_id)).await,
+                }
+            }
+            ClientFrame::Typing { channel_id } => {
+                let channel = ChannelId::from_string(channel_id);
+                if !self.gateway.typing_due(&self.caller.user.id, &channel) {
+                    return Ok(());
+                }
+                match self.gateway.hub().check_typing(&self.caller, &channel).await {
+                    Ok(()) => {
+                        let frame = ControlFrame::Typing {
+                            channel_id: channel.to_string(),
+                            user_id: self.caller.user.id.to_string(),
+                            expires_in_ms: self.gateway.hub().config().gateway.typing_expiry_ms,
+                        };
+                        if let Some(frame) = encode(&frame) {
+                            let except = Some(self.caller.user.id.clone());
+                            self.gateway.dispatch(Dispatch::ToChannel { channel, except, frame });
+                        }
+                        Ok(())
+                    }
+                    Err(err) => self.reply_error(&err, Some("typing".to_owned())).await,
+                }
+            }
+            ClientFrame::PresenceSet { status } => match self.gateway.hub().set_status(&self.caller, status).await {
+                Ok(user) => {
+                    self.caller.user = user;
+                    announce_presence(&self.gateway, &self.caller, None).await;
+                    Ok(())
+                }
+                Err(err) => self.reply_error(&err, Some("presence.set".to_owned())).await,
+            },
+            ClientFrame::Read { channel_id, message_id } => {
+                let channel = ChannelId::from_string(channel_id);
+                let message = MessageId::from_string(message_id);
+                match self.gateway.hub().mark_read(&self.caller, &channel, &message).await {
+                    Ok(()) => {
+                        let frame = ControlFrame::ReadUpdated {
+                            channel_id: channel.to_string(),
+                            message_id: message.to_string(),
+                        };
+                        if let Some(frame) = encode(&frame) {
+                            self.gateway.registry().send_to_user(
+                                &self.caller.user.id,
+                                &Outgoing::Frame(frame),
+                                Some(self.id),
+                            );
+                        }
+                        Ok(())
+                    }
+                    Err(err) => self.reply_error(&err, Some("read".to_owned())).await,
+                }
+            }
+            ClientFrame::VoiceJoin {
+                channel_id,
+                muted,
+                deafened,
+            } => {
+                let channel = ChannelId::from_string(channel_id);
+                match self.gateway.hub().check_voice_join(&self.caller, &channel).await {
+                    Ok(()) => {
+                        let participants =
+                            self.gateway
+                                .voice()
+                                .join(&channel, &self.caller.user.id, self.id, muted, deafened);
+                        self.announce_call(channel, participants);
+                        Ok(())
+                    }
+                    Err(err) => self.reply_error(&err, Some("voice.join".to_owned())).await,
+                }
+            }
+            ClientFrame::VoiceLeave { channel_id } => {
+                let channel = ChannelId::from_string(channel_id);
+                if let Some(participants) = self.gateway.voice().leave(&channel, &self.caller.user.id) {
+                    self.announce_call(channel, participants);
+                }
+                Ok(())
+            }
+            ClientFrame::VoiceSignal {
+                channel_id,
+                to_user_id,
+                signal,
+            } => {
+                self.relay_signal(
+                    ChannelId::from_string(channel_id),
+                    UserId::from_string(to_user_id),
+                    signal,
+                )
+                .await
+            }
+        }
+    }
+
+    async fn resume(&mut self, positions: &std::collections::BTreeMap<String, i64>) -> Result<(), WriteFailure> {
+        let settings = self.gateway.hub().config().gateway.clone();
+        let window = chrono::Duration::seconds(i64::try_from(settings.resume_window_secs).unwrap_or(i64::MAX / 2));
+        let caught_up = match self
+            .gateway
+            .hub()
+            .catch_up(&self.caller, positions, window, settings.max_replay_events)
+            .await
+        {
+            Ok(caught_up) => caught_up,
+            Err(err) => return self.reply_error(&err, Some("resume".to_owned())).await,
+        };
+        // Live events older than these positions are not wanted either.
+        for (channel, seen) in positions {
+            let entry = self
+                .delivered
+                .entry(ChannelId::from_string(channel.clone()))
+                .or_insert(*seen);
+            *entry = (*entry).max(*seen);
+        }
+        let mut replayed = 0u64;
+        for event in &caught_up.events {
+            if self.write_event(event).await? {
+                replayed += 1;
+            }
+        }
+        for channel in caught_up.resync {
+            let frame = ControlFrame::Resync {
+                channel_id: channel.to_string(),
+            };
+            if let Some(text) = encode(&frame) {
+                self.writer.feed(Message::Text(text)).await?;
+            }
+        }
+        self.reply(&ControlFrame::Resumed { replayed }).await
+    }
+
+    fn announce_call(&self, channel: ChannelId, participants: Vec<hub_core::protocol::v1::VoiceParticipant>) {
+        let frame = ControlFrame::VoiceParticipants {
+            channel_id: channel.to_string(),
+            participants,
+        };
+        if let Some(frame) = encode(&frame) {
+            self.gateway.dispatch(Dispatch::ToChannel {
+                channel,
+                except: None,
+                frame,
+            });
+        }
+    }
+
+    async fn relay_signal(
+        &mut self,
+        channel: ChannelId,
+        to: UserId,
+        signal: serde_json::Value,
+    ) -> Result<(), WriteFailure> {
+        let limit = self.gateway.hub().config().gateway.max_signal_bytes;
+        let size = serde_json::to_vec(&signal)
+            .map(|bytes| bytes.len())
+            .unwrap_or(usize::MAX);
+        if size > limit {
+            let err = Error::new(
+                ErrorKind::PayloadTooLarge,
+                format!("a signal may be at most {limit} bytes"),
+            )
+            .with_details(serde_json::json!({ "max_signal_bytes": limit }));
+            return self.reply_error(&err, Some("voice.signal".to_owned())).await;
+        }
+        let voice = self.gateway.voice();
+        let sender_in_call = voice.connection_in_call(&channel, &self.caller.user.id).is_some();
+        let Some(target_connection) = voice.connection_in_call(&channel, &to).filter(|_| sender_in_call) else {
+            let err = Error::forbidden("both of you must be in this channel's call");
+            return self.reply_error(&err, Some("voice.signal".to_owned())).await;
+        };
+        let frame = ControlFrame::VoiceSignal {
+            channel_id: channel.to_string(),
+            from_user_id: self.caller.user.id.to_string(),
+            signal,
+        };
+        if let Some(frame) = encode(&frame) {
+            self.gateway
+                .registry()
+                .send_to_connection(&to, target_connection, Outgoing::Frame(frame));
+        }
+        Ok(())
+    }
+}
+
+fn frame_reference(frame: &ClientFrame) -> Option<String> {
+    match frame {
+        ClientFrame::MessageSend { client_id, .. } => Some(client_id.clone()),
+        ClientFrame::Typing { .. } => Some("typing".to_owned()),
+        ClientFrame::PresenceSet { .. } => Some("presence.set".to_owned()),
+        ClientFrame::Read { .. } => Some("read".to_owned()),
+        ClientFrame::VoiceJoin { .. } => Some("voice.join".to_owned()),
+        ClientFrame::VoiceLeave { .. } => Some("voice.leave".to_owned()),
+        ClientFrame::VoiceSignal { .. } => Some("voice.signal".to_owned()),
+        ClientFrame::Auth { .. } | ClientFrame::Ping { .. } | ClientFrame::Resume { .. } => None,
+    }
+}

@@ -1,0 +1,169 @@
+//! The real-time gateway at `/api/v1/ws`.
+//!
+//! - [`upgrade`]: the HTTP side: checks the handshake and hands the socket to a connection task.
+//!   The server owns the upgrade (rather than warp's `ws()` filter) to set tungstenite's read
+//!   buffer, which otherwise costs 128 KiB per idle connection.
+//! - [`connection`]: one task per connection: authentication, limits, client frames, heartbeat,
+//!   and writing queued frames in batches.
+//! - [`registry`]: the open connections by user, each with a bounded outgoing queue.
+//! - [`dispatch`]: one task that turns committed events into frames (serialized once) and puts
+//!   them on the queues of the channel's members, filling gaps from the log.
+//! - [`voice`]: who is in which voice call.
+//!
+//! The database is the log and the bus is the doorbell: a connection that falls behind or
+//! reconnects catches up from `channel_events`, never from memory.
+
+pub mod connection;
+pub mod dispatch;
+pub mod registry;
+pub mod upgrade;
+pub mod voice;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use hub_core::Hub;
+use hub_core::model::{ChannelId, UserId};
+use tokio::sync::{mpsc, watch};
+
+use self::dispatch::Dispatch;
+use self::registry::Registry;
+use self::voice::VoiceCalls;
+use crate::metrics::Metrics;
+
+/// The gateway: shared by the upgrade handler and every connection task.
+#[derive(Clone)]
+pub struct Gateway {
+    inner: Arc<GatewayInner>,
+}
+
+struct GatewayInner {
+    hub: Hub,
+    metrics: Arc<Metrics>,
+    registry: Registry,
+    voice: VoiceCalls,
+    dispatch: mpsc::Sender<Dispatch>,
+    shutdown: watch::Sender<bool>,
+    next_connection: AtomicU64,
+    typing: std::sync::Mutex<std::collections::HashMap<(UserId, ChannelId), std::time::Instant>>,
+    rates: std::sync::Mutex<std::collections::HashMap<UserId, hub_core::rules::rate::TokenBucket>>,
+}
+
+impl Gateway {
+    /// A gateway over `hub`, with its dispatcher running.
+    pub fn start(hub: Hub, metrics: Arc<Metrics>) -> Gateway {
+        let (dispatch_tx, dispatch_rx) = mpsc::channel(dispatch::LOCAL_QUEUE);
+        let gateway = Gateway {
+            inner: Arc::new(GatewayInner {
+                registry: Registry::default(),
+                voice: VoiceCalls::default(),
+                dispatch: dispatch_tx,
+                shutdown: watch::channel(false).0,
+                next_connection: AtomicU64::new(1),
+                typing: Default::default(),
+                rates: Default::default(),
+                metrics,
+                hub,
+            }),
+        };
+        tokio::spawn(dispatch::run(
+            gateway.clone(),
+            gateway.inner.hub.subscribe(),
+            dispatch_rx,
+        ));
+        gateway
+    }
+
+    /// The services.
+    pub fn hub(&self) -> &Hub {
+        &self.inner.hub
+    }
+
+    /// The server's metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// The open connections.
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// Voice calls.
+    pub fn voice(&self) -> &VoiceCalls {
+        &self.inner.voice
+    }
+
+    /// Hands an ephemeral delivery (typing, voice state) to the dispatcher; dropped when it is
+    /// swamped, since such frames are soon stale anyway.
+    pub fn dispatch(&self, item: Dispatch) {
+        if self.inner.dispatch.try_send(item).is_err() {
+            tracing::debug!("dispatcher busy: dropped an ephemeral frame");
+        }
+    }
+
+    /// A fresh connection id.
+    pub fn next_connection_id(&self) -> u64 {
+        self.inner.next_connection.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Resolves when the server starts shutting down.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.inner.shutdown.subscribe()
+    }
+
+    /// Tells every connection to close with 1001 (going away).
+    pub fn shut_down(&self) {
+        let _ = self.inner.shutdown.send(true);
+    }
+
+    /// Whether a `typing` frame of `user` in `channel` should be relayed now (at most one per
+    /// throttle interval).
+    pub fn typing_due(&self, user: &UserId, channel: &ChannelId) -> bool {
+        let throttle = std::time::Duration::from_millis(self.inner.hub.config().gateway.typing_throttle_ms);
+        let now = std::time::Instant::now();
+        let mut typing = self
+            .inner
+            .typing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match typing.get(&(user.clone(), channel.clone())) {
+            Some(last) if now.duration_since(*last) < throttle => false,
+            _ => {
+                typing.retain(|_, last| now.duration_since(*last) < throttle);
+                typing.insert((user.clone(), channel.clone()), now);
+                true
+            }
+        }
+    }
+
+    /// Takes one of `user`'s frame tokens, or says how long until one is there.
+    pub fn take_rate_token(&self, user: &UserId) -> Result<(), std::time::Duration> {
+        use hub_core::rules::rate::{Rate, TokenBucket};
+        let gateway = &self.inner.hub.config().gateway;
+        let rate = Rate {
+            per_second: gateway.messages_per_second,
+            burst: gateway.messages_burst,
+        };
+        let now = std::time::Instant::now();
+        let mut rates = self
+            .inner
+            .rates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        rates
+            .entry(user.clone())
+            .or_insert_with(|| TokenBucket::full(rate, now))
+            .try_take(rate, now)
+    }
+
+    /// Forgets a user's rate bucket once they have no connection left.
+    pub fn forget_rate(&self, user: &UserId) {
+        let mut rates = self
+            .inner
+            .rates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        rates.remove(user);
+    }
+}

@@ -1,0 +1,199 @@
+//! Open connections by user. Each connection has a bounded queue of frames to write; a
+//! connection whose queue is full is too slow and is told to close, so it never makes the
+//! server's memory grow.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use hub_core::model::{ChannelId, UserId};
+use tokio::sync::{Notify, mpsc};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
+
+/// Something to write to one connection.
+#[derive(Debug, Clone)]
+pub enum Outgoing {
+    /// A channel event at `seq` (the connection skips positions it already delivered).
+    Event {
+        /// Its channel.
+        channel: ChannelId,
+        /// Its position.
+        seq: i64,
+        /// The frame, serialized once for every recipient.
+        frame: Utf8Bytes,
+    },
+    /// A control frame.
+    Frame(Utf8Bytes),
+}
+
+/// The handle the registry keeps of one connection.
+#[derive(Debug, Clone)]
+pub struct ConnectionHandle {
+    /// Connection id.
+    pub id: u64,
+    /// Its queue.
+    pub queue: mpsc::Sender<Outgoing>,
+    /// Rung when the connection must close because it fell behind.
+    pub too_slow: Arc<Notify>,
+}
+
+/// Why a connection could not be registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The user has the most connections allowed.
+    PerUser,
+    /// The server has the most connections allowed.
+    Total,
+}
+
+/// Connections by user.
+#[derive(Debug, Default)]
+pub struct Registry {
+    users: Mutex<HashMap<UserId, Vec<ConnectionHandle>>>,
+}
+
+impl Registry {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, Vec<ConnectionHandle>>> {
+        self.users.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds a connection unless a limit says no. Returns how many the user has now.
+    pub fn add(
+        &self,
+        user: &UserId,
+        handle: ConnectionHandle,
+        per_user: usize,
+        total: usize,
+    ) -> Result<usize, Refusal> {
+        let mut users = self.lock();
+        let open: usize = users.values().map(Vec::len).sum();
+        let mine = users.entry(user.clone()).or_default();
+        if mine.len() >= per_user {
+            if mine.is_empty() {
+                users.remove(user);
+            }
+            return Err(Refusal::PerUser);
+        }
+        if open >= total {
+            if mine.is_empty() {
+                users.remove(user);
+            }
+            return Err(Refusal::Total);
+        }
+        mine.push(handle);
+        Ok(mine.len())
+    }
+
+    /// Removes a connection. Returns how many the user has left.
+    pub fn remove(&self, user: &UserId, id: u64) -> usize {
+        let mut users = self.lock();
+        let Some(mine) = users.get_mut(user) else {
+            return 0;
+        };
+        mine.retain(|handle| handle.id != id);
+        let left = mine.len();
+        if left == 0 {
+            users.remove(user);
+        }
+        left
+    }
+
+    /// Open connections in all.
+    pub fn total(&self) -> usize {
+        self.lock().values().map(Vec::len).sum()
+    }
+
+    /// Whether `user` has a connection here.
+    pub fn is_connected(&self, user: &UserId) -> bool {
+        self.lock().contains_key(user)
+    }
+
+    /// Queues `item` for every connection of `user` except `except`.
+    pub fn send_to_user(&self, user: &UserId, item: &Outgoing, except: Option<u64>) {
+        let users = self.lock();
+        if let Some(handles) = users.get(user) {
+            for handle in handles.iter().filter(|handle| Some(handle.id) != except) {
+                offer(handle, item.clone());
+            }
+        }
+    }
+
+    /// Queues `item` for one connection.
+    pub fn send_to_connection(&self, user: &UserId, id: u64, item: Outgoing) {
+        let users = self.lock();
+        if let Some(handle) = users
+            .get(user)
+            .and_then(|handles| handles.iter().find(|handle| handle.id == id))
+        {
+            offer(handle, item);
+        }
+    }
+
+    /// Queues `item` for every connection of each of `users`.
+    pub fn send_to_users<'a>(&self, users: impl IntoIterator<Item = &'a UserId>, item: &Outgoing) {
+        let connections = self.lock();
+        for user in users {
+            if let Some(handles) = connections.get(user) {
+                for handle in handles {
+                    offer(handle, item.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Queues without waiting; a full queue means the reader cannot keep up, and it is closed.
+fn offer(handle: &ConnectionHandle, item: Outgoing) {
+    if let Err(mpsc::error::TrySendError::Full(_)) = handle.queue.try_send(item) {
+        handle.too_slow.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn handle(id: u64, capacity: usize) -> (ConnectionHandle, mpsc::Receiver<Outgoing>) {
+        let (queue, receiver) = mpsc::channel(capacity);
+        (
+            ConnectionHandle {
+                id,
+                queue,
+                too_slow: Arc::new(Notify::new()),
+            },
+            receiver,
+        )
+    }
+
+    #[test]
+    fn limits_per_user_and_in_total() {
+        let registry = Registry::default();
+        let alice = UserId::from_string("alice");
+        let bob = UserId::from_string("bob");
+        let (first, _a) = handle(1, 4);
+        let (second, _b) = handle(2, 4);
+        let (third, _c) = handle(3, 4);
+        assert_eq!(registry.add(&alice, first, 2, 3), Ok(1));
+        assert_eq!(registry.add(&alice, second, 2, 3), Ok(2));
+        assert_eq!(registry.add(&alice, third.clone(), 2, 3), Err(Refusal::PerUser));
+        assert_eq!(registry.add(&bob, third, 2, 2), Err(Refusal::Total));
+        assert!(!registry.is_connected(&bob));
+        assert_eq!(registry.remove(&alice, 1), 1);
+        assert_eq!(registry.remove(&alice, 2), 0);
+        assert_eq!(registry.total(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_rings_too_slow() {
+        let registry = Registry::default();
+        let alice = UserId::from_string("alice");
+        let (slow, _receiver) = handle(1, 1);
+        let bell = slow.too_slow.clone();
+        assert!(registry.add(&alice, slow, 5, 5).is_ok());
+        let frame = Outgoing::Frame(Utf8Bytes::from("{}"));
+        registry.send_to_user(&alice, &frame, None);
+        registry.send_to_user(&alice, &frame, None);
+        tokio::time::timeout(std::time::Duration::from_secs(1), bell.notified())
+            .await
+            .unwrap_or_else(|_| panic!("the second frame should have rung the bell"));
+    }
+}

@@ -1,0 +1,122 @@
+//! Voice calls: who is in the call of which voice channel, and on which connection. The server
+//! only relays signalling; media flows between the peers.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use hub_core::model::{ChannelId, UserId};
+use hub_core::protocol::v1::VoiceParticipant;
+
+#[derive(Debug, Clone)]
+struct Participant {
+    user: UserId,
+    connection: u64,
+    muted: bool,
+    deafened: bool,
+}
+
+/// Every call on this server.
+#[derive(Debug, Default)]
+pub struct VoiceCalls {
+    calls: Mutex<HashMap<ChannelId, Vec<Participant>>>,
+}
+
+impl VoiceCalls {
+    /// Puts `user` (on `connection`) in `channel`'s call, or updates their state. Returns the
+    /// participants now.
+    pub fn join(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+        connection: u64,
+        muted: bool,
+        deafened: bool,
+    ) -> Vec<VoiceParticipant> {
+        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        let call = calls.entry(channel.clone()).or_default();
+        call.retain(|participant| &participant.user != user);
+        call.push(Participant {
+            user: user.clone(),
+            connection,
+            muted,
+            deafened,
+        });
+        participants(call)
+    }
+
+    /// Takes `user` out of `channel`'s call. Returns the participants left, or `None` when they
+    /// were not in it.
+    pub fn leave(&self, channel: &ChannelId, user: &UserId) -> Option<Vec<VoiceParticipant>> {
+        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        let call = calls.get_mut(channel)?;
+        let before = call.len();
+        call.retain(|participant| &participant.user != user);
+        if call.len() == before {
+            return None;
+        }
+        let left = participants(call);
+        if call.is_empty() {
+            calls.remove(channel);
+        }
+        Some(left)
+    }
+
+    /// Takes a closed connection out of every call it was in. Returns each call it left and who
+    /// is still in it.
+    pub fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, Vec<VoiceParticipant>)> {
+        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut changed = Vec::new();
+        for (channel, call) in calls.iter_mut() {
+            let before = call.len();
+            call.retain(|participant| participant.connection != connection);
+            if call.len() != before {
+                changed.push((channel.clone(), participants(call)));
+            }
+        }
+        calls.retain(|_, call| !call.is_empty());
+        changed
+    }
+
+    /// The connection on which `user` is in `channel`'s call.
+    pub fn connection_in_call(&self, channel: &ChannelId, user: &UserId) -> Option<u64> {
+        let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        calls
+            .get(channel)?
+            .iter()
+            .find(|participant| &participant.user == user)
+            .map(|participant| participant.connection)
+    }
+}
+
+fn participants(call: &[Participant]) -> Vec<VoiceParticipant> {
+    call.iter()
+        .map(|participant| VoiceParticipant {
+            user_id: participant.user.to_string(),
+            muted: participant.muted,
+            deafened: participant.deafened,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_update_leave_and_drop() {
+        let calls = VoiceCalls::default();
+        let room = ChannelId::from_string("room");
+        let (ann, ben) = (UserId::from_string("ann"), UserId::from_string("ben"));
+        assert_eq!(calls.join(&room, &ann, 1, false, false).len(), 1);
+        let both = calls.join(&room, &ben, 2, false, false);
+        assert_eq!(both.len(), 2);
+        let updated = calls.join(&room, &ann, 1, true, false);
+        assert_eq!(updated.len(), 2, "joining again updates, not duplicates");
+        assert!(updated.iter().any(|p| p.user_id == "ann" && p.muted));
+        assert_eq!(calls.connection_in_call(&room, &ben), Some(2));
+        assert_eq!(calls.leave(&room, &ben).map(|left| left.len()), Some(1));
+        assert_eq!(calls.leave(&room, &ben), None);
+        assert_eq!(calls.drop_connection(1).len(), 1);
+        assert_eq!(calls.connection_in_call(&room, &ann), None);
+    }
+}
