@@ -32,6 +32,7 @@ pub struct Metrics {
     pub ws_connections: Gauge,
     /// WebSocket connections closed because they read too slowly.
     pub ws_too_slow: Counter,
+    resident_memory: Gauge,
 }
 
 impl Metrics {
@@ -61,12 +62,19 @@ impl Metrics {
             "WebSocket connections closed because their outgoing queue filled up",
             ws_too_slow.clone(),
         );
+        let resident_memory = Gauge::default();
+        registry.register(
+            "process_resident_memory_bytes",
+            "Resident memory of the server process (Linux), read at each scrape",
+            resident_memory.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             ws_connections,
             ws_too_slow,
+            resident_memory,
         }
     }
 
@@ -89,12 +97,23 @@ impl Metrics {
 
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
+        if let Some(bytes) = resident_memory_bytes() {
+            self.resident_memory.set(bytes);
+        }
         let mut text = String::new();
         if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
             tracing::error!("could not encode metrics");
         }
         text
     }
+}
+
+/// Resident set size from `/proc/self/statm` (pages × page size); `None` off Linux.
+fn resident_memory_bytes() -> Option<i64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: i64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // The page size is 4 KiB on the platforms hub runs on (x86_64, aarch64 Linux defaults).
+    Some(pages * 4096)
 }
 
 impl Default for Metrics {

@@ -34,6 +34,17 @@ async fn probes_and_metrics(backend: Backend) {
         "{metrics}"
     );
 
+    let resident = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("hub_process_resident_memory_bytes "))
+        .and_then(|value| value.trim().parse::<i64>().ok());
+    assert!(resident.is_some_and(|bytes| bytes > 1_000_000), "{metrics}");
+
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let root = no_redirects.get(server.url("/docs")).send().await.unwrap();
+    assert_eq!(root.status(), 301);
+    assert_eq!(root.headers()["location"], "/docs/");
+
     let docs = server.http.get(server.url("/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"), "the API page is served");

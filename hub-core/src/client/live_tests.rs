@@ -12,11 +12,11 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use super::{Client, ClientError, HistoryParams, Session, SessionEvent, SessionOptions};
-use crate::model::ChannelKind;
+use super::{Client, ClientError, HistoryParams, MentionsParams, PageParams, Session, SessionEvent, SessionOptions};
+use crate::model::{ChannelKind, UserStatus};
 use crate::protocol::v1::{
     ChannelEvent, ClientFrame, ControlFrame, CreateChannelRequest, RegisterRequest, SendMessageRequest, ServerFrame,
-    close_code,
+    UpdateChannelRequest, UpdateProfileRequest, close_code,
 };
 
 type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -213,5 +213,124 @@ async fn a_session_survives_a_server_restart() -> TestResult {
     let history = alice.history(&channel.id, &HistoryParams::latest(10)).await?;
     assert_eq!(history.items.len(), 3);
     session.close().await;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs a hub-server binary: set HUB_SDK_TEST_SERVER_BIN"]
+async fn every_rest_call_decodes_what_the_server_sends() -> TestResult {
+    let Ok(bin) = std::env::var("HUB_SDK_TEST_SERVER_BIN") else {
+        eprintln!("skipped: HUB_SDK_TEST_SERVER_BIN is not set");
+        return Ok(());
+    };
+    let data = tempfile::tempdir()?;
+    let bind = TcpListener::bind("127.0.0.1:0")?.local_addr()?.to_string();
+    let _server = start_server(&bin, data.path(), &bind).await?;
+    let base = format!("http://{bind}");
+    let mut alice = Client::new(&base)?;
+    let mut bob = Client::new(&base)?;
+    let alice_id = register(&mut alice, "alice").await?;
+    let bob_id = register(&mut bob, "bob").await?;
+
+    // Accounts.
+    let tokens = alice.login("alice", "a long enough passphrase 42").await?;
+    let tokens = alice.refresh(&tokens.refresh_token).await?;
+    assert_eq!(alice.me().await?.profile.id, alice_id);
+    assert_eq!(alice.user(&bob_id).await?.username, "bob");
+    assert!(!alice.search_users("bo", &PageParams::first(5)).await?.items.is_empty());
+    let profile = UpdateProfileRequest {
+        bio: Some("hi".into()),
+        ..UpdateProfileRequest::default()
+    };
+    assert_eq!(alice.update_profile(&profile).await?.profile.bio, "hi");
+    alice.set_status(UserStatus::Busy).await?;
+    let missing = alice.user("no-such-user").await;
+    assert!(
+        matches!(&missing, Err(err) if err.code() == Some("not_found")),
+        "{missing:?}"
+    );
+
+    // Channels and members.
+    let request = CreateChannelRequest {
+        name: "rest".into(),
+        kind: ChannelKind::Public,
+        description: Some("d".into()),
+        topic: None,
+    };
+    let channel = alice.create_channel(&request).await?.channel;
+    let taken = alice.create_channel(&request).await;
+    assert!(
+        matches!(&taken, Err(err) if err.code() == Some("channel_name_taken")),
+        "{taken:?}"
+    );
+    assert!(
+        !alice
+            .list_channels(Some("re"), &PageParams::default())
+            .await?
+            .items
+            .is_empty()
+    );
+    assert_eq!(alice.channel(&channel.id).await?.name, "rest");
+    let update = UpdateChannelRequest {
+        topic: Some("t".into()),
+        ..UpdateChannelRequest::default()
+    };
+    assert_eq!(alice.update_channel(&channel.id, &update).await?.topic, "t");
+    bob.join_channel(&channel.id, None).await?;
+    bob.leave_channel(&channel.id).await?;
+    alice.add_member(&channel.id, &bob_id).await?;
+    assert_eq!(
+        alice
+            .channel_members(&channel.id, &PageParams::default())
+            .await?
+            .items
+            .len(),
+        2
+    );
+    assert_eq!(alice.my_channels().await?.items.len(), 1);
+    let dm = alice.open_dm(&[bob_id.as_str()]).await?;
+    assert_eq!(dm.channel.kind, ChannelKind::Dm);
+
+    // Messages, threads, mentions, reactions, pins.
+    let send = |content: &str, parent_id: Option<String>| SendMessageRequest {
+        content: content.into(),
+        client_id: None,
+        parent_id,
+        file_ids: Vec::new(),
+    };
+    let message = bob.send_message(&channel.id, &send("hello @alice", None)).await?;
+    bob.send_message(&channel.id, &send("a reply", Some(message.id.clone())))
+        .await?;
+    assert_eq!(alice.thread(&message.id, None, Some(10)).await?.items.len(), 1);
+    assert_eq!(alice.mentions(&MentionsParams::default()).await?.items.len(), 1);
+    assert_eq!(alice.message(&message.id).await?.content, "hello @alice");
+    assert_eq!(
+        bob.edit_message(&message.id, "hello again @alice").await?.content,
+        "hello again @alice"
+    );
+    assert_eq!(bob.message_versions(&message.id).await?.items.len(), 2);
+    alice.set_reaction(&message.id, "👍").await?;
+    assert_eq!(alice.reactions(&message.id).await?.items.len(), 1);
+    alice.remove_reaction(&message.id, "👍").await?;
+    assert!(!alice.reaction_catalog().await?.items.is_empty());
+    alice.pin(&channel.id, &message.id).await?;
+    assert_eq!(alice.pins(&channel.id).await?.items.len(), 1);
+    alice.unpin(&channel.id, &message.id).await?;
+    alice.mark_read(&channel.id, &message.id).await?;
+    assert_eq!(
+        alice
+            .history(&channel.id, &HistoryParams::latest(10))
+            .await?
+            .items
+            .len(),
+        1
+    );
+    bob.delete_message(&message.id).await?;
+    assert!(alice.message(&message.id).await?.deleted);
+    alice.archive_channel(&channel.id).await?;
+    assert!(alice.channel(&channel.id).await?.archived);
+
+    alice.logout(&tokens.refresh_token).await?;
+    assert_eq!(alice.token(), None);
     Ok(())
 }
