@@ -40,7 +40,10 @@ async fn probes_and_metrics(backend: Backend) {
         .and_then(|value| value.trim().parse::<i64>().ok());
     assert!(resident.is_some_and(|bytes| bytes > 1_000_000), "{metrics}");
 
-    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let root = no_redirects.get(server.url("/docs")).send().await.unwrap();
     assert_eq!(root.status(), 301);
     assert_eq!(root.headers()["location"], "/docs/");

@@ -21,6 +21,7 @@ hub_tests::on_both_databases!(
     connection_limits_and_bad_frames,
     a_reader_that_never_reads_is_dropped_alone,
     silent_connections_time_out,
+    resuming_past_the_window_asks_for_a_refetch,
 );
 
 fn is_event(kind: &'static str, channel: &str) -> impl Fn(&Value) -> bool {
@@ -539,5 +540,44 @@ async fn silent_connections_time_out(backend: Backend) {
     let mut silent = WsClient::open(&server.ws_url(Some(&bob.access_token))).await;
     tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
     assert_eq!(silent.close_code().await, Some(4003));
+    server.stop().await;
+}
+
+async fn resuming_past_the_window_asks_for_a_refetch(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.resume_window_secs = 1;
+        config.gateway.max_replay_events = 5;
+    })
+    .await;
+    let (alice, bob, carol, general, _side) = three_people(&server).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    server.send_message(&alice, &general, "seen").await;
+    let seen = bob_socket.wait_for(is_message("seen")).await["seq"].as_i64().unwrap();
+    drop(bob_socket);
+
+    // Too many missed in #general; too old in a channel Bob belongs to as well.
+    for index in 0..6 {
+        server.send_message(&alice, &general, &format!("missed {index}")).await;
+    }
+    let lounge = server.new_channel(&carol, "lounge", "public").await;
+    server.join(&bob, &lounge).await;
+    server.send_message(&carol, &lounge, "old news").await;
+    let lounge_position = 0;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    let mut again = WsClient::open(&server.ws_url(Some(&bob.access_token))).await;
+    again.wait_for(|frame| frame["type"] == "hello").await;
+    again
+        .send(json!({"type": "resume", "positions": {general.clone(): seen, lounge.clone(): lounge_position}}))
+        .await;
+    let resumed = again.wait_for(|frame| frame["type"] == "resumed").await;
+    assert_eq!(resumed["replayed"], 0);
+    for channel in [&general, &lounge] {
+        assert!(
+            again.saw(|frame| frame["type"] == "resync" && frame["channel_id"] == channel.as_str()),
+            "no resync for {channel}: {:?}",
+            again.received
+        );
+    }
     server.stop().await;
 }
