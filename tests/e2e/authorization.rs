@@ -47,7 +47,7 @@ const CHANNEL_ACTORS: &[Actor] = &[Stranger, Member, ChannelAdmin, Owner, SiteAd
 /// no channel, `{banned}` someone banned, `{code}` the current join code, `{until}` an hour ahead.
 #[rustfmt::skip]
 const PUBLIC: &[Row] = &[
-    //                                                                         stranger member admin owner site-admin
+    // route                                            body                              stranger, member, channel admin, owner, site admin
     ("GET /channels/{channel}",                         None,                            &[200, 200, 200, 200, 200]),
     ("PATCH /channels/{channel}",                       Some(r#"{"topic":"new"}"#),      &[403, 403, 200, 200, 200]),
     ("DELETE /channels/{channel}",                      None,                            &[403, 403, 403, 204, 204]),
@@ -84,7 +84,7 @@ const PUBLIC: &[Row] = &[
 
 #[rustfmt::skip]
 const PRIVATE: &[Row] = &[
-    //                                                                         stranger member admin owner site-admin
+    // route                                            body                              stranger, member, channel admin, owner, site admin
     ("GET /channels/{channel}",                         None,                            &[404, 200, 200, 200, 200]),
     ("PATCH /channels/{channel}",                       Some(r#"{"topic":"new"}"#),      &[404, 403, 200, 200, 200]),
     ("DELETE /channels/{channel}",                      None,                            &[404, 403, 403, 204, 204]),
@@ -126,7 +126,7 @@ const DM_ACTORS: &[Actor] = &[Stranger, Member, SiteAdmin];
 /// The conversation is between `{target}` (who started it) and the member.
 #[rustfmt::skip]
 const DIRECT: &[Row] = &[
-    //                                                                         stranger member site-admin
+    // route                                            body                              stranger, member, site admin
     ("GET /channels/{channel}",                         None,                            &[404, 200, 404]),
     ("PATCH /channels/{channel}",                       Some(r#"{"topic":"new"}"#),      &[404, 403, 404]),
     ("DELETE /channels/{channel}",                      None,                            &[404, 403, 404]),

@@ -82,6 +82,8 @@ pub struct Channel {
     pub archived_at: Option<DateTime<Utc>>,
     /// How many members it has.
     pub member_count: i64,
+    /// The position of its newest event (what a client resumes from).
+    pub last_seq: i64,
     /// The newest top-level message, if any.
     pub last_message_id: Option<MessageId>,
     /// When the newest message was posted.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::events::append_event;
 use super::users::UserRow;
-use super::{Store, db_run, unique_violation};
+use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{Channel, ChannelBan, ChannelId, ChannelKind, ChannelRole, Membership, NotifyLevel, User, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -13,7 +13,7 @@ use crate::protocol::v1::{ChannelEvent, StoredEvent};
 macro_rules! channel_columns {
     () => {
         "c.id, c.name, c.kind, c.description, c.topic, c.created_by, c.created_at, c.archived_at, \
-         c.last_message_id, c.last_message_at, \
+         c.last_message_id, c.last_message_at, c.last_seq, \
          (SELECT COUNT(*) FROM channel_members cm WHERE cm.channel_id = c.id) AS member_count"
     };
 }
@@ -145,7 +145,7 @@ impl Store {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)";
         const ADD_MEMBER: &str =
             "INSERT INTO channel_members (channel_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)";
-        let created = db_run!(self, pool => {
+        let created = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 sqlx::query(INSERT)
@@ -264,7 +264,7 @@ impl Store {
             description = COALESCE($3, description), topic = COALESCE($4, topic), updated_at = $5 WHERE id = $1";
         const ARCHIVE: &str =
             "UPDATE channels SET archived_at = COALESCE(archived_at, $2), updated_at = $2 WHERE id = $1";
-        let changed = db_run!(self, pool => {
+        let changed = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 match change {
@@ -288,7 +288,7 @@ impl Store {
 
     /// Replaces a channel's join code.
     pub async fn set_join_code(&self, channel: &ChannelId, code: &str, at: DateTime<Utc>) -> Result<()> {
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             sqlx::query("UPDATE channels SET join_code = $2, updated_at = $3 WHERE id = $1")
                 .bind(channel)
                 .bind(code)

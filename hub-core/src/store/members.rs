@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::events::append_event;
 use super::users::UserRow;
-use super::{Store, db_run};
+use super::{Store, db_run, db_write};
 use crate::error::Result;
 use crate::model::{ChannelBan, ChannelId, ChannelRole, Membership, NotifyLevel, User, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -54,7 +54,7 @@ impl Store {
         const INSERT: &str = "INSERT INTO channel_members (channel_id, user_id, role, joined_at, last_read_seq) \
             SELECT $1, $2, $3, $4, last_seq FROM channels WHERE id = $1 \
             ON CONFLICT (channel_id, user_id) DO NOTHING";
-        let event = db_run!(self, pool => {
+        let event = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let added = sqlx::query(INSERT).bind(channel).bind(user).bind(role).bind(at).execute(&mut *tx).await?;
@@ -79,7 +79,7 @@ impl Store {
         at: DateTime<Utc>,
         event: ChannelEvent,
     ) -> Result<Option<StoredEvent>> {
-        let stored = db_run!(self, pool => {
+        let stored = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let removed = sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
@@ -108,7 +108,7 @@ impl Store {
         change: MemberChange,
         at: DateTime<Utc>,
     ) -> Result<Option<(Membership, StoredEvent)>> {
-        let changed = db_run!(self, pool => {
+        let changed = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let done = match change {
@@ -171,7 +171,7 @@ impl Store {
             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel_id, user_id) DO UPDATE SET \
             banned_by = excluded.banned_by, reason = excluded.reason, created_at = excluded.created_at, \
             expires_at = excluded.expires_at";
-        let stored = db_run!(self, pool => {
+        let stored = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 sqlx::query(UPSERT)
@@ -203,7 +203,7 @@ impl Store {
 
     /// Lifts a ban. Returns whether there was one.
     pub async fn delete_ban(&self, channel: &ChannelId, user: &UserId) -> Result<bool> {
-        let removed = db_run!(self, pool => {
+        let removed = db_write!(self, pool => {
             sqlx::query("DELETE FROM channel_bans WHERE channel_id = $1 AND user_id = $2")
                 .bind(channel)
                 .bind(user)
@@ -223,7 +223,7 @@ impl Store {
 
     /// Moves `user`'s read marker in `channel` to `seq`.
     pub async fn set_read_marker(&self, channel: &ChannelId, user: &UserId, seq: i64) -> Result<()> {
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             sqlx::query("UPDATE channel_members SET last_read_seq = $3 WHERE channel_id = $1 AND user_id = $2")
                 .bind(channel)
                 .bind(user)
@@ -237,7 +237,7 @@ impl Store {
 
     /// Sets `user`'s notification level in `channel`.
     pub async fn set_notify(&self, channel: &ChannelId, user: &UserId, level: NotifyLevel) -> Result<()> {
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             sqlx::query("UPDATE channel_members SET notify = $3 WHERE channel_id = $1 AND user_id = $2")
                 .bind(channel)
                 .bind(user)

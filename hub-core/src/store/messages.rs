@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::events::{append_event, next_seq, record_event};
-use super::{Store, db_run, unique_violation};
+use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{ChannelId, MentionKind, Message, MessageId, MessageVersion, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -109,7 +109,7 @@ impl Store {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
         const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
         const BUMP_CHANNEL: &str = "UPDATE channels SET last_message_id = $2, last_message_at = $3 WHERE id = $1";
-        let stored = db_run!(self, pool => {
+        let stored = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let seq = next_seq!(tx, &new.channel_id);
@@ -226,7 +226,7 @@ impl Store {
             "INSERT INTO message_versions (message_id, content, written_at, replaced_at) VALUES ($1, $2, $3, $4)";
         const UPDATE: &str = "UPDATE messages SET content = $2, edited_at = $3 WHERE id = $1 RETURNING *";
         let author = old.author_id.clone();
-        let edited = db_run!(self, pool => {
+        let edited = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 sqlx::query(KEEP_VERSION)
@@ -263,7 +263,7 @@ impl Store {
     ) -> Result<Option<StoredEvent>> {
         const TOMBSTONE: &str =
             "UPDATE messages SET content = '', deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL";
-        let stored = db_run!(self, pool => {
+        let stored = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let done = sqlx::query(TOMBSTONE).bind(&message.id).bind(at).execute(&mut *tx).await?;

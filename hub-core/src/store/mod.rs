@@ -30,22 +30,41 @@ pub use pins::{PinRow, SavedRow};
 pub use sessions::{NewRefreshToken, RefreshTokenRecord};
 pub use users::{NewUser, ProfileUpdate};
 
-/// Runs one query body against whichever pool the store holds.
+/// Runs one query body (a read) against whichever database the store holds.
 macro_rules! db_run {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Sqlite { read: $pool, .. } => $body,
             $crate::store::Store::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use db_run;
 
+/// Runs one query body that writes. SQLite has one writer: every write goes through a pool of
+/// one connection, so writers queue in the pool (cheap, in order) instead of meeting
+/// `SQLITE_BUSY` and sleeping in the busy handler.
+macro_rules! db_write {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite { write: $pool, .. } => $body,
+            $crate::store::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use db_write;
+
 /// The database behind hub.
 #[derive(Clone, Debug)]
 pub enum Store {
-    /// The embedded default: one file, WAL, foreign keys on.
-    Sqlite(SqlitePool),
+    /// The embedded default: one file, WAL, foreign keys on; readers share a pool, writes go
+    /// through a single connection.
+    Sqlite {
+        /// Connections for reads.
+        read: SqlitePool,
+        /// The one connection that writes.
+        write: SqlitePool,
+    },
     /// PostgreSQL, for several server nodes.
     Postgres(PgPool),
 }
@@ -78,13 +97,19 @@ impl Store {
                 std::fs::create_dir_all(dir)
                     .map_err(|err| Error::invalid("data_dir", format!("cannot create {}: {err}", dir.display())))?;
             }
-            let pool = SqlitePoolOptions::new()
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options.clone())
+                .await
+                .map_err(|err| unreachable_database(url, err))?;
+            let read = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            Ok(Store::Sqlite(pool))
+            Ok(Store::Sqlite { read, write })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
             // One direct connection first: a pool reports only "timed out", hiding "connection refused".
@@ -110,7 +135,7 @@ impl Store {
     /// Which database this is.
     pub fn dialect(&self) -> Dialect {
         match self {
-            Store::Sqlite(_) => Dialect::Sqlite,
+            Store::Sqlite { .. } => Dialect::Sqlite,
             Store::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -119,7 +144,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<usize> {
         let before = self.applied_migrations().await?;
         match self {
-            Store::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Store::Sqlite { write, .. } => sqlx::migrate!("../migrations/sqlite").run(write).await?,
             Store::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
         }
         Ok(self.applied_migrations().await?.saturating_sub(before))
@@ -128,7 +153,7 @@ impl Store {
     /// Migrations known to this build that the database has not applied yet.
     pub async fn pending_migrations(&self) -> Result<usize> {
         let known = match self {
-            Store::Sqlite(_) => sqlx::migrate!("../migrations/sqlite").iter().count(),
+            Store::Sqlite { .. } => sqlx::migrate!("../migrations/sqlite").iter().count(),
             Store::Postgres(_) => sqlx::migrate!("../migrations/postgres").iter().count(),
         };
         Ok(known.saturating_sub(self.applied_migrations().await?))
@@ -152,7 +177,13 @@ impl Store {
 
     /// Closes every pooled connection (graceful shutdown; SQLite checkpoints its WAL).
     pub async fn close(&self) {
-        db_run!(self, pool => pool.close().await);
+        match self {
+            Store::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Store::Postgres(pool) => pool.close().await,
+        }
     }
 }
 

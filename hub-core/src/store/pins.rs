@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::events::append_event;
-use super::{Store, db_run};
+use super::{Store, db_run, db_write};
 use crate::error::Result;
 use crate::model::{ChannelId, Message, MessageId, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -54,7 +54,7 @@ impl Store {
                 message_id: message.id.to_string(),
             }
         };
-        let stored = db_run!(self, pool => {
+        let stored = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let query = sqlx::query(if pin { PIN } else { UNPIN }).bind(&message.channel_id).bind(&message.id);
@@ -91,7 +91,7 @@ impl Store {
         const SQL: &str = "INSERT INTO saved_messages (id, user_id, message_id, saved_at) VALUES ($1, $2, $3, $4) \
             ON CONFLICT (user_id, message_id) DO NOTHING";
         let id = uuid::Uuid::now_v7().to_string();
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             sqlx::query(SQL).bind(id).bind(user).bind(message).bind(at).execute(pool).await.map(|_| ())
         })?;
         Ok(())
@@ -99,7 +99,7 @@ impl Store {
 
     /// Forgets a saved message (idempotent).
     pub async fn unsave_message(&self, user: &UserId, message: &MessageId) -> Result<()> {
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             sqlx::query("DELETE FROM saved_messages WHERE user_id = $1 AND message_id = $2")
                 .bind(user)
                 .bind(message)

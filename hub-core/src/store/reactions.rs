@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::events::append_event;
-use super::{Store, db_run, unique_violation};
+use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{Message, MessageId, Reaction, ReactionCount, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -60,7 +60,7 @@ impl Store {
     ) -> Result<Reaction> {
         const SQL: &str = "INSERT INTO reactions (code, glyph, image_url, is_custom, created_by, created_at) \
             VALUES ($1, NULL, $2, TRUE, $3, $4) RETURNING code, glyph, image_url, is_custom, created_at";
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             sqlx::query_as(SQL).bind(code).bind(image_url).bind(created_by).bind(at).fetch_one(pool).await
         })
         .map_err(|err| unique_violation(err, REACTION_UNIQUE))
@@ -138,7 +138,7 @@ impl Store {
             };
             (REMOVE, event)
         };
-        let stored = db_run!(self, pool => {
+        let stored = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let query = sqlx::query(sql).bind(&message.id).bind(code).bind(user);

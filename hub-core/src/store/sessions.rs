@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::users::UserRow;
-use super::{Store, db_run};
+use super::{Store, db_run, db_write};
 use crate::error::Result;
 use crate::model::{SessionId, User, UserId};
 
@@ -47,7 +47,7 @@ const INSERT_TOKEN: &str =
 impl Store {
     /// Opens a session for `user` with its first refresh token.
     pub async fn create_session(&self, session: &SessionId, user: &UserId, token: &NewRefreshToken) -> Result<()> {
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO auth_sessions (id, user_id, created_at) VALUES ($1, $2, $3)")
                 .bind(session)
@@ -85,7 +85,7 @@ impl Store {
         const MARK_USED: &str = "UPDATE refresh_tokens SET used_at = $2 \
             WHERE token_hash = $1 AND used_at IS NULL \
               AND session_id IN (SELECT id FROM auth_sessions WHERE revoked_at IS NULL)";
-        let rotated = db_run!(self, pool => {
+        let rotated = db_write!(self, pool => {
             let mut tx = pool.begin().await?;
             let marked = sqlx::query(MARK_USED).bind(old_hash).bind(new.created_at).execute(&mut *tx).await?;
             if marked.rows_affected() == 1 {
@@ -108,7 +108,7 @@ impl Store {
 
     /// Revokes one session (logout, or a detected reuse).
     pub async fn revoke_session(&self, session: &SessionId, reason: &str, now: DateTime<Utc>) -> Result<()> {
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             sqlx::query("UPDATE auth_sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL")
                 .bind(session)
                 .bind(now)
@@ -122,7 +122,7 @@ impl Store {
 
     /// Revokes every open session of a user (suspension). Returns how many were open.
     pub async fn revoke_user_sessions(&self, user: &UserId, reason: &str, now: DateTime<Utc>) -> Result<u64> {
-        let done = db_run!(self, pool => {
+        let done = db_write!(self, pool => {
             sqlx::query("UPDATE auth_sessions SET revoked_at = $2, revoke_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL")
                 .bind(user)
                 .bind(now)

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, db_run, unique_violation};
+use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{User, UserId, UserStatus};
 
@@ -105,7 +105,7 @@ impl Store {
     /// Creates a user and, when given, links it to an identity provider's `(issuer, subject)` in
     /// the same transaction.
     pub(super) async fn insert_user_linked(&self, new: &NewUser, identity: Option<(&str, &str)>) -> Result<User> {
-        let row: UserRow = db_run!(self, pool => {
+        let row: UserRow = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let row: UserRow = sqlx::query_as(INSERT_USER)
@@ -197,7 +197,7 @@ impl Store {
             email = CASE WHEN $6 THEN $7 ELSE email END, \
             updated_at = $8 \
             WHERE id = $1 RETURNING *";
-        let row: Option<UserRow> = db_run!(self, pool => {
+        let row: Option<UserRow> = db_write!(self, pool => {
             sqlx::query_as(SQL)
                 .bind(id)
                 .bind(&update.full_name)
@@ -216,7 +216,7 @@ impl Store {
 
     /// Sets a user's status.
     pub async fn set_status(&self, id: &UserId, status: UserStatus, now: DateTime<Utc>) -> Result<User> {
-        let row: Option<UserRow> = db_run!(self, pool => {
+        let row: Option<UserRow> = db_write!(self, pool => {
             sqlx::query_as("UPDATE users SET status = $2, updated_at = $3 WHERE id = $1 RETURNING *")
                 .bind(id)
                 .bind(status.as_str())
@@ -229,7 +229,7 @@ impl Store {
 
     /// Suspends or restores a user.
     pub async fn set_suspended(&self, id: &UserId, suspended: bool, now: DateTime<Utc>) -> Result<User> {
-        let row: Option<UserRow> = db_run!(self, pool => {
+        let row: Option<UserRow> = db_write!(self, pool => {
             sqlx::query_as("UPDATE users SET is_suspended = $2, updated_at = $3 WHERE id = $1 RETURNING *")
                 .bind(id)
                 .bind(suspended)
@@ -242,7 +242,7 @@ impl Store {
 
     /// Sets a user's password hash.
     pub async fn set_password_hash(&self, id: &UserId, hash: &str, now: DateTime<Utc>) -> Result<()> {
-        let done = db_run!(self, pool => {
+        let done = db_write!(self, pool => {
             sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(hash)
@@ -261,7 +261,7 @@ impl Store {
 impl Store {
     /// Records when a user was last connected.
     pub async fn set_last_seen(&self, id: &UserId, at: DateTime<Utc>) -> Result<()> {
-        db_run!(self, pool => {
+        db_write!(self, pool => {
             sqlx::query("UPDATE users SET last_seen_at = $2 WHERE id = $1")
                 .bind(id)
                 .bind(at)

@@ -65,6 +65,8 @@ pub struct ChannelView {
     pub member_count: i64,
     /// When the newest message was posted.
     pub last_message_at: Option<DateTime<Utc>>,
+    /// The position of the channel's newest event: resume from here over the WebSocket.
+    pub last_seq: i64,
 }
 
 /// One of the caller's channels (`GET /channels/mine`, join, `POST /dms`).
@@ -354,6 +356,7 @@ impl From<&Channel> for ChannelView {
             archived_at: channel.archived_at,
             member_count: channel.member_count,
             last_message_at: channel.last_message_at,
+            last_seq: channel.last_seq,
         }
     }
 }
