@@ -95,6 +95,47 @@ macro_rules! insert_mentions {
     }};
 }
 
+/// Stores `$new` at its channel's next position inside transaction `$tx`: the message, its
+/// thread's counters or the channel's latest message, its mentions and its event. Evaluates to
+/// `(Message, StoredEvent)`. Written once for the PostgreSQL path and the SQLite batch writer.
+macro_rules! write_message {
+    ($tx:expr, $new:expr, $mentions:expr, $make_event:expr) => {{
+        const INSERT: &str = "INSERT INTO messages (id, channel_id, seq, author_id, content, client_id, parent_id, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
+        const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
+        const BUMP_CHANNEL: &str = "UPDATE channels SET last_message_id = $2, last_message_at = $3 WHERE id = $1";
+        let new: &NewMessage = $new;
+        let seq = next_seq!($tx, &new.channel_id);
+        let message: Message = sqlx::query_as(INSERT)
+            .bind(&new.id)
+            .bind(&new.channel_id)
+            .bind(seq)
+            .bind(&new.author_id)
+            .bind(&new.content)
+            .bind(&new.client_id)
+            .bind(&new.parent_id)
+            .bind(new.created_at)
+            .fetch_one(&mut *$tx)
+            .await?;
+        match &new.parent_id {
+            Some(parent) => {
+                sqlx::query(BUMP_THREAD).bind(parent).bind(new.created_at).execute(&mut *$tx).await?;
+            }
+            None => {
+                sqlx::query(BUMP_CHANNEL)
+                    .bind(&new.channel_id)
+                    .bind(&new.id)
+                    .bind(new.created_at)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+        insert_mentions!($tx, &new.id, &new.channel_id, seq, &new.author_id, $mentions);
+        let event = record_event!($tx, &new.channel_id, seq, new.created_at, ($make_event)(&message));
+        (message, event)
+    }};
+}
+
 impl Store {
     /// Stores a message at the channel's next position with its mentions, bumps its thread's
     /// counters (or the channel's latest message) and logs the event `make_event` makes of it.
@@ -103,49 +144,26 @@ impl Store {
         &self,
         new: &NewMessage,
         mentions: &Mentions,
-        make_event: impl FnOnce(&Message) -> ChannelEvent + Send,
+        make_event: impl FnOnce(&Message) -> ChannelEvent + Send + 'static,
     ) -> Result<(Message, StoredEvent)> {
-        const INSERT: &str = "INSERT INTO messages (id, channel_id, seq, author_id, content, client_id, parent_id, created_at) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
-        const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
-        const BUMP_CHANNEL: &str = "UPDATE channels SET last_message_id = $2, last_message_at = $3 WHERE id = $1";
-        let stored = db_write!(self, pool => {
-            async {
-                let mut tx = pool.begin().await?;
-                let seq = next_seq!(tx, &new.channel_id);
-                let message: Message = sqlx::query_as(INSERT)
-                    .bind(&new.id)
-                    .bind(&new.channel_id)
-                    .bind(seq)
-                    .bind(&new.author_id)
-                    .bind(&new.content)
-                    .bind(&new.client_id)
-                    .bind(&new.parent_id)
-                    .bind(new.created_at)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                match &new.parent_id {
-                    Some(parent) => {
-                        sqlx::query(BUMP_THREAD).bind(parent).bind(new.created_at).execute(&mut *tx).await?;
-                    }
-                    None => {
-                        sqlx::query(BUMP_CHANNEL)
-                            .bind(&new.channel_id)
-                            .bind(&new.id)
-                            .bind(new.created_at)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                insert_mentions!(tx, &new.id, &new.channel_id, seq, &new.author_id, mentions);
-                let event = record_event!(tx, &new.channel_id, seq, new.created_at, make_event(&message));
-                tx.commit().await?;
-                Ok::<_, sqlx::Error>((message, event))
+        let stored = match self {
+            // SQLite: one writer commits sends in groups.
+            Store::Sqlite { messages, .. } => {
+                messages
+                    .write(new.clone(), mentions.clone(), Box::new(make_event))
+                    .await
             }
-            .await
-        })
-        .map_err(|err| unique_violation(err, MESSAGE_UNIQUE))?;
-        Ok(stored)
+            Store::Postgres(pool) => {
+                async {
+                    let mut tx = pool.begin().await?;
+                    let stored = write_message!(tx, new, mentions, make_event);
+                    tx.commit().await?;
+                    Ok::<_, sqlx::Error>(stored)
+                }
+                .await
+            }
+        };
+        stored.map_err(|err| unique_violation(err, MESSAGE_UNIQUE))
     }
 
     /// The message with `id`.
@@ -300,5 +318,141 @@ impl Store {
         Ok(db_run!(self, pool => {
             sqlx::query_as(SQL).bind(user).bind(before).bind(unread_only).bind(i64::from(limit)).fetch_all(pool).await
         })?)
+    }
+}
+
+/// Makes the event of a stored message (boxed to cross to the writer task).
+pub(super) type MakeEvent = Box<dyn FnOnce(&Message) -> ChannelEvent + Send>;
+
+struct BatchedSend {
+    new: NewMessage,
+    mentions: Mentions,
+    make_event: MakeEvent,
+    reply: tokio::sync::oneshot::Sender<Result<(Message, StoredEvent), sqlx::Error>>,
+}
+
+/// Most sends committed in one SQLite transaction.
+const MAX_BATCH: usize = 256;
+
+/// SQLite's message writer: one task takes the sends that are waiting and commits them in one
+/// transaction, each inside its own savepoint so that one refused send (a repeated `client_id`)
+/// leaves the others alone. With one writer there is no lock contention, and the cost of a
+/// commit is shared by everything that arrived meanwhile.
+#[derive(Debug, Clone)]
+pub struct MessageBatcher {
+    queue: tokio::sync::mpsc::Sender<BatchedSend>,
+}
+
+impl std::fmt::Debug for BatchedSend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchedSend").field("id", &self.new.id).finish()
+    }
+}
+
+impl MessageBatcher {
+    /// Starts the writer task over the write pool.
+    pub(super) fn start(write: sqlx::SqlitePool) -> MessageBatcher {
+        let (queue, receiver) = tokio::sync::mpsc::channel(MAX_BATCH * 4);
+        tokio::spawn(run_batches(write, receiver));
+        MessageBatcher { queue }
+    }
+
+    /// Stores one message through the writer and waits for its commit.
+    pub(super) async fn write(
+        &self,
+        new: NewMessage,
+        mentions: Mentions,
+        make_event: MakeEvent,
+    ) -> Result<(Message, StoredEvent), sqlx::Error> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let send = BatchedSend {
+            new,
+            mentions,
+            make_event,
+            reply,
+        };
+        self.queue.send(send).await.map_err(|_| sqlx::Error::PoolClosed)?;
+        answer.await.map_err(|_| sqlx::Error::PoolClosed)?
+    }
+}
+
+async fn run_batches(write: sqlx::SqlitePool, mut receiver: tokio::sync::mpsc::Receiver<BatchedSend>) {
+    while let Some(first) = receiver.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&write, batch).await;
+    }
+}
+
+async fn commit_batch(write: &sqlx::SqlitePool, batch: Vec<BatchedSend>) {
+    let mut tx = match write.begin().await {
+        Ok(tx) => tx,
+        Err(err) => {
+            let message = err.to_string();
+            for send in batch {
+                let _ = send.reply.send(Err(sqlx::Error::Protocol(message.clone())));
+            }
+            return;
+        }
+    };
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for send in batch {
+        let BatchedSend {
+            new,
+            mentions,
+            make_event,
+            reply,
+        } = send;
+        let outcome = async {
+            sqlx::query("SAVEPOINT send").execute(&mut *tx).await?;
+            let stored = async {
+                let stored = write_message!(tx, &new, &mentions, make_event);
+                Ok::<_, sqlx::Error>(stored)
+            }
+            .await;
+            match stored {
+                Ok(stored) => {
+                    sqlx::query("RELEASE SAVEPOINT send").execute(&mut *tx).await?;
+                    Ok(Ok(stored))
+                }
+                Err(err) => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT send").execute(&mut *tx).await?;
+                    sqlx::query("RELEASE SAVEPOINT send").execute(&mut *tx).await?;
+                    Ok(Err(err))
+                }
+            }
+        }
+        .await;
+        let outcome: Result<Result<(Message, StoredEvent), sqlx::Error>, sqlx::Error> = outcome;
+        match outcome {
+            Ok(result) => outcomes.push((reply, result)),
+            // The transaction itself broke: everything in it fails.
+            Err(err) => {
+                let message = err.to_string();
+                let _ = reply.send(Err(err));
+                for (reply, _) in outcomes {
+                    let _ = reply.send(Err(sqlx::Error::Protocol(message.clone())));
+                }
+                return;
+            }
+        }
+    }
+    match tx.commit().await {
+        Ok(()) => {
+            for (reply, result) in outcomes {
+                let _ = reply.send(result);
+            }
+        }
+        Err(err) => {
+            let message = err.to_string();
+            for (reply, _) in outcomes {
+                let _ = reply.send(Err(sqlx::Error::Protocol(message.clone())));
+            }
+        }
     }
 }

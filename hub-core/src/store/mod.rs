@@ -25,6 +25,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 pub use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
 pub use members::MemberChange;
+pub use messages::MessageBatcher;
 pub use messages::{HistoryCursor, MentionRow, NewMessage};
 pub use pins::{PinRow, SavedRow};
 pub use sessions::{NewRefreshToken, RefreshTokenRecord};
@@ -64,6 +65,8 @@ pub enum Store {
         read: SqlitePool,
         /// The one connection that writes.
         write: SqlitePool,
+        /// The writer that commits message sends in groups.
+        messages: messages::MessageBatcher,
     },
     /// PostgreSQL, for several server nodes.
     Postgres(PgPool),
@@ -109,7 +112,8 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            Ok(Store::Sqlite { read, write })
+            let messages = messages::MessageBatcher::start(write.clone());
+            Ok(Store::Sqlite { read, write, messages })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
             // One direct connection first: a pool reports only "timed out", hiding "connection refused".
@@ -178,7 +182,7 @@ impl Store {
     /// Closes every pooled connection (graceful shutdown; SQLite checkpoints its WAL).
     pub async fn close(&self) {
         match self {
-            Store::Sqlite { read, write } => {
+            Store::Sqlite { read, write, .. } => {
                 read.close().await;
                 write.close().await;
             }

@@ -115,11 +115,19 @@ pub struct UpdateProfileRequest {
     #[serde(default)]
     pub bio: Option<String>,
     /// A default avatar name or path (see `GET /avatars`), an http(s) URL, or `null`.
-    #[serde(default, deserialize_with = "present_or_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present_or_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<String>)]
     pub avatar_url: Option<Option<String>>,
     /// New email, or `null` to remove it.
-    #[serde(default, deserialize_with = "present_or_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present_or_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
 }
