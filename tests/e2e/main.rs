@@ -16,5 +16,6 @@ mod operations;
 mod paging;
 mod reactions_pins_saved;
 mod realtime;
+mod sdk;
 mod threads_mentions;
 mod users;

@@ -160,8 +160,37 @@ impl TestServer {
 
     /// A server with exactly `config` (its data folder is the caller's to keep).
     pub async fn start_config(config: Config) -> TestServer {
-        let hub = Hub::open(config.clone()).await.expect("hub opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::start_on(listener, config).await
+    }
+
+    /// Stops the server and starts it again on the same address and data (clients see the
+    /// connection drop and come back).
+    pub async fn restart(mut self) -> TestServer {
+        let address = self.base.trim_start_matches("http://").to_owned();
+        let config = self.config.clone();
+        let data_dir = self.data_dir.take();
+        self.stop().await;
+        let mut attempts = 0;
+        let listener = loop {
+            match tokio::net::TcpListener::bind(&address).await {
+                Ok(listener) => break listener,
+                Err(err) if attempts < 50 => {
+                    attempts += 1;
+                    let _ = err;
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(err) => panic!("cannot bind {address} again: {err}"),
+            }
+        };
+        let mut server = Self::start_on(listener, config).await;
+        server.data_dir = data_dir;
+        server
+    }
+
+    /// A server on `listener` with exactly `config`.
+    pub async fn start_on(listener: tokio::net::TcpListener, config: Config) -> TestServer {
+        let hub = Hub::open(config.clone()).await.expect("hub opens");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (shutdown, stop) = oneshot::channel::<()>();
         let task = tokio::spawn(hub_server::run(listener, hub.clone(), async {
