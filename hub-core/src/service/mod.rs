@@ -48,6 +48,32 @@ pub struct Paged<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Paged<T> {
+    /// The same page with each item turned into another.
+    pub fn map<U>(self, each: impl FnMut(T) -> U) -> Paged<U> {
+        Paged {
+            items: self.items.into_iter().map(each).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+
+    /// A page from `fetched`, which was asked for `limit + 1` rows: the extra row only says
+    /// that another page follows, and the cursor is `cursor_of` the page's last item.
+    pub(crate) fn from_lookahead(mut fetched: Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> String) -> Paged<T> {
+        let limit = limit as usize;
+        let next_cursor = if fetched.len() > limit {
+            fetched.truncate(limit);
+            fetched.last().map(cursor_of)
+        } else {
+            None
+        };
+        Paged {
+            items: fetched,
+            next_cursor,
+        }
+    }
+}
+
 /// hub's services over one store. Cheap to clone.
 #[derive(Clone)]
 pub struct Hub {

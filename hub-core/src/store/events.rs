@@ -56,6 +56,22 @@ macro_rules! append_event {
 }
 pub(crate) use append_event;
 
+/// Ends transaction `$tx`: when `$changed` (rows affected) is zero nothing happened, so it rolls
+/// back and yields `None`; otherwise it appends `$event`, commits and yields `Some(event)`.
+macro_rules! commit_if_changed {
+    ($tx:expr, $changed:expr, $channel:expr, $at:expr, $event:expr) => {{
+        if $changed == 0 {
+            $tx.rollback().await?;
+            None
+        } else {
+            let stored = $crate::store::events::append_event!($tx, $channel, $at, $event);
+            $tx.commit().await?;
+            Some(stored)
+        }
+    }};
+}
+pub(crate) use commit_if_changed;
+
 #[derive(sqlx::FromRow)]
 struct EventRow {
     channel_id: ChannelId,

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::events::append_event;
+use super::events::{append_event, commit_if_changed};
 use super::users::UserRow;
 use super::{Store, db_run, db_write};
 use crate::error::Result;
@@ -58,13 +58,7 @@ impl Store {
             async {
                 let mut tx = pool.begin().await?;
                 let added = sqlx::query(INSERT).bind(channel).bind(user).bind(role).bind(at).execute(&mut *tx).await?;
-                if added.rows_affected() == 0 {
-                    tx.rollback().await?;
-                    return Ok::<_, sqlx::Error>(None);
-                }
-                let event = append_event!(tx, channel, at, ChannelEvent::MemberJoined { user_id: user.to_string(), role });
-                tx.commit().await?;
-                Ok(Some(event))
+                Ok::<_, sqlx::Error>(commit_if_changed!(tx, added.rows_affected(), channel, at, ChannelEvent::MemberJoined { user_id: user.to_string(), role }))
             }
             .await
         })?;
@@ -87,13 +81,7 @@ impl Store {
                     .bind(user)
                     .execute(&mut *tx)
                     .await?;
-                if removed.rows_affected() == 0 {
-                    tx.rollback().await?;
-                    return Ok::<_, sqlx::Error>(None);
-                }
-                let stored = append_event!(tx, channel, at, event);
-                tx.commit().await?;
-                Ok(Some(stored))
+                Ok::<_, sqlx::Error>(commit_if_changed!(tx, removed.rows_affected(), channel, at, event))
             }
             .await
         })?;

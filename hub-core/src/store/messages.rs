@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::events::{append_event, next_seq, record_event};
+use super::events::{append_event, commit_if_changed, next_seq, record_event};
 use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{ChannelId, MentionKind, Message, MessageId, MessageVersion, UserId};
@@ -285,14 +285,9 @@ impl Store {
             async {
                 let mut tx = pool.begin().await?;
                 let done = sqlx::query(TOMBSTONE).bind(&message.id).bind(at).execute(&mut *tx).await?;
-                if done.rows_affected() == 0 {
-                    tx.rollback().await?;
-                    return Ok::<_, sqlx::Error>(None);
-                }
+                // Undone with the rest when the message was already deleted.
                 sqlx::query("DELETE FROM message_versions WHERE message_id = $1").bind(&message.id).execute(&mut *tx).await?;
-                let stored = append_event!(tx, &message.channel_id, at, event);
-                tx.commit().await?;
-                Ok(Some(stored))
+                Ok::<_, sqlx::Error>(commit_if_changed!(tx, done.rows_affected(), &message.channel_id, at, event))
             }
             .await
         })?;

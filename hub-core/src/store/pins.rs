@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::events::append_event;
+use super::events::commit_if_changed;
 use super::{Store, db_run, db_write};
 use crate::error::Result;
 use crate::model::{ChannelId, Message, MessageId, UserId};
@@ -59,13 +59,7 @@ impl Store {
                 let mut tx = pool.begin().await?;
                 let query = sqlx::query(if pin { PIN } else { UNPIN }).bind(&message.channel_id).bind(&message.id);
                 let done = if pin { query.bind(by).bind(at) } else { query }.execute(&mut *tx).await?;
-                if done.rows_affected() == 0 {
-                    tx.rollback().await?;
-                    return Ok::<_, sqlx::Error>(None);
-                }
-                let stored = append_event!(tx, &message.channel_id, at, event);
-                tx.commit().await?;
-                Ok(Some(stored))
+                Ok::<_, sqlx::Error>(commit_if_changed!(tx, done.rows_affected(), &message.channel_id, at, event))
             }
             .await
         })?;

@@ -9,14 +9,8 @@ impl Hub {
     /// operator call without a caller: the CLI runs with direct database access.
     pub async fn list_users(&self, limit: Option<u32>, cursor: Option<&str>) -> Result<Paged<User>> {
         let limit = self.page_size(limit)?;
-        let mut items = self.inner.store.search_users("%", cursor, limit + 1, true).await?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|user| user.username.clone())
-        } else {
-            None
-        };
-        Ok(Paged { items, next_cursor })
+        let items = self.inner.store.search_users("%", cursor, limit + 1, true).await?;
+        Ok(Paged::from_lookahead(items, limit, |user| user.username.clone()))
     }
 
     /// How many accounts exist.

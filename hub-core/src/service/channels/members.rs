@@ -21,18 +21,9 @@ impl Hub {
         let context = self.channel_context(caller, id).await?;
         permissions::check_read(context.facts, context.viewer)?;
         let limit = self.page_size(limit)?;
-        let mut items = self.inner.store.members(id, cursor, limit + 1).await?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|(_, user)| user.username.clone())
-        } else {
-            None
-        };
-        let items = items
-            .into_iter()
-            .map(|(membership, user)| (membership, self.with_presence(user)))
-            .collect();
-        Ok(Paged { items, next_cursor })
+        let items = self.inner.store.members(id, cursor, limit + 1).await?;
+        Ok(Paged::from_lookahead(items, limit, |(_, user)| user.username.clone())
+            .map(|(membership, user)| (membership, self.with_presence(user))))
     }
 
     /// Adds someone (channel admins, owners, site admins). Returns the membership and whether

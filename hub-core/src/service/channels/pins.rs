@@ -83,21 +83,16 @@ impl Hub {
         cursor: Option<&str>,
     ) -> Result<Paged<SavedView>> {
         let limit = self.page_size(limit)?;
-        let mut rows = self
+        let rows = self
             .inner
             .store
             .saved_messages(&caller.user.id, cursor, limit + 1)
             .await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|row| row.saved_id.clone())
-        } else {
-            None
-        };
+        let page = Paged::from_lookahead(rows, limit, |row| row.saved_id.clone());
         // Someone who left a private channel keeps the save but no longer sees the message.
         let mut readable: HashMap<ChannelId, bool> = HashMap::new();
-        let mut kept = Vec::with_capacity(rows.len());
-        for row in rows {
+        let mut kept = Vec::with_capacity(page.items.len());
+        for row in page.items {
             let channel = row.message.channel_id.clone();
             let may_read = match readable.get(&channel) {
                 Some(answer) => *answer,
@@ -123,7 +118,7 @@ impl Hub {
                     saved_at: row.saved_at,
                 })
                 .collect(),
-            next_cursor,
+            next_cursor: page.next_cursor,
         })
     }
 }

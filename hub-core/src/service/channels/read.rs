@@ -26,21 +26,13 @@ impl Hub {
     ) -> Result<Paged<ChannelView>> {
         let query = paging::search_query(query)?;
         let limit = self.page_size(limit)?;
-        let mut channels = self
+        let channels = self
             .inner
             .store
             .open_channels(&paging::contains_pattern(&query), cursor, limit + 1)
             .await?;
-        let next_cursor = if channels.len() > limit as usize {
-            channels.truncate(limit as usize);
-            channels.last().map(|channel| channel.name.clone())
-        } else {
-            None
-        };
-        Ok(Paged {
-            items: channels.iter().map(ChannelView::from).collect(),
-            next_cursor,
-        })
+        Ok(Paged::from_lookahead(channels, limit, |channel| channel.name.clone())
+            .map(|channel| ChannelView::from(&channel)))
     }
 
     /// Every channel the caller belongs to, most recently active first.

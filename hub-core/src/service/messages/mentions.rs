@@ -15,21 +15,17 @@ impl Hub {
         limit: Option<u32>,
     ) -> Result<Paged<MentionView>> {
         let limit = self.page_size(limit)?;
-        let mut rows = self
+        let rows = self
             .inner
             .store
             .mentions_of(&caller.user.id, before, unread_only, limit + 1)
             .await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|row| row.message.id.to_string())
-        } else {
-            None
-        };
-        let messages: Vec<_> = rows.iter().map(|row| row.message.clone()).collect();
+        let page = Paged::from_lookahead(rows, limit, |row| row.message.id.to_string());
+        let messages: Vec<_> = page.items.iter().map(|row| row.message.clone()).collect();
         let views = self.message_views(caller, &messages).await?;
         Ok(Paged {
-            items: rows
+            items: page
+                .items
                 .into_iter()
                 .zip(views)
                 .map(|(row, message)| MentionView {
@@ -38,7 +34,7 @@ impl Hub {
                     read: row.is_read,
                 })
                 .collect(),
-            next_cursor,
+            next_cursor: page.next_cursor,
         })
     }
 }

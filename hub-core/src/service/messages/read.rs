@@ -35,16 +35,11 @@ impl Hub {
             (None, Some(after)) => HistoryCursor::After(self.message_in_channel(channel, after, "after").await?.seq),
             (None, None) => HistoryCursor::Latest,
         };
-        let mut messages = self.inner.store.history(channel, cursor, limit + 1).await?;
-        let next_cursor = if messages.len() > limit as usize {
-            messages.truncate(limit as usize);
-            messages.last().map(|message| message.id.to_string())
-        } else {
-            None
-        };
+        let messages = self.inner.store.history(channel, cursor, limit + 1).await?;
+        let page = Paged::from_lookahead(messages, limit, |message| message.id.to_string());
         Ok(Paged {
-            items: self.message_views(caller, &messages).await?,
-            next_cursor,
+            items: self.message_views(caller, &page.items).await?,
+            next_cursor: page.next_cursor,
         })
     }
 
@@ -71,21 +66,16 @@ impl Hub {
             },
             None => 0,
         };
-        let mut replies = self
+        let replies = self
             .inner
             .store
             .thread_replies(&parent.id, after_seq, limit + 1)
             .await?;
-        let next_cursor = if replies.len() > limit as usize {
-            replies.truncate(limit as usize);
-            replies.last().map(|reply| reply.id.to_string())
-        } else {
-            None
-        };
+        let page = Paged::from_lookahead(replies, limit, |reply| reply.id.to_string());
         Ok(ThreadView {
             parent: self.message_view(caller, &parent).await?,
-            items: self.message_views(caller, &replies).await?,
-            next_cursor,
+            items: self.message_views(caller, &page.items).await?,
+            next_cursor: page.next_cursor,
         })
     }
 

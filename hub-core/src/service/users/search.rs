@@ -20,18 +20,11 @@ impl Hub {
         let limit = self.page_size(limit)?;
         let pattern = paging::contains_pattern(&query);
         // One extra row tells whether another page follows.
-        let mut items = self
+        let items = self
             .inner
             .store
             .search_users(&pattern, cursor, limit + 1, caller.user.is_superuser)
             .await?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|user| user.username.clone())
-        } else {
-            None
-        };
-        let items = items.into_iter().map(|user| self.with_presence(user)).collect();
-        Ok(Paged { items, next_cursor })
+        Ok(Paged::from_lookahead(items, limit, |user| user.username.clone()).map(|user| self.with_presence(user)))
     }
 }
