@@ -5,6 +5,7 @@
 //! - [`auth`]: credential machinery: argon2id hashing off the async workers, hub JWTs, refresh tokens, OIDC.
 //! - [`store`]: sqlx persistence behind one [`store::Store`] API over SQLite and PostgreSQL.
 //! - [`service`]: the use cases ([`service::Hub`]); the embedding API that the server, the CLI and tests call.
+//! - [`events`]: the event bus between committed changes and the real-time gateway(s).
 //! - [`protocol`]: wire types shared by the server and its clients (REST bodies, error bodies).
 //! - `client` (feature `client`): the async SDK: a REST `Client` and a reconnecting WebSocket `Session`.
 //! - [`config`]: settings from a TOML file and `HUB_*` environment variables.
@@ -15,6 +16,7 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod model;
 pub mod protocol;
 pub mod rules;

@@ -19,6 +19,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::tokens::{self, TokenIssuer};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::events::{BusMessage, EventBus, LocalBus};
 use crate::model::{SessionId, User};
 use crate::protocol::v1::StoredEvent;
 use crate::rules;
@@ -83,7 +84,7 @@ pub struct Hub {
 struct HubInner {
     config: Config,
     /// After commit, every stored event goes here for live delivery (the log is the database).
-    events: tokio::sync::broadcast::Sender<Arc<StoredEvent>>,
+    bus: Arc<dyn EventBus>,
     store: Store,
     passwords: PasswordHasher,
     /// Open connections per user (presence).
@@ -104,14 +105,19 @@ impl Hub {
         Ok(hub)
     }
 
-    /// Services over an already connected and migrated store. Nothing slow happens here: the
-    /// token secret and the login decoy hash are made on first use.
+    /// Services over an already connected and migrated store, with the in-process bus. Nothing
+    /// slow happens here: the token secret and the login decoy hash are made on first use.
     pub fn with_store(config: Config, store: Store) -> Result<Hub> {
+        Hub::with_store_and_bus(config, store, Arc::new(LocalBus::new(EVENT_BUFFER)))
+    }
+
+    /// Services over a store, publishing live events on `bus` (Redis pub/sub for several nodes).
+    pub fn with_store_and_bus(config: Config, store: Store, bus: Arc<dyn EventBus>) -> Result<Hub> {
         let passwords = PasswordHasher::new(&config.auth)?;
         let oidc = config.oidc.as_ref().map(OidcVerifier::new).transpose()?;
         Ok(Hub {
             inner: Arc::new(HubInner {
-                events: tokio::sync::broadcast::channel(EVENT_BUFFER).0,
+                bus,
                 config,
                 store,
                 passwords,
@@ -122,15 +128,19 @@ impl Hub {
         })
     }
 
-    /// Live events, after they were committed. A receiver that falls more than the buffer behind
-    /// is told it lagged and must catch up from the log ([`Store::events_after`]).
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<StoredEvent>> {
-        self.inner.events.subscribe()
+    /// Everything published on the bus from now on (committed events and ephemeral frames).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<BusMessage>> {
+        self.inner.bus.subscribe()
     }
 
-    /// Hands a committed event to live subscribers (none listening is fine).
+    /// Publishes an ephemeral message (typing, presence, voice) to every node.
+    pub fn broadcast(&self, message: BusMessage) {
+        self.inner.bus.publish(message);
+    }
+
+    /// Hands a committed event to the bus.
     fn publish(&self, event: StoredEvent) {
-        let _ = self.inner.events.send(Arc::new(event));
+        self.inner.bus.publish(BusMessage::Event(Box::new(event)));
     }
 
     /// The settings in effect.

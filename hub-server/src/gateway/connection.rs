@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use hub_core::events::BusMessage;
 use hub_core::model::{ChannelId, MessageId, UserId};
 use hub_core::protocol::v1::{ClientFrame, ControlFrame, SendMessageRequest, StoredEvent, close_code};
 use hub_core::service::Caller;
@@ -17,7 +18,6 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::Gateway;
-use super::dispatch::Dispatch;
 use super::registry::{ConnectionHandle, Outgoing, Refusal};
 
 /// How long live events wait for a `resume` (or any first frame) after `hello`, so that a
@@ -119,13 +119,7 @@ async fn forget(gateway: &Gateway, caller: &Caller, id: u64) {
             channel_id: channel.to_string(),
             participants,
         };
-        if let Some(frame) = encode(&frame) {
-            gateway.dispatch(Dispatch::ToChannel {
-                channel,
-                except: None,
-                frame,
-            });
-        }
+        broadcast_to_channel(gateway, &channel, None, &frame);
     }
     if left == 0 {
         gateway.forget_rate(user);
@@ -150,24 +144,41 @@ async fn announce_presence(gateway: &Gateway, caller: &Caller, disconnected_at: 
         status: Hub::effective_presence(&user, connected),
         last_seen_at: disconnected_at.or(user.last_seen_at),
     };
-    let Some(frame) = encode(&frame) else {
+    let Some(frame) = to_json(&frame) else {
         return;
     };
     match gateway.hub().presence_audience(&user.id).await {
-        Ok(audience) => gateway
-            .registry()
-            .send_to_users(audience.iter(), &Outgoing::Frame(frame)),
+        Ok(audience) => gateway.broadcast(BusMessage::ToUsers {
+            user_ids: audience.iter().map(ToString::to_string).collect(),
+            except_connection: None,
+            frame,
+        }),
         Err(err) => tracing::warn!(error = %err, "could not find the presence audience"),
     }
 }
 
 fn encode(frame: &ControlFrame) -> Option<Utf8Bytes> {
+    to_json(frame).map(Utf8Bytes::from)
+}
+
+fn to_json(frame: &ControlFrame) -> Option<String> {
     match serde_json::to_string(frame) {
-        Ok(text) => Some(Utf8Bytes::from(text)),
+        Ok(text) => Some(text),
         Err(err) => {
             tracing::error!(error = %err, "could not serialize a frame");
             None
         }
+    }
+}
+
+/// Publishes `frame` for the members of `channel` on every node, except `except`.
+fn broadcast_to_channel(gateway: &Gateway, channel: &ChannelId, except: Option<&UserId>, frame: &ControlFrame) {
+    if let Some(frame) = to_json(frame) {
+        gateway.broadcast(BusMessage::ToChannel {
+            channel_id: channel.to_string(),
+            except_user: except.map(ToString::to_string),
+            frame,
+        });
     }
 }
 
@@ -448,10 +459,7 @@ where
                             user_id: self.caller.user.id.to_string(),
                             expires_in_ms: self.gateway.hub().config().gateway.typing_expiry_ms,
                         };
-                        if let Some(frame) = encode(&frame) {
-                            let except = Some(self.caller.user.id.clone());
-                            self.gateway.dispatch(Dispatch::ToChannel { channel, except, frame });
-                        }
+                        broadcast_to_channel(&self.gateway, &channel, Some(&self.caller.user.id), &frame);
                         Ok(())
                     }
                     Err(err) => self.reply_error(&err, Some("typing".to_owned())).await,
@@ -474,12 +482,12 @@ where
                             channel_id: channel.to_string(),
                             message_id: message.to_string(),
                         };
-                        if let Some(frame) = encode(&frame) {
-                            self.gateway.registry().send_to_user(
-                                &self.caller.user.id,
-                                &Outgoing::Frame(frame),
-                                Some(self.id),
-                            );
+                        if let Some(frame) = to_json(&frame) {
+                            self.gateway.broadcast(BusMessage::ToUsers {
+                                user_ids: vec![self.caller.user.id.to_string()],
+                                except_connection: Some(self.id),
+                                frame,
+                            });
                         }
                         Ok(())
                     }
@@ -568,13 +576,7 @@ where
             channel_id: channel.to_string(),
             participants,
         };
-        if let Some(frame) = encode(&frame) {
-            self.gateway.dispatch(Dispatch::ToChannel {
-                channel,
-                except: None,
-                frame,
-            });
-        }
+        broadcast_to_channel(&self.gateway, &channel, None, &frame);
     }
 
     async fn relay_signal(
@@ -606,10 +608,12 @@ where
             from_user_id: self.caller.user.id.to_string(),
             signal,
         };
-        if let Some(frame) = encode(&frame) {
-            self.gateway
-                .registry()
-                .send_to_connection(&to, target_connection, Outgoing::Frame(frame));
+        if let Some(frame) = to_json(&frame) {
+            self.gateway.broadcast(BusMessage::ToConnection {
+                user_id: to.to_string(),
+                connection_id: target_connection,
+                frame,
+            });
         }
         Ok(())
     }

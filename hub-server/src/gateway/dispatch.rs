@@ -6,36 +6,21 @@
 //! is a duplicate, an event past the next position means some were missed, and those are read
 //! from `channel_events` first. Every frame is serialized once and shared by all recipients.
 //! Channel membership is kept in memory, loaded on first need and kept current by the
-//! `member.*` events flowing through.
+//! `member.*` events flowing through. Ephemeral frames (typing, presence, voice) arrive on the
+//! same bus and go to whoever of their audience is connected to this node.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use hub_core::events::BusMessage;
 use hub_core::model::{ChannelId, UserId};
 use hub_core::protocol::v1::{ChannelEvent, StoredEvent};
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::{broadcast, mpsc};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::Gateway;
 use super::registry::Outgoing;
-
-/// How many ephemeral deliveries may wait for the dispatcher.
-pub const LOCAL_QUEUE: usize = 4096;
-
-/// An ephemeral delivery (not in the log).
-#[derive(Debug)]
-pub enum Dispatch {
-    /// A control frame for every member of a channel, except one user.
-    ToChannel {
-        /// The channel.
-        channel: ChannelId,
-        /// Who not to send it to (the sender).
-        except: Option<UserId>,
-        /// The frame.
-        frame: Utf8Bytes,
-    },
-}
 
 #[derive(Default)]
 struct Dispatcher {
@@ -44,24 +29,20 @@ struct Dispatcher {
 }
 
 /// Runs until the bus closes.
-pub async fn run(
-    gateway: Gateway,
-    mut bus: broadcast::Receiver<Arc<StoredEvent>>,
-    mut local: mpsc::Receiver<Dispatch>,
-) {
+pub async fn run(gateway: Gateway, mut bus: broadcast::Receiver<Arc<BusMessage>>) {
     let mut dispatcher = Dispatcher::default();
     loop {
-        tokio::select! {
-            received = bus.recv() => match received {
-                Ok(event) => dispatcher.deliver(&gateway, &event).await,
-                Err(RecvError::Lagged(missed)) => {
-                    // Membership changes may be among the missed: forget what we knew.
-                    tracing::warn!(missed, "dispatcher fell behind the bus; gaps will be filled from the log");
-                    dispatcher.members.clear();
-                }
-                Err(RecvError::Closed) => break,
-            },
-            Some(item) = local.recv() => dispatcher.deliver_local(&gateway, item).await,
+        match bus.recv().await {
+            Ok(message) => dispatcher.handle(&gateway, &message).await,
+            Err(RecvError::Lagged(missed)) => {
+                // Membership changes may be among the missed: forget what we knew.
+                tracing::warn!(
+                    missed,
+                    "dispatcher fell behind the bus; gaps will be filled from the log"
+                );
+                dispatcher.members.clear();
+            }
+            Err(RecvError::Closed) => break,
         }
     }
 }
@@ -123,17 +104,46 @@ impl Dispatcher {
         self.delivered.insert(channel.clone(), event.seq);
     }
 
-    async fn deliver_local(&mut self, gateway: &Gateway, item: Dispatch) {
-        match item {
-            Dispatch::ToChannel { channel, except, frame } => {
+    async fn handle(&mut self, gateway: &Gateway, message: &BusMessage) {
+        match message {
+            BusMessage::Event(event) => self.deliver(gateway, event).await,
+            BusMessage::ToChannel {
+                channel_id,
+                except_user,
+                frame,
+            } => {
+                let channel = ChannelId::from_string(channel_id.clone());
                 self.load_members(gateway, &channel).await;
                 let Some(members) = self.members.get(&channel) else {
                     return;
                 };
-                let item = Outgoing::Frame(frame);
+                let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
+                let except = except_user.as_deref();
                 gateway
                     .registry()
-                    .send_to_users(members.iter().filter(|member| Some(*member) != except.as_ref()), &item);
+                    .send_to_users(members.iter().filter(|member| Some(member.as_str()) != except), &item);
+            }
+            BusMessage::ToUsers {
+                user_ids,
+                except_connection,
+                frame,
+            } => {
+                let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
+                for user in user_ids {
+                    gateway
+                        .registry()
+                        .send_to_user(&UserId::from_string(user.clone()), &item, *except_connection);
+                }
+            }
+            BusMessage::ToConnection {
+                user_id,
+                connection_id,
+                frame,
+            } => {
+                let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
+                gateway
+                    .registry()
+                    .send_to_connection(&UserId::from_string(user_id.clone()), *connection_id, item);
             }
         }
     }

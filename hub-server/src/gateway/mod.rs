@@ -23,10 +23,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use hub_core::Hub;
+use hub_core::events::BusMessage;
 use hub_core::model::{ChannelId, UserId};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
-use self::dispatch::Dispatch;
 use self::registry::Registry;
 use self::voice::VoiceCalls;
 use crate::metrics::Metrics;
@@ -42,7 +42,6 @@ struct GatewayInner {
     metrics: Arc<Metrics>,
     registry: Registry,
     voice: VoiceCalls,
-    dispatch: mpsc::Sender<Dispatch>,
     shutdown: watch::Sender<bool>,
     next_connection: AtomicU64,
     typing: std::sync::Mutex<std::collections::HashMap<(UserId, ChannelId), std::time::Instant>>,
@@ -52,25 +51,24 @@ struct GatewayInner {
 impl Gateway {
     /// A gateway over `hub`, with its dispatcher running.
     pub fn start(hub: Hub, metrics: Arc<Metrics>) -> Gateway {
-        let (dispatch_tx, dispatch_rx) = mpsc::channel(dispatch::LOCAL_QUEUE);
+        // Random start: connection ids stay unique across the nodes sharing a bus.
+        let first_connection = {
+            use std::hash::{BuildHasher, Hasher};
+            std::collections::hash_map::RandomState::new().build_hasher().finish() >> 1
+        };
         let gateway = Gateway {
             inner: Arc::new(GatewayInner {
                 registry: Registry::default(),
                 voice: VoiceCalls::default(),
-                dispatch: dispatch_tx,
                 shutdown: watch::channel(false).0,
-                next_connection: AtomicU64::new(1),
+                next_connection: AtomicU64::new(first_connection),
                 typing: Default::default(),
                 rates: Default::default(),
                 metrics,
                 hub,
             }),
         };
-        tokio::spawn(dispatch::run(
-            gateway.clone(),
-            gateway.inner.hub.subscribe(),
-            dispatch_rx,
-        ));
+        tokio::spawn(dispatch::run(gateway.clone(), gateway.inner.hub.subscribe()));
         gateway
     }
 
@@ -94,12 +92,9 @@ impl Gateway {
         &self.inner.voice
     }
 
-    /// Hands an ephemeral delivery (typing, voice state) to the dispatcher; dropped when it is
-    /// swamped, since such frames are soon stale anyway.
-    pub fn dispatch(&self, item: Dispatch) {
-        if self.inner.dispatch.try_send(item).is_err() {
-            tracing::debug!("dispatcher busy: dropped an ephemeral frame");
-        }
+    /// Publishes an ephemeral frame for every node's connections (typing, presence, voice).
+    pub fn broadcast(&self, message: BusMessage) {
+        self.inner.hub.broadcast(message);
     }
 
     /// A fresh connection id.

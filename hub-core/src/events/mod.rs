@@ -1,0 +1,120 @@
+//! The event bus: after a change commits, its event is published here and every server node's
+//! gateway receives it for live delivery. The database is the log; the bus is only the
+//! doorbell: it may drop or reorder, and receivers fill gaps from `channel_events`.
+//!
+//! [`EventBus`] is the seam: [`LocalBus`] (a tokio broadcast) serves one process; a bus over
+//! Redis pub/sub implements the same trait for several nodes. Everything the gateway delivers
+//! live goes through it, ephemeral frames (typing, presence, voice) included, so nothing above
+//! it assumes one process.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+use crate::protocol::v1::StoredEvent;
+
+/// What travels on the bus.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BusMessage {
+    /// A committed channel event (also in the log).
+    Event(Box<StoredEvent>),
+    /// A control frame for a channel's members, except one user (typing, voice participants).
+    ToChannel {
+        /// The channel.
+        channel_id: String,
+        /// Who not to send it to.
+        except_user: Option<String>,
+        /// The serialized frame.
+        frame: String,
+    },
+    /// A control frame for every connection of these users, except one connection (presence,
+    /// read markers).
+    ToUsers {
+        /// The users.
+        user_ids: Vec<String>,
+        /// The connection not to send it to.
+        except_connection: Option<u64>,
+        /// The serialized frame.
+        frame: String,
+    },
+    /// A control frame for one connection of one user (voice signalling).
+    ToConnection {
+        /// The user.
+        user_id: String,
+        /// The connection.
+        connection_id: u64,
+        /// The serialized frame.
+        frame: String,
+    },
+}
+
+/// Publishes to, and subscribes from, every node.
+pub trait EventBus: Send + Sync + 'static {
+    /// Hands a message to every subscriber (on every node). Never blocks; a bus that cannot
+    /// keep up drops, and receivers recover from the log.
+    fn publish(&self, message: BusMessage);
+
+    /// A new subscription. A receiver that falls more than the buffer behind gets
+    /// `RecvError::Lagged` and must catch up from the log.
+    fn subscribe(&self) -> broadcast::Receiver<Arc<BusMessage>>;
+}
+
+/// The in-process bus.
+#[derive(Debug)]
+pub struct LocalBus {
+    sender: broadcast::Sender<Arc<BusMessage>>,
+}
+
+impl LocalBus {
+    /// A bus buffering up to `capacity` messages per subscriber.
+    pub fn new(capacity: usize) -> Self {
+        LocalBus {
+            sender: broadcast::channel(capacity.max(1)).0,
+        }
+    }
+}
+
+impl EventBus for LocalBus {
+    fn publish(&self, message: BusMessage) {
+        // No subscriber (no gateway running) is fine.
+        let _ = self.sender.send(Arc::new(message));
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Arc<BusMessage>> {
+        self.sender.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_subscriber_gets_every_message() {
+        let bus = LocalBus::new(8);
+        let mut first = bus.subscribe();
+        let mut second = bus.subscribe();
+        let message = BusMessage::ToUsers {
+            user_ids: vec!["u".into()],
+            except_connection: None,
+            frame: "{}".into(),
+        };
+        bus.publish(message.clone());
+        assert_eq!(first.recv().await.ok().as_deref(), Some(&message));
+        assert_eq!(second.recv().await.ok().as_deref(), Some(&message));
+    }
+
+    #[test]
+    fn messages_cross_the_wire_as_json() -> Result<(), serde_json::Error> {
+        let message = BusMessage::ToConnection {
+            user_id: "u".into(),
+            connection_id: 7,
+            frame: "{\"type\":\"pong\"}".into(),
+        };
+        let text = serde_json::to_string(&message)?;
+        assert_eq!(serde_json::from_str::<BusMessage>(&text)?, message);
+        Ok(())
+    }
+}
