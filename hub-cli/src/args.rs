@@ -1,9 +1,14 @@
 //! The command line as clap derive types: every command, option and help text, and nothing that
-//! runs. `main` parses a [`Cli`] and hands each command to its module under `commands`.
+//! runs. `main` parses a [`Cli`] and hands each command to its module under `commands`. The
+//! benchmark workloads' options live in `bench`.
+
+mod bench;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+pub use self::bench::{BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ServerOptions};
 
 const EXAMPLES: &str = "\
 Getting started on a fresh install:
@@ -11,10 +16,14 @@ Getting started on a fresh install:
   hub users create alice --admin     make the first site admin; asks for a password
   hub users list                     see who has an account
 
+Measuring a running server (it makes its own users, named bench-...):
+  hub bench fanout --server http://127.0.0.1:8000
+
 Settings come from the same places as hub-server: defaults, the TOML file named by
 HUB_CONFIG, then HUB_* environment variables. The global options above override them.";
 
-/// hub's admin and operator tool: migrations and user accounts, straight on the database.
+/// hub's admin and operator tool: migrations and user accounts, straight on the database;
+/// benchmarks against a running server.
 #[derive(Debug, Parser)]
 #[command(name = "hub", version, after_help = EXAMPLES)]
 pub struct Cli {
@@ -82,6 +91,21 @@ pub enum Command {
     ///   hub users suspend mallory
     #[command(subcommand, verbatim_doc_comment)]
     Users(UsersCommand),
+
+    /// Drive a running hub-server over its real API and print figures
+    ///
+    /// Each workload registers its own users (named bench-<run>-...), so runs never
+    /// collide; the database options above are not used. The server's per-user limits
+    /// must be lifted for most workloads: each one's --help says which.
+    ///
+    /// Examples:
+    ///   hub bench fanout --members 100 --senders 10
+    ///   hub bench dm --pairs 50
+    ///   hub bench idle --connections 10000
+    ///   hub bench history
+    ///   hub bench login
+    #[command(subcommand, verbatim_doc_comment)]
+    Bench(BenchCommand),
 }
 
 /// `hub migrate`.
@@ -295,8 +319,62 @@ mod tests {
     }
 
     #[test]
+    fn bench_workloads_take_their_options() -> Result<(), clap::Error> {
+        let cli = parse(&[
+            "bench",
+            "fanout",
+            "--members",
+            "1000",
+            "--rate",
+            "1000",
+            "--duration",
+            "3s",
+            "--server",
+            "http://127.0.0.1:8200",
+        ])?;
+        let Command::Bench(BenchCommand::Fanout(fanout)) = cli.command else {
+            panic!("expected bench fanout, got {:?}", cli.command);
+        };
+        assert_eq!((fanout.members, fanout.senders, fanout.in_flight), (1000, 10, 64));
+        assert_eq!(fanout.rate, Some(1000));
+        assert_eq!(fanout.duration, std::time::Duration::from_secs(3));
+        assert_eq!(fanout.server.server, "http://127.0.0.1:8200");
+
+        let Command::Bench(BenchCommand::Idle(idle)) =
+            parse(&["bench", "idle", "--connections", "500", "--server-pid", "42"])?.command
+        else {
+            panic!("expected bench idle");
+        };
+        assert_eq!((idle.connections, idle.users, idle.server_pid), (500, 10, Some(42)));
+        for workload in ["dm", "history", "login"] {
+            assert!(
+                matches!(parse(&["bench", workload])?.command, Command::Bench(_)),
+                "{workload}"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn bench_refuses_zero_counts_and_bad_durations() {
+        for args in [
+            &["bench", "fanout", "--members", "0"][..],
+            &["bench", "dm", "--duration", "soon"],
+            &["bench", "idle", "--connections", "-1"],
+            &["bench", "frobnicate"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?}");
+        }
+    }
+
+    #[test]
     fn help_and_version_are_not_failures() {
-        for args in [&["--help"][..], &["--version"], &["users", "create", "--help"]] {
+        for args in [
+            &["--help"][..],
+            &["--version"],
+            &["users", "create", "--help"],
+            &["bench", "fanout", "--help"],
+        ] {
             let err = parse(args).err();
             assert!(err.as_ref().is_some_and(|e| e.exit_code() == 0), "{args:?}: {err:?}");
         }

@@ -1,6 +1,7 @@
 //! `hub`: the admin and operator command line of hub. It runs migrations and manages user
 //! accounts directly against the database (SQLite or PostgreSQL), through the same hub-core
-//! services the server uses, so the same rules apply.
+//! services the server uses, so the same rules apply; and `hub bench` drives a running server
+//! over its real API and prints figures.
 //!
 //! - `args`: the clap definition of every command and its help.
 //! - `setup`: configuration with command-line overrides, the database connection, the [`hub_core::Hub`].
@@ -22,8 +23,7 @@ use hub_core::ErrorKind;
 
 use crate::args::{Cli, Command};
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -36,7 +36,14 @@ async fn main() -> ExitCode {
             };
         }
     };
-    match run(cli).await {
+    let runtime = match runtime_for(&cli.command) {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("hub: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         // `hub users list | head` closing the pipe early is not a failure worth a message.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -47,11 +54,22 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The admin commands wait on one database connection at a time: one thread is plenty. The
+/// benchmarks generate load and use every core.
+fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
+    let mut builder = match command {
+        Command::Bench(_) => tokio::runtime::Builder::new_multi_thread(),
+        Command::Migrate(_) | Command::Users(_) => tokio::runtime::Builder::new_current_thread(),
+    };
+    builder.enable_all().build()
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = setup::load_config(&cli.global)?;
     match cli.command {
-        Command::Migrate(args) => commands::migrate::run(&config, &args).await,
-        Command::Users(command) => commands::users::run(config, command).await,
+        Command::Migrate(args) => commands::migrate::run(&setup::load_config(&cli.global)?, &args).await,
+        Command::Users(command) => commands::users::run(setup::load_config(&cli.global)?, command).await,
+        // Benchmarks talk to a running server, not to the database.
+        Command::Bench(command) => commands::bench::run(command).await,
     }
 }
 

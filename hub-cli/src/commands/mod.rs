@@ -1,4 +1,6 @@
 //! One module per command, each a thin shell: read the arguments, call hub-core, print the result.
+//! `bench` is the exception: its workloads are load generators, and most of their code is theirs.
 
+pub mod bench;
 pub mod migrate;
 pub mod users;

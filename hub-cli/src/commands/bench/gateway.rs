@@ -1,0 +1,450 @@
+//! Raw gateway connections for load: tokio-tungstenite without the SDK's session task, so each
+//! workload decides how it batches writes and reads. Frames sent are hub-core's
+//! [`ClientFrame`]s; frames received are only probed for the few fields a benchmark needs (a
+//! full [`ServerFrame`](hub_core::protocol::v1::ServerFrame) parse costs more than the server's
+//! own work per delivery). Close codes and error codes that mean "lift a server limit" come with
+//! a hint saying which.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow};
+use futures_util::{SinkExt as _, StreamExt as _};
+use hub_core::client::session_url;
+use hub_core::protocol::v1::{ClientFrame, ControlFrame, close_code};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::server::Server;
+
+/// An open gateway connection.
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long a handshake (TCP, upgrade, `hello`, and for live connections `resumed`) may take.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a connection is for, which sets its buffers and how far the handshake goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Sends and receives events: waits for `hello`, sends `resume` and waits for `resumed`,
+    /// so live events flow at once.
+    Live,
+    /// Only held open: waits for `hello`; small buffers, since there may be tens of thousands.
+    Idle,
+}
+
+/// Opens a gateway connection as the owner of `token`, ready for `purpose`.
+pub async fn open(server: &Server, token: &str, purpose: Purpose) -> anyhow::Result<Socket> {
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake(server, token, purpose)).await {
+        Ok(result) => result,
+        Err(_) => Err(anyhow!(
+            "the gateway at {} did not finish a handshake in {} s",
+            server.ws_url(),
+            HANDSHAKE_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+async fn handshake(server: &Server, token: &str, purpose: Purpose) -> anyhow::Result<Socket> {
+    let url = session_url(server.ws_url(), token).context("bad gateway URL")?;
+    let config = match purpose {
+        Purpose::Live => WebSocketConfig::default().read_buffer_size(32 * 1024),
+        Purpose::Idle => WebSocketConfig::default()
+            .read_buffer_size(4 * 1024)
+            .write_buffer_size(0),
+    };
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(url.as_str(), Some(config), true)
+        .await
+        .map_err(|err| connect_error(server, err))?;
+    match next_text(&mut socket).await? {
+        text if matches!(serde_json::from_str(&text), Ok(ControlFrame::Hello { .. })) => {}
+        text => return Err(anyhow!("expected hello from the gateway, got {}", clip(&text))),
+    }
+    if purpose == Purpose::Live {
+        socket
+            .send(encode(&ClientFrame::Resume {
+                positions: BTreeMap::new(),
+            })?)
+            .await
+            .context("cannot send resume")?;
+        while probe(&next_text(&mut socket).await?).kind != Kind::Resumed {}
+    }
+    Ok(socket)
+}
+
+/// The next text frame, or why there is none.
+async fn next_text(socket: &mut Socket) -> anyhow::Result<String> {
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) => return Ok(text.as_str().to_owned()),
+            Some(Ok(Message::Close(frame))) => return Err(ClosedByServer::from_frame(frame.as_ref()).into()),
+            Some(Ok(_)) => {}
+            Some(Err(err)) => return Err(anyhow::Error::new(err).context("the gateway connection failed")),
+            None => return Err(ClosedByServer::without_frame().into()),
+        }
+    }
+}
+
+/// A connection failure, with a plain word for running out of file descriptors.
+pub fn connect_error(server: &Server, err: WsError) -> anyhow::Error {
+    if let WsError::Io(io) = &err
+        && matches!(io.raw_os_error(), Some(23 | 24))
+    {
+        return anyhow!(
+            "out of file descriptors ({io}): each connection needs one here and one in the server; \
+             raise `ulimit -n` (e.g. `ulimit -n 65536`) in this shell and in the server's"
+        );
+    }
+    anyhow::Error::new(err).context(format!("cannot open a WebSocket to {}", server.ws_url()))
+}
+
+/// A client frame as a WebSocket text message.
+pub fn encode(frame: &ClientFrame) -> anyhow::Result<Message> {
+    Ok(Message::text(
+        serde_json::to_string(frame).context("cannot encode a frame")?,
+    ))
+}
+
+/// A `message.send` frame.
+pub fn message_send(channel_id: &str, content: String, client_id: String) -> anyhow::Result<Message> {
+    encode(&ClientFrame::MessageSend {
+        channel_id: channel_id.to_owned(),
+        content,
+        client_id,
+        parent_id: None,
+    })
+}
+
+/// The kinds of server frame a benchmark tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `message.created`: a delivery.
+    MessageCreated,
+    /// `ack`: a send was stored.
+    Ack,
+    /// `error`: a frame failed (`code`, `ref`).
+    Error,
+    /// `pong`.
+    Pong,
+    /// `resumed`.
+    Resumed,
+    /// Anything else (presence, member events, ...).
+    Other,
+}
+
+/// What a benchmark needs from one server frame; strings are borrowed from the frame's text.
+#[derive(Debug)]
+pub struct Probe<'a> {
+    /// Which frame.
+    pub kind: Kind,
+    /// The message's text, for `message.created` and `ack`.
+    pub content: Option<Cow<'a, str>>,
+    /// The error code, for `error`.
+    pub code: Option<Cow<'a, str>>,
+    /// What an `error` is about (a `client_id`), or an `ack`'s `client_id`.
+    pub reference: Option<Cow<'a, str>>,
+}
+
+/// Reads the fields of [`Probe`] out of a server frame; anything unreadable is [`Kind::Other`].
+pub fn probe(text: &str) -> Probe<'_> {
+    match serde_json::from_str::<RawProbe<'_>>(text) {
+        Ok(raw) => {
+            let kind = match &*raw.kind {
+                "message.created" => Kind::MessageCreated,
+                "ack" => Kind::Ack,
+                "error" => Kind::Error,
+                "pong" => Kind::Pong,
+                "resumed" => Kind::Resumed,
+                _ => Kind::Other,
+            };
+            let content = match raw.message {
+                MessageField::Object { content } => content,
+                MessageField::Absent | MessageField::Text => None,
+            };
+            Probe {
+                kind,
+                content,
+                code: raw.code,
+                reference: raw.reference.or(raw.client_id),
+            }
+        }
+        Err(_) => Probe {
+            kind: Kind::Other,
+            content: None,
+            code: None,
+            reference: None,
+        },
+    }
+}
+
+/// The fields of any server frame a benchmark reads; serde skips the rest without allocating.
+#[derive(Deserialize)]
+struct RawProbe<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default, borrow)]
+    code: Option<Cow<'a, str>>,
+    #[serde(default, rename = "ref", borrow)]
+    reference: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    client_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    message: MessageField<'a>,
+}
+
+/// `message` is an object in events and acks, and a string in `error` frames.
+#[derive(Default)]
+enum MessageField<'a> {
+    #[default]
+    Absent,
+    Text,
+    Object {
+        content: Option<Cow<'a, str>>,
+    },
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for MessageField<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MessageFieldVisitor(PhantomData))
+    }
+}
+
+struct MessageFieldVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for MessageFieldVisitor<'a> {
+    type Value = MessageField<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a message object or an error text")
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(MessageField::Text)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut content = None;
+        while let Some(key) = map.next_key::<Text<'de>>()? {
+            if key.0 == "content" {
+                content = Some(map.next_value::<Text<'de>>()?.0);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(MessageField::Object { content })
+    }
+}
+
+/// A string borrowed from the input when it has no escapes (serde's own `Cow` always copies
+/// outside derived structs).
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor(PhantomData))
+    }
+}
+
+struct TextVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
+    type Value = Text<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(text.to_owned())))
+    }
+}
+
+/// The server closed a connection (or it dropped); says which limit to lift when the close
+/// code names one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedByServer {
+    /// The close code, when the server sent one.
+    pub code: Option<u16>,
+    /// The close reason.
+    pub reason: String,
+}
+
+impl ClosedByServer {
+    /// From a received close frame.
+    pub fn from_frame(frame: Option<&CloseFrame>) -> ClosedByServer {
+        ClosedByServer {
+            code: frame.map(|frame| u16::from(frame.code)),
+            reason: frame.map(|frame| frame.reason.as_str().to_owned()).unwrap_or_default(),
+        }
+    }
+
+    /// The connection ended without a close frame.
+    pub fn without_frame() -> ClosedByServer {
+        ClosedByServer {
+            code: None,
+            reason: "the connection dropped".to_owned(),
+        }
+    }
+
+    /// From a read error.
+    pub fn from_error(err: &WsError) -> ClosedByServer {
+        ClosedByServer {
+            code: None,
+            reason: err.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ClosedByServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "the server closed a WebSocket with {code} ({})", self.reason)?,
+            None => write!(f, "a WebSocket closed: {}", self.reason)?,
+        }
+        if let Some(hint) = self.code.and_then(close_hint) {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ClosedByServer {}
+
+/// What to change when the server closes with `code`.
+pub fn close_hint(code: u16) -> Option<&'static str> {
+    match code {
+        close_code::TOO_MANY_CONNECTIONS => Some(
+            "the server refused a connection as one too many: start it with \
+             HUB_GATEWAY__MAX_CONNECTIONS_PER_USER (and HUB_GATEWAY__MAX_CONNECTIONS) raised",
+        ),
+        close_code::TOO_SLOW => Some(
+            "the server dropped a connection whose outgoing queue filled up: this load generator read too \
+             slowly, or the server's task for that connection fell behind (fewer members or senders, or a \
+             larger HUB_GATEWAY__OUTGOING_QUEUE_FRAMES on the server)",
+        ),
+        close_code::UNAUTHORIZED => Some("the server refused the access token"),
+        close_code::IDLE_TIMEOUT => Some("the server heard nothing for HUB_GATEWAY__IDLE_TIMEOUT_SECS"),
+        close_code::GOING_AWAY => Some("the server is shutting down"),
+        _ => None,
+    }
+}
+
+/// What to change when the server answers with the error `code`.
+pub fn error_hint(code: &str) -> Option<&'static str> {
+    match code {
+        "rate_limited" => Some(
+            "the server limits frames per user: start it with HUB_GATEWAY__MESSAGES_PER_SECOND=1000000 \
+             and HUB_GATEWAY__MESSAGES_BURST=1000000",
+        ),
+        _ => None,
+    }
+}
+
+/// Error codes and how often each came, for a report line with hints.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorCounts(BTreeMap<String, u64>);
+
+impl ErrorCounts {
+    /// Counts one `code`.
+    pub fn add(&mut self, code: &str) {
+        *self.0.entry(code.to_owned()).or_default() += 1;
+    }
+
+    /// Adds `other`'s counts.
+    pub fn merge(&mut self, other: &ErrorCounts) {
+        for (code, count) in &other.0 {
+            *self.0.entry(code.clone()).or_default() += count;
+        }
+    }
+
+    /// Prints `errors: code ×n, ...` and a hint per code that has one; nothing when empty.
+    pub fn print(&self) {
+        if self.0.is_empty() {
+            return;
+        }
+        let list: Vec<String> = self.0.iter().map(|(code, count)| format!("{code} x{count}")).collect();
+        println!("errors:         {}", list.join(", "));
+        for hint in self.0.keys().filter_map(|code| error_hint(code)) {
+            println!("hint:           {hint}");
+        }
+    }
+}
+
+/// The start of a frame, for an error message.
+fn clip(text: &str) -> String {
+    let mut end = text.len().min(200);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_and_acks_show_their_content() {
+        let event = r#"{"channel_id":"c","seq":4,"at":"2026-01-01T00:00:00Z","type":"message.created","message":{"id":"m","channel_id":"c","seq":4,"author_id":"u","content":"0:123:x","client_id":"k","parent_id":null,"created_at":"2026-01-01T00:00:00Z","edited_at":null,"deleted":false,"reply_count":0,"last_reply_at":null,"reactions":[]}}"#;
+        let probe = probe(event);
+        assert_eq!(probe.kind, Kind::MessageCreated);
+        assert_eq!(probe.content.as_deref(), Some("0:123:x"));
+        assert!(matches!(probe.content, Some(Cow::Borrowed(_))));
+
+        let ack = r#"{"type":"ack","client_id":"k-1","message":{"id":"m","content":"a \"quoted\" text","reactions":[{"emoji":"x","count":1,"me":true}]}}"#;
+        let ack = super::probe(ack);
+        assert_eq!(ack.kind, Kind::Ack);
+        assert_eq!(ack.reference.as_deref(), Some("k-1"));
+        assert_eq!(ack.content.as_deref(), Some("a \"quoted\" text"));
+    }
+
+    #[test]
+    fn errors_show_their_code_and_reference() {
+        let text = r#"{"type":"error","code":"rate_limited","message":"too many frames; slow down","ref":"k-9","retry_after_ms":50}"#;
+        let probe = probe(text);
+        assert_eq!(probe.kind, Kind::Error);
+        assert_eq!(probe.code.as_deref(), Some("rate_limited"));
+        assert_eq!(probe.reference.as_deref(), Some("k-9"));
+        assert_eq!(probe.content, None);
+        assert!(error_hint("rate_limited").is_some_and(|hint| hint.contains("MESSAGES_PER_SECOND")));
+    }
+
+    #[test]
+    fn other_frames_and_garbage_are_other() {
+        for text in [
+            r#"{"type":"presence","user_id":"u","status":"online","last_seen_at":null}"#,
+            "not json",
+            r#"{"no_type":1}"#,
+        ] {
+            assert_eq!(probe(text).kind, Kind::Other, "{text}");
+        }
+        assert_eq!(probe(r#"{"type":"resumed","replayed":0}"#).kind, Kind::Resumed);
+        assert_eq!(probe(r#"{"type":"pong","nonce":null}"#).kind, Kind::Pong);
+    }
+
+    #[test]
+    fn close_codes_that_name_a_limit_have_a_hint() {
+        let closed = ClosedByServer {
+            code: Some(close_code::TOO_MANY_CONNECTIONS),
+            reason: "too many connections for this user".to_owned(),
+        };
+        let text = closed.to_string();
+        assert!(
+            text.contains("4009") && text.contains("HUB_GATEWAY__MAX_CONNECTIONS_PER_USER"),
+            "{text}"
+        );
+        assert!(close_hint(1000).is_none());
+    }
+}

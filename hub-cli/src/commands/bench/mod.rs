@@ -1,0 +1,69 @@
+//! `hub bench ...`: benchmark programs that drive a running hub-server over its real API (REST
+//! and the WebSocket gateway) and print figures as plain lines, ready for BENCHMARKS.md.
+//!
+//! - one module per workload: `fanout`, `dm`, `idle`, `history`, `login`;
+//! - `room`: a channel under fan-out load, shared by `fanout` and `login`;
+//! - `server`: the server under test, checked up front; the run's unique tag;
+//! - `accounts`: registering the run's users; `gateway`: raw WebSocket connections and frame
+//!   probing, with hints for the server limits to lift;
+//! - `histogram`: the one latency histogram every workload reports with; `progress`: stderr bars.
+//!
+//! Every workload makes its own users (`bench-<run>-...`), so runs never collide, and measures
+//! on the same machine as the server: the load generator's own CPU is part of the picture.
+
+mod accounts;
+mod dm;
+mod fanout;
+mod gateway;
+mod histogram;
+mod history;
+mod idle;
+mod login;
+mod progress;
+mod room;
+mod server;
+
+use std::time::Duration;
+
+use crate::args::BenchCommand;
+
+use self::server::{Run, Server};
+
+/// Runs one workload.
+pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Fanout(args) => fanout::run(&args).await,
+        BenchCommand::Dm(args) => dm::run(&args).await,
+        BenchCommand::Idle(args) => idle::run(&args).await,
+        BenchCommand::History(args) => history::run(&args).await,
+        BenchCommand::Login(args) => login::run(&args).await,
+    }
+}
+
+/// The first line of every report: the workload, where it ran, and with what parameters.
+fn print_header(workload: &str, server: &Server, run: &Run, parameters: &[String]) {
+    println!(
+        "hub bench {workload} against {} (run {}): {}",
+        server.base(),
+        run.tag(),
+        parameters.join(", ")
+    );
+}
+
+/// Seconds with up to two decimals: `3`, `2.5`, `10.02`.
+fn seconds(duration: Duration) -> String {
+    let text = format!("{:.2}", duration.as_secs_f64());
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_drop_useless_decimals() {
+        assert_eq!(seconds(Duration::from_secs(3)), "3");
+        assert_eq!(seconds(Duration::from_millis(2500)), "2.5");
+        assert_eq!(seconds(Duration::from_millis(10_017)), "10.02");
+    }
+}
