@@ -22,6 +22,7 @@ hub_tests::on_both_databases!(
     a_reader_that_never_reads_is_dropped_alone,
     silent_connections_time_out,
     resuming_past_the_window_asks_for_a_refetch,
+    a_fast_sender_that_reads_is_never_closed_as_slow,
 );
 
 fn is_event(kind: &'static str, channel: &str) -> impl Fn(&Value) -> bool {
@@ -578,6 +579,59 @@ async fn resuming_past_the_window_asks_for_a_refetch(backend: Backend) {
             "no resync for {channel}: {:?}",
             again.received
         );
+    }
+    server.stop().await;
+}
+
+/// Regression: storing a connection's own sends must not stop it from writing what it is
+/// sent, or senders that read at full speed in a busy channel overflow their own queues and are
+/// closed with 4008.
+async fn a_fast_sender_that_reads_is_never_closed_as_slow(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.outgoing_queue_frames = 16;
+        config.gateway.messages_per_second = 10_000.0;
+        config.gateway.messages_burst = 10_000.0;
+    })
+    .await;
+    let owner = server.new_user("owner").await;
+    let general = server.new_channel(&owner, "general", "public").await;
+    let mut senders = Vec::new();
+    for name in ["ann", "ben", "cat", "dan"] {
+        let user = server.new_user(name).await;
+        server.join(&user, &general).await;
+        senders.push(server.ws_connect(&user.access_token).await);
+    }
+    // Every sender pipelines 50 sends; each send is delivered to all four.
+    for (who, socket) in senders.iter_mut().enumerate() {
+        for index in 0..50 {
+            socket
+                .send(json!({"type": "message.send", "channel_id": general, "content": format!("{who}-{index}"), "client_id": format!("c{index}")}))
+                .await;
+        }
+    }
+    for (who, socket) in senders.iter_mut().enumerate() {
+        while socket
+            .received
+            .iter()
+            .filter(|frame| frame["type"] == "message.created")
+            .count()
+            < 200
+        {
+            let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
+            assert!(
+                frame.is_some(),
+                "sender {who} was cut off after {} frames",
+                socket.received.len()
+            );
+        }
+        let order: Vec<&str> = socket
+            .received
+            .iter()
+            .filter(|frame| frame["type"] == "ack")
+            .filter_map(|frame| frame["client_id"].as_str())
+            .collect();
+        let expected: Vec<String> = (0..50).map(|index| format!("c{index}")).collect();
+        assert_eq!(order, expected, "sender {who}: every send acked, in order");
     }
     server.stop().await;
 }

@@ -59,6 +59,7 @@ where
     let id = gateway.next_connection_id();
     let (queue_tx, queue) = mpsc::channel(settings.outgoing_queue_frames.max(1));
     let too_slow = Arc::new(Notify::new());
+    let own_queue = queue_tx.clone();
     let handle = ConnectionHandle {
         id,
         queue: queue_tx,
@@ -86,6 +87,8 @@ where
         id,
         delivered: HashMap::new(),
         writer,
+        own_queue,
+        sends: None,
     };
     let reason = connection.serve(&mut stream, queue, too_slow).await;
     let Connection { mut writer, caller, .. } = connection;
@@ -252,6 +255,47 @@ struct Connection<W> {
     /// The last position written to this client in each channel.
     delivered: HashMap<ChannelId, i64>,
     writer: Writer<W>,
+    /// This connection's own outgoing queue, for answers produced off the connection task.
+    own_queue: mpsc::Sender<Outgoing>,
+    /// Sends waiting to be stored, in the order the client sent them (made on the first send).
+    sends: Option<mpsc::Sender<PendingSend>>,
+}
+
+/// A `message.send` waiting for the connection's sender task.
+struct PendingSend {
+    channel: ChannelId,
+    request: SendMessageRequest,
+    client_id: String,
+}
+
+/// Sends a connection may have waiting to be stored before it is told to slow down.
+const MAX_PENDING_SENDS: usize = 256;
+
+/// Stores a connection's sends one after another, in order, and queues each `ack` (or `error`)
+/// on the connection. It runs beside the connection task so that storing never stops the
+/// connection from writing what it is sent: otherwise a client that sends and reads at full
+/// speed would see its own queue fill up and be closed as too slow.
+async fn store_sends(
+    hub: Hub,
+    caller: Caller,
+    mut pending: mpsc::Receiver<PendingSend>,
+    answers: mpsc::Sender<Outgoing>,
+) {
+    while let Some(send) = pending.recv().await {
+        let answer = match hub.send_message(&caller, &send.channel, send.request).await {
+            Ok((message, _)) => ControlFrame::Ack {
+                client_id: send.client_id,
+                message,
+            },
+            Err(err) => error_frame(&err, Some(send.client_id)),
+        };
+        let Some(frame) = encode(&answer) else {
+            continue;
+        };
+        if answers.send(Outgoing::Frame(frame)).await.is_err() {
+            break;
+        }
+    }
 }
 
 type CloseReason = Option<(u16, &'static str)>;
@@ -441,10 +485,32 @@ where
                     parent_id,
                     file_ids: Vec::new(),
                 };
-                let channel = ChannelId::from_string(channel_id);
-                match self.gateway.hub().send_message(&self.caller, &channel, request).await {
-                    Ok((message, _)) => self.reply(&ControlFrame::Ack { client_id, message }).await,
-                    Err(err) => self.reply_error(&err, Some(client_id)).await,
+                let pending = PendingSend {
+                    channel: ChannelId::from_string(channel_id),
+                    request,
+                    client_id,
+                };
+                let sends = self.sends.get_or_insert_with(|| {
+                    let (sends, waiting) = mpsc::channel(MAX_PENDING_SENDS);
+                    let hub = self.gateway.hub().clone();
+                    tokio::spawn(store_sends(hub, self.caller.clone(), waiting, self.own_queue.clone()));
+                    sends
+                });
+                match sends.try_send(pending) {
+                    Ok(()) => Ok(()),
+                    Err(refused) => {
+                        let client_id = match refused {
+                            mpsc::error::TrySendError::Full(send) | mpsc::error::TrySendError::Closed(send) => {
+                                send.client_id
+                            }
+                        };
+                        let mut err = Error::new(
+                            ErrorKind::RateLimited,
+                            "too many sends waiting to be stored; wait for acks",
+                        );
+                        err.retry_after = Some(Duration::from_millis(100));
+                        self.reply_error(&err, Some(client_id)).await
+                    }
                 }
             }
             ClientFrame::Typing { channel_id } => {
