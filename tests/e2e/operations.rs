@@ -16,15 +16,7 @@ async fn probes_and_metrics(backend: Backend) {
         .await
         .expect(401);
 
-    let metrics = server
-        .http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = server.metrics().await;
     assert!(
         metrics.contains(r#"hub_http_requests_total{method="GET",route="/api/v1/auth/me",status="401"} 1"#),
         "{metrics}"
@@ -34,10 +26,7 @@ async fn probes_and_metrics(backend: Backend) {
         "{metrics}"
     );
 
-    let resident = metrics
-        .lines()
-        .find_map(|line| line.strip_prefix("hub_process_resident_memory_bytes "))
-        .and_then(|value| value.trim().parse::<i64>().ok());
+    let resident = hub_tests::metric_value(&metrics, "hub_process_resident_memory_bytes");
     assert!(resident.is_some_and(|bytes| bytes > 1_000_000), "{metrics}");
 
     let no_redirects = reqwest::Client::builder()

@@ -474,22 +474,8 @@ async fn a_reader_that_never_reads_is_dropped_alone(backend: Backend) {
         server.ws_connect(&bob.access_token).await
     };
     let mut reader = server.ws_connect(&carol.access_token).await;
-    let gauge = |metrics: &str| -> Option<i64> {
-        metrics
-            .lines()
-            .find(|line| line.starts_with("hub_ws_connections "))
-            .and_then(|line| line.split_whitespace().nth(1))
-            .and_then(|value| value.parse().ok())
-    };
-    let metrics = server
-        .http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let gauge = |metrics: &str| hub_tests::metric_value(metrics, "hub_ws_connections");
+    let metrics = server.metrics().await;
     assert_eq!(gauge(&metrics), Some(2));
 
     // About 12 MB of messages: more than the socket buffers and the queue hold.
@@ -515,15 +501,7 @@ async fn a_reader_that_never_reads_is_dropped_alone(backend: Backend) {
     // The sleeper was closed for being too slow; the reader got everything.
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let metrics = server
-            .http
-            .get(server.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let metrics = server.metrics().await;
         if gauge(&metrics) == Some(1) {
             assert!(metrics.contains("hub_ws_closed_too_slow_total 1"), "{metrics}");
             break;

@@ -407,6 +407,27 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// The server's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .http
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics answer");
+        response.text().await.expect("metrics text")
+    }
+}
+
+/// The value of an unlabelled metric in Prometheus text.
+pub fn metric_value(metrics: &str, name: &str) -> Option<i64> {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|value| value.trim().parse().ok())
+}
+
 impl Reply {
     /// The `items` of a list body (empty when there are none).
     pub fn items(&self) -> &[Value] {

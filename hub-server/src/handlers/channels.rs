@@ -15,20 +15,6 @@ use warp::http::StatusCode;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 
-/// Query of `GET /channels`.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ChannelListQuery {
-    /// Part of a channel name; empty lists all.
-    #[serde(default)]
-    q: Option<String>,
-    /// Page size.
-    #[serde(default)]
-    limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    #[serde(default)]
-    cursor: Option<String>,
-}
-
 /// Query of paged lists.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PageQuery {
@@ -58,11 +44,11 @@ fn member_view((membership, user): &(Membership, User)) -> MemberView {
 }
 
 /// Public and voice channels, by name.
-#[utoipa::path(get, path = "/api/v1/channels", tag = "channels", security(("bearer" = [])), params(ChannelListQuery),
+#[utoipa::path(get, path = "/api/v1/channels", tag = "channels", security(("bearer" = [])), params(super::SearchQuery),
     responses((status = 200, body = Page<ChannelView>), (status = 422, body = ErrorBody)))]
 pub async fn list(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     request.caller(&state).await?;
-    let query: ChannelListQuery = request.query()?;
+    let query: super::SearchQuery = request.query()?;
     let page = state
         .hub
         .open_channels(

@@ -8,9 +8,25 @@ pub mod messages;
 pub mod meta;
 pub mod users;
 
+use serde::Deserialize;
+use utoipa::IntoParams;
 use warp::http::Method;
 
 use crate::router::Route;
+
+/// Query of the searchable lists (`GET /users`, `GET /channels`).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Part of a name (case-insensitive); empty lists all.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// Page size (default 50, at most `limits.max_page_size`).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
 
 /// One table row: `route!(GET "/path" => module::handler)`.
 macro_rules! route {

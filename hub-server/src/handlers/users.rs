@@ -3,35 +3,19 @@
 use hub_core::Result;
 use hub_core::model::UserId;
 use hub_core::protocol::v1::{ErrorBody, MeView, Page, SetStatusRequest, UpdateProfileRequest, UserView};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 
-/// Query of `GET /users`.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct UserSearchQuery {
-    /// Part of a username or display name (case-insensitive); empty lists everyone.
-    #[serde(default)]
-    q: Option<String>,
-    /// Page size (default 50, at most `limits.max_page_size`).
-    #[serde(default)]
-    limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    #[serde(default)]
-    cursor: Option<String>,
-}
-
 /// Find people by username or display name.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(UserSearchQuery),
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(super::SearchQuery),
     responses(
         (status = 200, description = "A page of users", body = Page<UserView>),
         (status = 422, description = "Bad limit or query", body = ErrorBody),
     ))]
 pub async fn search(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let query: UserSearchQuery = request.query()?;
+    let query: super::SearchQuery = request.query()?;
     let page = state
         .hub
         .search_users(
