@@ -23,6 +23,7 @@ hub_tests::on_both_databases!(
     silent_connections_time_out,
     resuming_past_the_window_asks_for_a_refetch,
     a_fast_sender_that_reads_is_never_closed_as_slow,
+    suspension_closes_open_connections,
 );
 
 fn is_event(kind: &'static str, channel: &str) -> impl Fn(&Value) -> bool {
@@ -619,5 +620,27 @@ async fn a_fast_sender_that_reads_is_never_closed_as_slow(backend: Backend) {
         let expected: Vec<String> = (0..50).map(|index| format!("c{index}")).collect();
         assert_eq!(order, expected, "sender {who}: every send acked, in order");
     }
+    server.stop().await;
+}
+
+async fn suspension_closes_open_connections(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let admin = server.new_admin("boss").await;
+    let bob = server.new_user("bob").await;
+    let mut first = server.ws_connect(&bob.access_token).await;
+    let mut second = server.ws_connect(&bob.access_token).await;
+    server
+        .bodiless(
+            Method::POST,
+            &format!("/api/v1/admin/users/{}/suspend", bob.id),
+            &admin.access_token,
+        )
+        .await
+        .expect(200);
+    assert_eq!(first.close_code().await, Some(4004));
+    assert_eq!(second.close_code().await, Some(4004));
+    // And they cannot come back.
+    let mut again = WsClient::open(&server.ws_url(Some(&bob.access_token))).await;
+    assert_eq!(again.close_code().await, Some(4001));
     server.stop().await;
 }

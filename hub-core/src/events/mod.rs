@@ -39,6 +39,11 @@ pub enum BusMessage {
         /// The serialized frame.
         frame: String,
     },
+    /// Close every connection of a user (their account was suspended).
+    Disconnect {
+        /// The user.
+        user_id: String,
+    },
     /// A control frame for one connection of one user (voice signalling).
     ToConnection {
         /// The user.

@@ -203,6 +203,8 @@ enum WriteFailure {
     TimedOut,
     /// The socket is gone.
     Closed,
+    /// Not a failure: the server decided to close with this code.
+    CloseWith(u16),
 }
 
 struct Writer<W> {
@@ -359,6 +361,10 @@ where
                         Ok(()) => {}
                         Err(WriteFailure::Closed) => return None,
                         Err(WriteFailure::TimedOut) => return self.too_slow(),
+                        Err(WriteFailure::CloseWith(code)) => {
+                            let _ = self.writer.flush().await;
+                            return Some((code, close_reason(code)));
+                        }
                     }
                 }
                 () = tokio::time::sleep_until(grace_ends), if live_paused => live_paused = false,
@@ -396,6 +402,7 @@ where
     async fn write_item(&mut self, item: Outgoing) -> Result<(), WriteFailure> {
         match item {
             Outgoing::Frame(frame) => self.writer.feed(Message::Text(frame)).await,
+            Outgoing::Close(code) => Err(WriteFailure::CloseWith(code)),
             Outgoing::Event { channel, seq, frame } => {
                 let last = self.delivered.get(&channel).copied();
                 if last.is_some_and(|last| seq <= last) {
@@ -682,6 +689,14 @@ where
             });
         }
         Ok(())
+    }
+}
+
+/// The reason text sent with a close the server decided on.
+fn close_reason(code: u16) -> &'static str {
+    match code {
+        close_code::ACCOUNT_SUSPENDED => "this account is suspended",
+        _ => "closed by the server",
     }
 }
 

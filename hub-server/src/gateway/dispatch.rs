@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use hub_core::events::BusMessage;
 use hub_core::model::{ChannelId, UserId};
-use hub_core::protocol::v1::{ChannelEvent, StoredEvent};
+use hub_core::protocol::v1::{ChannelEvent, StoredEvent, close_code};
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -134,6 +134,13 @@ impl Dispatcher {
                         .registry()
                         .send_to_user(&UserId::from_string(user.clone()), &item, *except_connection);
                 }
+            }
+            BusMessage::Disconnect { user_id } => {
+                gateway.registry().send_to_user(
+                    &UserId::from_string(user_id.clone()),
+                    &Outgoing::Close(close_code::ACCOUNT_SUSPENDED),
+                    None,
+                );
             }
             BusMessage::ToConnection {
                 user_id,

@@ -23,6 +23,8 @@ pub enum Outgoing {
     },
     /// A control frame.
     Frame(Utf8Bytes),
+    /// Close the connection with this code (after what is queued before it).
+    Close(u16),
 }
 
 /// The handle the registry keeps of one connection.

@@ -20,6 +20,8 @@ pub mod close_code {
     pub const UNAUTHORIZED: u16 = 4001;
     /// No `auth` frame within the time allowed.
     pub const AUTH_TIMEOUT: u16 = 4002;
+    /// The account was suspended while connected.
+    pub const ACCOUNT_SUSPENDED: u16 = 4004;
     /// Nothing heard from the client within the idle timeout.
     pub const IDLE_TIMEOUT: u16 = 4003;
     /// The client read too slowly: its outgoing queue filled up.

@@ -27,6 +27,10 @@ impl Hub {
         let user = store.set_suspended(target, suspended, at).await?;
         if suspended {
             let ended = store.revoke_user_sessions(target, "suspended", at).await?;
+            // Their open WebSocket connections end too, on every node.
+            self.broadcast(crate::events::BusMessage::Disconnect {
+                user_id: target.to_string(),
+            });
             tracing::info!(user = %target, sessions = ended, "user suspended");
         }
         Ok(user)
