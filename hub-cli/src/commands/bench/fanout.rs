@@ -1,8 +1,6 @@
 //! `hub bench fanout`: one channel, many members, a few senders; messages stored per second,
 //! deliveries per second and send-to-receive latency.
 
-use anyhow::bail;
-
 use super::room::{Pace, PhaseFigures, Room, RoomShape};
 use super::server::{Run, Server};
 use super::{print_header, seconds};
@@ -11,21 +9,15 @@ use crate::plural;
 
 /// Runs the workload and prints its figures.
 pub async fn run(args: &FanoutArgs) -> anyhow::Result<()> {
-    if args.senders > args.members {
-        bail!(
-            "--senders ({}) cannot exceed --members ({})",
-            args.senders,
-            args.members
-        );
-    }
-    let server = Server::reach(&args.server).await?;
-    let run = Run::random();
     let shape = RoomShape {
         members: args.members as usize,
         senders: args.senders as usize,
         in_flight: args.in_flight as usize,
         message_bytes: args.message_bytes as usize,
     };
+    shape.check()?;
+    let server = Server::reach(&args.server).await?;
+    let run = Run::random();
     let pace = args.rate.map_or(Pace::Flood, Pace::Total);
     let mut room = Room::open(&server, &run, shape).await?;
     let result = room.run_phase(0, pace, args.duration, "send").await;

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
 use tokio::task::JoinSet;
 
 use super::accounts::{self, BenchUser};
@@ -27,22 +26,16 @@ const LOGIN_GRACE: Duration = Duration::from_secs(30);
 
 /// Runs the workload and prints its figures.
 pub async fn run(args: &LoginArgs) -> anyhow::Result<()> {
-    if args.senders > args.members {
-        bail!(
-            "--senders ({}) cannot exceed --members ({})",
-            args.senders,
-            args.members
-        );
-    }
-    let server = Server::reach(&args.server).await?;
-    let run = Run::random();
-    let login_users = accounts::register(&server, &run, "l", LOGIN_USERS).await?;
     let shape = RoomShape {
         members: args.members as usize,
         senders: args.senders as usize,
         in_flight: CHAT_IN_FLIGHT,
         message_bytes: CHAT_MESSAGE_BYTES,
     };
+    shape.check()?;
+    let server = Server::reach(&args.server).await?;
+    let run = Run::random();
+    let login_users = accounts::register(&server, &run, "l", LOGIN_USERS).await?;
     let pace = Pace::Total(args.chat_rate);
     let mut room = Room::open(&server, &run, shape).await?;
     let quiet = room.run_phase(0, pace, args.duration, "chat").await;

@@ -49,6 +49,20 @@ pub struct RoomShape {
     pub message_bytes: usize,
 }
 
+impl RoomShape {
+    /// Refuses a shape that cannot be built: senders are members.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.senders > self.members {
+            return Err(anyhow!(
+                "--senders ({}) cannot exceed --members ({})",
+                self.senders,
+                self.members
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// How senders send during a phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pace {
@@ -434,4 +448,25 @@ async fn read_member(
         }
     };
     lock(&stats).closed = Some(closed);
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::RoomShape;
+
+    fn shape(members: usize, senders: usize) -> RoomShape {
+        RoomShape {
+            members,
+            senders,
+            in_flight: 1,
+            message_bytes: 8,
+        }
+    }
+
+    #[test]
+    fn senders_must_be_members() {
+        assert!(shape(10, 10).check().is_ok());
+        let err = shape(2, 3).check().err().map(|err| err.to_string());
+        assert_eq!(err.as_deref(), Some("--senders (3) cannot exceed --members (2)"));
+    }
 }
