@@ -197,6 +197,18 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(cause: rusqlite::Error) -> Self {
+        match cause.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            | Some(rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::DiskFull) => {
+                Error::new(ErrorKind::Unavailable, "the database is unavailable").with_source(cause)
+            }
+            _ => Error::internal(cause),
+        }
+    }
+}
+
 impl From<sqlx::migrate::MigrateError> for Error {
     fn from(cause: sqlx::migrate::MigrateError) -> Self {
         Error::internal(cause)

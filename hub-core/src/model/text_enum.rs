@@ -68,6 +68,21 @@ macro_rules! text_enum {
             }
         }
 
+        impl rusqlite::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                value
+                    .as_str()?
+                    .parse::<$name>()
+                    .map_err(|err| rusqlite::types::FromSqlError::Other(err.into()))
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = String;
 

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::events::append_event;
+use super::lite;
+use super::members::{BAN, MEMBERSHIP, lite_ban, lite_membership};
 use super::users::UserRow;
 use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
@@ -16,6 +18,24 @@ macro_rules! channel_columns {
          c.last_message_id, c.last_message_at, c.last_seq, \
          (SELECT COUNT(*) FROM channel_members cm WHERE cm.channel_id = c.id) AS member_count"
     };
+}
+
+/// Reads a [`Channel`] from a rusqlite row of [`channel_columns!`].
+fn lite_channel(row: &rusqlite::Row<'_>) -> rusqlite::Result<Channel> {
+    Ok(Channel {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kind: row.get(2)?,
+        description: row.get(3)?,
+        topic: row.get(4)?,
+        created_by: row.get(5)?,
+        created_at: lite::time(row, 6)?,
+        archived_at: lite::optional_time(row, 7)?,
+        last_message_id: row.get(8)?,
+        last_message_at: lite::optional_time(row, 9)?,
+        last_seq: row.get(10)?,
+        member_count: row.get(11)?,
+    })
 }
 
 const CHANNEL_UNIQUE: &[(&str, ErrorKind, &str)] = &[
@@ -176,6 +196,27 @@ impl Store {
 
     /// A channel and the caller's membership and ban, if the channel exists.
     pub async fn channel_access(&self, channel: &ChannelId, user: &UserId) -> Result<Option<ChannelAccess>> {
+        if let Store::Sqlite { lite, .. } = self {
+            // The three reads as one job: this runs before every send and every history page.
+            let (channel, user) = (channel.clone(), user.clone());
+            return lite
+                .read(move |connection| {
+                    let Some((channel_row, join_code)) =
+                        lite::query_optional(connection, CHANNEL_BY_ID, &[&channel], |row| {
+                            Ok((lite_channel(row)?, row.get(12)?))
+                        })?
+                    else {
+                        return Ok(None);
+                    };
+                    Ok(Some(ChannelAccess {
+                        channel: channel_row,
+                        join_code,
+                        membership: lite::query_optional(connection, MEMBERSHIP, &[&channel, &user], lite_membership)?,
+                        ban: lite::query_optional(connection, BAN, &[&channel, &user], lite_ban)?,
+                    }))
+                })
+                .await;
+        }
         let row: Option<ChannelCodeRow> =
             db_run!(self, pool => sqlx::query_as(CHANNEL_BY_ID).bind(channel).fetch_optional(pool).await)?;
         let Some(row) = row else {

@@ -11,10 +11,17 @@ use crate::error::{Error, Result};
 use crate::model::ChannelId;
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 
+/// Takes a channel's next sequence number.
+pub(crate) const NEXT_SEQ: &str = "UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq";
+
+/// Writes an event at its position in a channel's log.
+pub(crate) const INSERT_EVENT: &str =
+    "INSERT INTO channel_events (channel_id, seq, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)";
+
 /// Takes the channel's next sequence number inside transaction `$tx`.
 macro_rules! next_seq {
     ($tx:expr, $channel:expr) => {
-        sqlx::query_scalar::<_, i64>("UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
+        sqlx::query_scalar::<_, i64>($crate::store::events::NEXT_SEQ)
             .bind($channel)
             .fetch_one(&mut *$tx)
             .await?
@@ -27,16 +34,14 @@ macro_rules! record_event {
     ($tx:expr, $channel:expr, $seq:expr, $at:expr, $event:expr) => {{
         let event: $crate::protocol::v1::ChannelEvent = $event;
         let payload = serde_json::to_string(&event).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
-        sqlx::query(
-            "INSERT INTO channel_events (channel_id, seq, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind($channel)
-        .bind($seq)
-        .bind(event.kind())
-        .bind(payload)
-        .bind($at)
-        .execute(&mut *$tx)
-        .await?;
+        sqlx::query($crate::store::events::INSERT_EVENT)
+            .bind($channel)
+            .bind($seq)
+            .bind(event.kind())
+            .bind(payload)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?;
         $crate::protocol::v1::StoredEvent {
             channel_id: $channel.to_string(),
             seq: $seq,

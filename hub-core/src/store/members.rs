@@ -3,14 +3,43 @@
 use chrono::{DateTime, Utc};
 
 use super::events::{append_event, commit_if_changed};
+use super::lite;
 use super::users::UserRow;
 use super::{Store, db_run, db_write};
 use crate::error::Result;
 use crate::model::{ChannelBan, ChannelId, ChannelRole, Membership, NotifyLevel, User, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 
-const MEMBERSHIP: &str = "SELECT channel_id, user_id, role, notify, joined_at, last_read_seq, timed_out_until \
+pub(super) const MEMBERSHIP: &str = "SELECT channel_id, user_id, role, notify, joined_at, last_read_seq, timed_out_until \
     FROM channel_members WHERE channel_id = $1 AND user_id = $2";
+
+pub(super) const BAN: &str = "SELECT channel_id, user_id, banned_by, reason, created_at, expires_at \
+    FROM channel_bans WHERE channel_id = $1 AND user_id = $2";
+
+/// Reads a [`Membership`] from a rusqlite row of [`MEMBERSHIP`].
+pub(super) fn lite_membership(row: &rusqlite::Row<'_>) -> rusqlite::Result<Membership> {
+    Ok(Membership {
+        channel_id: row.get(0)?,
+        user_id: row.get(1)?,
+        role: row.get(2)?,
+        notify: row.get(3)?,
+        joined_at: lite::time(row, 4)?,
+        last_read_seq: row.get(5)?,
+        timed_out_until: lite::optional_time(row, 6)?,
+    })
+}
+
+/// Reads a [`ChannelBan`] from a rusqlite row of [`BAN`].
+pub(super) fn lite_ban(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChannelBan> {
+    Ok(ChannelBan {
+        channel_id: row.get(0)?,
+        user_id: row.get(1)?,
+        banned_by: row.get(2)?,
+        reason: row.get(3)?,
+        created_at: lite::time(row, 4)?,
+        expires_at: lite::optional_time(row, 5)?,
+    })
+}
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {
@@ -37,9 +66,7 @@ impl Store {
 
     /// `user`'s ban from `channel`, expired or not.
     pub async fn ban(&self, channel: &ChannelId, user: &UserId) -> Result<Option<ChannelBan>> {
-        const SQL: &str = "SELECT channel_id, user_id, banned_by, reason, created_at, expires_at \
-            FROM channel_bans WHERE channel_id = $1 AND user_id = $2";
-        Ok(db_run!(self, pool => sqlx::query_as(SQL).bind(channel).bind(user).fetch_optional(pool).await)?)
+        Ok(db_run!(self, pool => sqlx::query_as(BAN).bind(channel).bind(user).fetch_optional(pool).await)?)
     }
 
     /// Adds `user` with `role`, reading from now on (history before joining is not "unread").

@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::events::{append_event, commit_if_changed, next_seq, record_event};
-use super::{Store, db_run, db_write, unique_violation};
+use super::events::{INSERT_EVENT, NEXT_SEQ, append_event, commit_if_changed, next_seq, record_event};
+use super::lite::{self, SqlTime};
+use super::{Store, db_run, db_write, lite_unique_violation, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{ChannelId, MentionKind, Message, MessageId, MessageVersion, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -58,22 +59,66 @@ const MESSAGE_UNIQUE: &[(&str, ErrorKind, &str)] = &[(
     "a message with this client_id exists",
 )];
 
+/// The columns of [`Message`], in the order [`lite_message`] reads them.
+macro_rules! message_columns {
+    () => {
+        "id, channel_id, seq, author_id, content, client_id, parent_id, created_at, edited_at, deleted_at, \
+         reply_count, last_reply_at"
+    };
+}
+
+/// Reads a [`Message`] from a rusqlite row of [`message_columns!`].
+fn lite_message(row: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
+        id: row.get(0)?,
+        channel_id: row.get(1)?,
+        seq: row.get(2)?,
+        author_id: row.get(3)?,
+        content: row.get(4)?,
+        client_id: row.get(5)?,
+        parent_id: row.get(6)?,
+        created_at: lite::time(row, 7)?,
+        edited_at: lite::optional_time(row, 8)?,
+        deleted_at: lite::optional_time(row, 9)?,
+        reply_count: row.get(10)?,
+        last_reply_at: lite::optional_time(row, 11)?,
+    })
+}
+
+const MESSAGE_BY_ID: &str = concat!("SELECT ", message_columns!(), " FROM messages WHERE id = $1");
+const MESSAGE_BY_CLIENT_ID: &str = concat!(
+    "SELECT ",
+    message_columns!(),
+    " FROM messages WHERE author_id = $1 AND client_id = $2"
+);
+/// Inserts a message row (`$1`..`$8`: id, channel, seq, author, content, client_id, parent, time).
+macro_rules! insert_message_sql {
+    () => {
+        "INSERT INTO messages (id, channel_id, seq, author_id, content, client_id, parent_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    };
+}
+const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
+const BUMP_CHANNEL: &str = "UPDATE channels SET last_message_id = $2, last_message_at = $3 WHERE id = $1";
+/// A direct `@user` mention: only members, never the author.
+const MENTION_DIRECT: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
+    SELECT $1, m.user_id, m.channel_id, $2, 'user' FROM channel_members m JOIN users u ON u.id = m.user_id \
+    WHERE m.channel_id = $3 AND m.user_id <> $4 AND lower(u.username) = $5 \
+    ON CONFLICT (message_id, user_id) DO NOTHING";
+/// `@channel`, `@everyone` or `@here`: every other member (a direct mention, recorded first, wins).
+const MENTION_BROADCAST: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
+    SELECT $1, m.user_id, m.channel_id, $2, $5 FROM channel_members m \
+    WHERE m.channel_id = $3 AND m.user_id <> $4 \
+    ON CONFLICT (message_id, user_id) DO NOTHING";
+
 /// Records who `$mentions` mentions in message `$message` (channel `$channel`, position `$seq`,
 /// author `$author`), inside `$tx`. Only members are mentioned, never the author; a direct
 /// mention wins over a broadcast one.
 macro_rules! insert_mentions {
     ($tx:expr, $message:expr, $channel:expr, $seq:expr, $author:expr, $mentions:expr) => {{
-        const DIRECT: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
-            SELECT $1, m.user_id, m.channel_id, $2, 'user' FROM channel_members m JOIN users u ON u.id = m.user_id \
-            WHERE m.channel_id = $3 AND m.user_id <> $4 AND lower(u.username) = $5 \
-            ON CONFLICT (message_id, user_id) DO NOTHING";
-        const BROADCAST: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
-            SELECT $1, m.user_id, m.channel_id, $2, $5 FROM channel_members m \
-            WHERE m.channel_id = $3 AND m.user_id <> $4 \
-            ON CONFLICT (message_id, user_id) DO NOTHING";
         let mentions: &Mentions = $mentions;
         for username in &mentions.usernames {
-            sqlx::query(DIRECT)
+            sqlx::query(MENTION_DIRECT)
                 .bind($message)
                 .bind($seq)
                 .bind($channel)
@@ -83,7 +128,7 @@ macro_rules! insert_mentions {
                 .await?;
         }
         if let Some(kind) = mentions.broadcast {
-            sqlx::query(BROADCAST)
+            sqlx::query(MENTION_BROADCAST)
                 .bind($message)
                 .bind($seq)
                 .bind($channel)
@@ -95,18 +140,35 @@ macro_rules! insert_mentions {
     }};
 }
 
-/// Stores `$new` at its channel's next position inside transaction `$tx`: the message, its
-/// thread's counters or the channel's latest message, its mentions and its event. Evaluates to
-/// `(Message, StoredEvent)`. Written once for the PostgreSQL path and the SQLite batch writer.
+impl NewMessage {
+    /// The message as stored at `seq`.
+    fn stored(&self, seq: i64) -> Message {
+        Message {
+            id: self.id.clone(),
+            channel_id: self.channel_id.clone(),
+            seq,
+            author_id: Some(self.author_id.clone()),
+            content: self.content.clone(),
+            client_id: self.client_id.clone(),
+            parent_id: self.parent_id.clone(),
+            created_at: self.created_at,
+            edited_at: None,
+            deleted_at: None,
+            reply_count: 0,
+            last_reply_at: None,
+        }
+    }
+}
+
+/// Stores `$new` at its channel's next position inside PostgreSQL transaction `$tx`: the
+/// message, its thread's counters or the channel's latest message, its mentions and its event.
+/// Evaluates to `(Message, StoredEvent)`. SQLite's twin is [`lite_write_message`].
 macro_rules! write_message {
     ($tx:expr, $new:expr, $mentions:expr, $make_event:expr) => {{
-        const INSERT: &str = "INSERT INTO messages (id, channel_id, seq, author_id, content, client_id, parent_id, created_at) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
-        const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
-        const BUMP_CHANNEL: &str = "UPDATE channels SET last_message_id = $2, last_message_at = $3 WHERE id = $1";
         let new: &NewMessage = $new;
         let seq = next_seq!($tx, &new.channel_id);
-        let message: Message = sqlx::query_as(INSERT)
+        // PostgreSQL keeps microseconds: the stored row, not `new`, is what readers will see.
+        let message: Message = sqlx::query_as(concat!(insert_message_sql!(), " RETURNING ", message_columns!()))
             .bind(&new.id)
             .bind(&new.channel_id)
             .bind(seq)
@@ -119,7 +181,11 @@ macro_rules! write_message {
             .await?;
         match &new.parent_id {
             Some(parent) => {
-                sqlx::query(BUMP_THREAD).bind(parent).bind(new.created_at).execute(&mut *$tx).await?;
+                sqlx::query(BUMP_THREAD)
+                    .bind(parent)
+                    .bind(new.created_at)
+                    .execute(&mut *$tx)
+                    .await?;
             }
             None => {
                 sqlx::query(BUMP_CHANNEL)
@@ -146,31 +212,35 @@ impl Store {
         mentions: &Mentions,
         make_event: impl FnOnce(&Message) -> ChannelEvent + Send + 'static,
     ) -> Result<(Message, StoredEvent)> {
-        let stored = match self {
+        match self {
             // SQLite: one writer commits sends in groups.
-            Store::Sqlite { messages, .. } => {
-                messages
-                    .write(new.clone(), mentions.clone(), Box::new(make_event))
+            Store::Sqlite { lite, .. } => {
+                let (new, mentions) = (new.clone(), mentions.clone());
+                lite.write(move |connection| lite_write_message(connection, &new, &mentions, make_event))
                     .await
+                    .map_err(|err| lite_unique_violation(err, MESSAGE_UNIQUE))
             }
-            Store::Postgres(pool) => {
-                async {
-                    let mut tx = pool.begin().await?;
-                    let stored = write_message!(tx, new, mentions, make_event);
-                    tx.commit().await?;
-                    Ok::<_, sqlx::Error>(stored)
-                }
-                .await
+            Store::Postgres(pool) => async {
+                let mut tx = pool.begin().await?;
+                let stored = write_message!(tx, new, mentions, make_event);
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(stored)
             }
-        };
-        stored.map_err(|err| unique_violation(err, MESSAGE_UNIQUE))
+            .await
+            .map_err(|err| unique_violation(err, MESSAGE_UNIQUE)),
+        }
     }
 
     /// The message with `id`.
     pub async fn message(&self, id: &MessageId) -> Result<Option<Message>> {
-        Ok(db_run!(self, pool => {
-            sqlx::query_as("SELECT * FROM messages WHERE id = $1").bind(id).fetch_optional(pool).await
-        })?)
+        match self {
+            Store::Sqlite { lite, .. } => {
+                let id = id.clone();
+                lite.read(move |connection| lite::query_optional(connection, MESSAGE_BY_ID, &[&id], lite_message))
+                    .await
+            }
+            Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_ID).bind(id).fetch_optional(pool).await?),
+        }
     }
 
     /// The messages with these ids (in no particular order).
@@ -191,35 +261,62 @@ impl Store {
 
     /// The message `author` sent with `client_id`, if any.
     pub async fn message_by_client_id(&self, author: &UserId, client_id: &str) -> Result<Option<Message>> {
-        Ok(db_run!(self, pool => {
-            sqlx::query_as("SELECT * FROM messages WHERE author_id = $1 AND client_id = $2")
+        match self {
+            Store::Sqlite { lite, .. } => {
+                let (author, client_id) = (author.clone(), client_id.to_owned());
+                lite.read(move |connection| {
+                    lite::query_optional(connection, MESSAGE_BY_CLIENT_ID, &[&author, &client_id], lite_message)
+                })
+                .await
+            }
+            Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_CLIENT_ID)
                 .bind(author)
                 .bind(client_id)
                 .fetch_optional(pool)
-                .await
-        })?)
+                .await?),
+        }
     }
 
     /// A page of a channel's top-level messages (thread replies stay in their threads).
     pub async fn history(&self, channel: &ChannelId, cursor: HistoryCursor, limit: u32) -> Result<Vec<Message>> {
-        const LATEST: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NULL \
-            ORDER BY seq DESC LIMIT $2";
-        const BEFORE: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq < $3 \
-            ORDER BY seq DESC LIMIT $2";
-        const AFTER: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq > $3 \
-            ORDER BY seq ASC LIMIT $2";
+        const LATEST: &str = concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL ORDER BY seq DESC LIMIT $2"
+        );
+        const BEFORE: &str = concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq < $3 ORDER BY seq DESC LIMIT $2"
+        );
+        const AFTER: &str = concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq > $3 ORDER BY seq ASC LIMIT $2"
+        );
         let (sql, position) = match cursor {
             HistoryCursor::Latest => (LATEST, None),
             HistoryCursor::Before(seq) => (BEFORE, Some(seq)),
             HistoryCursor::After(seq) => (AFTER, Some(seq)),
         };
-        Ok(db_run!(self, pool => {
-            let query = sqlx::query_as(sql).bind(channel).bind(i64::from(limit));
-            match position {
-                Some(seq) => query.bind(seq).fetch_all(pool).await,
-                None => query.fetch_all(pool).await,
+        let limit = i64::from(limit);
+        match self {
+            Store::Sqlite { lite, .. } => {
+                let channel = channel.clone();
+                lite.read(move |connection| match position {
+                    Some(seq) => lite::query_all(connection, sql, &[&channel, &limit, &seq], lite_message),
+                    None => lite::query_all(connection, sql, &[&channel, &limit], lite_message),
+                })
+                .await
             }
-        })?)
+            Store::Postgres(pool) => {
+                let query = sqlx::query_as(sql).bind(channel).bind(limit);
+                Ok(match position {
+                    Some(seq) => query.bind(seq).fetch_all(pool).await,
+                    None => query.fetch_all(pool).await,
+                }?)
+            }
+        }
     }
 
     /// Replies to `parent` after position `after_seq`, oldest first.
@@ -316,138 +413,59 @@ impl Store {
     }
 }
 
-/// Makes the event of a stored message (boxed to cross to the writer task).
-pub(super) type MakeEvent = Box<dyn FnOnce(&Message) -> ChannelEvent + Send>;
-
-struct BatchedSend {
-    new: NewMessage,
-    mentions: Mentions,
-    make_event: MakeEvent,
-    reply: tokio::sync::oneshot::Sender<Result<(Message, StoredEvent), sqlx::Error>>,
-}
-
-/// Most sends committed in one SQLite transaction.
-const MAX_BATCH: usize = 256;
-
-/// SQLite's message writer: one task takes the sends that are waiting and commits them in one
-/// transaction, each inside its own savepoint so that one refused send (a repeated `client_id`)
-/// leaves the others alone. With one writer there is no lock contention, and the cost of a
-/// commit is shared by everything that arrived meanwhile.
-#[derive(Debug, Clone)]
-pub struct MessageBatcher {
-    queue: tokio::sync::mpsc::Sender<BatchedSend>,
-}
-
-impl std::fmt::Debug for BatchedSend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BatchedSend").field("id", &self.new.id).finish()
-    }
-}
-
-impl MessageBatcher {
-    /// Starts the writer task over the write pool.
-    pub(super) fn start(write: sqlx::SqlitePool) -> MessageBatcher {
-        let (queue, receiver) = tokio::sync::mpsc::channel(MAX_BATCH * 4);
-        tokio::spawn(run_batches(write, receiver));
-        MessageBatcher { queue }
-    }
-
-    /// Stores one message through the writer and waits for its commit.
-    pub(super) async fn write(
-        &self,
-        new: NewMessage,
-        mentions: Mentions,
-        make_event: MakeEvent,
-    ) -> Result<(Message, StoredEvent), sqlx::Error> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let send = BatchedSend {
-            new,
-            mentions,
-            make_event,
-            reply,
-        };
-        self.queue.send(send).await.map_err(|_| sqlx::Error::PoolClosed)?;
-        answer.await.map_err(|_| sqlx::Error::PoolClosed)?
-    }
-}
-
-async fn run_batches(write: sqlx::SqlitePool, mut receiver: tokio::sync::mpsc::Receiver<BatchedSend>) {
-    while let Some(first) = receiver.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
-            }
-        }
-        commit_batch(&write, batch).await;
-    }
-}
-
-async fn commit_batch(write: &sqlx::SqlitePool, batch: Vec<BatchedSend>) {
-    let mut tx = match write.begin().await {
-        Ok(tx) => tx,
-        Err(err) => {
-            let message = err.to_string();
-            for send in batch {
-                let _ = send.reply.send(Err(sqlx::Error::Protocol(message.clone())));
-            }
-            return;
-        }
+/// SQLite's twin of [`write_message!`], run by the group-committing writer thread: the same
+/// statements, without a thread hop for each.
+fn lite_write_message(
+    connection: &rusqlite::Connection,
+    new: &NewMessage,
+    mentions: &Mentions,
+    make_event: impl FnOnce(&Message) -> ChannelEvent,
+) -> rusqlite::Result<(Message, StoredEvent)> {
+    let channel = &new.channel_id;
+    let at = SqlTime(new.created_at);
+    let seq: i64 = lite::query_one(connection, NEXT_SEQ, &[channel], |row| row.get(0))?;
+    lite::execute(
+        connection,
+        insert_message_sql!(),
+        &[
+            &new.id,
+            channel,
+            &seq,
+            &new.author_id,
+            &new.content,
+            &new.client_id,
+            &new.parent_id,
+            &at,
+        ],
+    )?;
+    match &new.parent_id {
+        Some(parent) => lite::execute(connection, BUMP_THREAD, &[parent, &at])?,
+        None => lite::execute(connection, BUMP_CHANNEL, &[channel, &new.id, &at])?,
     };
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for send in batch {
-        let BatchedSend {
-            new,
-            mentions,
-            make_event,
-            reply,
-        } = send;
-        let outcome = async {
-            sqlx::query("SAVEPOINT send").execute(&mut *tx).await?;
-            let stored = async {
-                let stored = write_message!(tx, &new, &mentions, make_event);
-                Ok::<_, sqlx::Error>(stored)
-            }
-            .await;
-            match stored {
-                Ok(stored) => {
-                    sqlx::query("RELEASE SAVEPOINT send").execute(&mut *tx).await?;
-                    Ok(Ok(stored))
-                }
-                Err(err) => {
-                    sqlx::query("ROLLBACK TO SAVEPOINT send").execute(&mut *tx).await?;
-                    sqlx::query("RELEASE SAVEPOINT send").execute(&mut *tx).await?;
-                    Ok(Err(err))
-                }
-            }
-        }
-        .await;
-        let outcome: Result<Result<(Message, StoredEvent), sqlx::Error>, sqlx::Error> = outcome;
-        match outcome {
-            Ok(result) => outcomes.push((reply, result)),
-            // The transaction itself broke: everything in it fails.
-            Err(err) => {
-                let message = err.to_string();
-                let _ = reply.send(Err(err));
-                for (reply, _) in outcomes {
-                    let _ = reply.send(Err(sqlx::Error::Protocol(message.clone())));
-                }
-                return;
-            }
-        }
+    for username in &mentions.usernames {
+        lite::execute(
+            connection,
+            MENTION_DIRECT,
+            &[&new.id, &seq, channel, &new.author_id, username],
+        )?;
     }
-    match tx.commit().await {
-        Ok(()) => {
-            for (reply, result) in outcomes {
-                let _ = reply.send(result);
-            }
-        }
-        Err(err) => {
-            let message = err.to_string();
-            for (reply, _) in outcomes {
-                let _ = reply.send(Err(sqlx::Error::Protocol(message.clone())));
-            }
-        }
+    if let Some(kind) = mentions.broadcast {
+        lite::execute(
+            connection,
+            MENTION_BROADCAST,
+            &[&new.id, &seq, channel, &new.author_id, &kind],
+        )?;
     }
+    let message = new.stored(seq);
+    let event = make_event(&message);
+    let payload =
+        serde_json::to_string(&event).map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
+    lite::execute(connection, INSERT_EVENT, &[channel, &seq, &event.kind(), &payload, &at])?;
+    let stored = StoredEvent {
+        channel_id: channel.to_string(),
+        seq,
+        at: new.created_at,
+        event,
+    };
+    Ok((message, stored))
 }

@@ -6,6 +6,7 @@
 
 mod channels;
 pub(crate) mod events;
+mod lite;
 mod members;
 mod messages;
 mod oidc;
@@ -24,8 +25,8 @@ use sqlx::{Connection as _, PgPool, SqlitePool};
 use crate::error::{Error, ErrorKind, Result};
 
 pub use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
+pub use lite::Lite;
 pub use members::MemberChange;
-pub use messages::MessageBatcher;
 pub use messages::{HistoryCursor, MentionRow, NewMessage};
 pub use pins::{PinRow, SavedRow};
 pub use sessions::{NewRefreshToken, RefreshTokenRecord};
@@ -42,13 +43,16 @@ macro_rules! db_run {
 }
 pub(crate) use db_run;
 
-/// Runs one query body that writes. SQLite has one writer: every write goes through a pool of
-/// one connection, so writers queue in the pool (cheap, in order) instead of meeting
-/// `SQLITE_BUSY` and sleeping in the busy handler.
+/// Runs one query body that writes. SQLite has one writer at a time: sqlx's writes go through a
+/// pool of one connection and take the write gate shared with the message writer, so writers
+/// queue (cheap, in order) instead of meeting `SQLITE_BUSY` and sleeping in the busy handler.
 macro_rules! db_write {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::store::Store::Sqlite { write: $pool, .. } => $body,
+            $crate::store::Store::Sqlite { write: $pool, lite, .. } => {
+                let _turn = lite.gate().lock().await;
+                $body
+            }
             $crate::store::Store::Postgres($pool) => $body,
         }
     };
@@ -59,14 +63,15 @@ pub(crate) use db_write;
 #[derive(Clone, Debug)]
 pub enum Store {
     /// The embedded default: one file, WAL, foreign keys on; readers share a pool, writes go
-    /// through a single connection.
+    /// through a single connection. The hot paths (sending, history, access checks) run on
+    /// rusqlite threads instead (see [`lite`]).
     Sqlite {
         /// Connections for reads.
         read: SqlitePool,
-        /// The one connection that writes.
+        /// The one sqlx connection that writes.
         write: SqlitePool,
-        /// The writer that commits message sends in groups.
-        messages: messages::MessageBatcher,
+        /// Reader threads and the group-committing writer thread.
+        lite: lite::Lite,
     },
     /// PostgreSQL, for several server nodes.
     Postgres(PgPool),
@@ -109,11 +114,13 @@ impl Store {
             let read = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            let messages = messages::MessageBatcher::start(write.clone());
-            Ok(Store::Sqlite { read, write, messages })
+            // More reader threads than cores only queue on the CPU.
+            let readers = std::thread::available_parallelism().map_or(2, |cores| cores.get().min(4));
+            let lite = lite::Lite::open(options.get_filename(), readers, Default::default())?;
+            Ok(Store::Sqlite { read, write, lite })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
             // One direct connection first: a pool reports only "timed out", hiding "connection refused".
@@ -219,15 +226,30 @@ pub(crate) fn unique_violation(err: sqlx::Error, constraints: &[(&str, ErrorKind
     if let sqlx::Error::Database(db) = &err
         && db.is_unique_violation()
     {
-        let message = db.message();
-        for (name, kind, text) in constraints {
-            if db.constraint() == Some(*name) || message.contains(name) {
-                return Error::new(*kind, *text);
-            }
-        }
-        return Error::new(ErrorKind::Conflict, "this already exists");
+        return unique_conflict(db.constraint(), db.message(), constraints);
     }
     Error::from(err)
+}
+
+/// [`unique_violation`] for an error from the rusqlite paths.
+pub(crate) fn lite_unique_violation(err: rusqlite::Error, constraints: &[(&str, ErrorKind, &str)]) -> Error {
+    if let rusqlite::Error::SqliteFailure(failure, Some(message)) = &err
+        && failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    {
+        return unique_conflict(None, message, constraints);
+    }
+    Error::from(err)
+}
+
+/// The error for a violated unique constraint, named by `constraint` (PostgreSQL) or only in the
+/// `message` (SQLite names the columns).
+fn unique_conflict(constraint: Option<&str>, message: &str, constraints: &[(&str, ErrorKind, &str)]) -> Error {
+    for (name, kind, text) in constraints {
+        if constraint == Some(*name) || message.contains(name) {
+            return Error::new(*kind, *text);
+        }
+    }
+    Error::new(ErrorKind::Conflict, "this already exists")
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::events::commit_if_changed;
+use super::lite;
 use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{Message, MessageId, Reaction, ReactionCount, UserId};
@@ -76,19 +77,39 @@ impl Store {
         if messages.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<CountRow> = db_run!(self, pool => {
-            let mut query = sqlx::QueryBuilder::new(
-                "SELECT message_id, code AS emoji, COUNT(*) AS count, SUM(CASE WHEN user_id = ",
-            );
-            query.push_bind(viewer);
-            query.push(" THEN 1 ELSE 0 END) AS mine FROM message_reactions WHERE message_id IN (");
-            let mut list = query.separated(", ");
-            for message in messages {
-                list.push_bind(message);
+        let list: Vec<String> = (2..messages.len() + 2).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT message_id, code AS emoji, COUNT(*) AS count, SUM(CASE WHEN user_id = $1 THEN 1 ELSE 0 END) AS mine \
+             FROM message_reactions WHERE message_id IN ({}) \
+             GROUP BY message_id, code ORDER BY message_id, MIN(created_at), code",
+            list.join(", ")
+        );
+        let rows: Vec<CountRow> = match self {
+            Store::Sqlite { lite, .. } => {
+                let (messages, viewer) = (messages.to_vec(), viewer.clone());
+                lite.read(move |connection| {
+                    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&viewer];
+                    values.extend(messages.iter().map(|id| id as &dyn rusqlite::ToSql));
+                    lite::query_all(connection, &sql, &values, |row| {
+                        Ok(CountRow {
+                            message_id: row.get(0)?,
+                            emoji: row.get(1)?,
+                            count: row.get(2)?,
+                            mine: row.get(3)?,
+                        })
+                    })
+                })
+                .await?
             }
-            query.push(") GROUP BY message_id, code ORDER BY message_id, MIN(created_at), code");
-            query.build_query_as().fetch_all(pool).await
-        })?;
+            Store::Postgres(pool) => {
+                // Built above from placeholders only: the values are bound.
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer);
+                for message in messages {
+                    query = query.bind(message);
+                }
+                query.fetch_all(pool).await?
+            }
+        };
         Ok(rows
             .into_iter()
             .map(|row| {

@@ -24,12 +24,20 @@ impl Hub {
         }
         if let Some(client_id) = &request.client_id {
             messages::validate_client_id(client_id)?;
-            if let Some(first) = self.earlier_send(caller, channel, client_id).await? {
-                return Ok((self.message_view(caller, &first).await?, false));
-            }
         }
+        // A retry is found by the unique (author, client_id) index when the writer refuses it,
+        // so the common case reads nothing first. Only a refused post looks for an earlier send
+        // (it may have been stored before the caller lost the right to post).
         let context = self.channel_context(caller, channel).await?;
-        permissions::check_post(context.facts, context.viewer, now())?;
+        if let Err(refused) = permissions::check_post(context.facts, context.viewer, now()) {
+            return match &request.client_id {
+                Some(client_id) => match self.earlier_send(caller, channel, client_id).await? {
+                    Some(first) => Ok((self.message_view(caller, &first).await?, false)),
+                    None => Err(refused),
+                },
+                None => Err(refused),
+            };
+        }
         let parent_id = match &request.parent_id {
             Some(parent) => Some(self.thread_parent(channel, parent).await?),
             None => None,

@@ -1,0 +1,319 @@
+//! SQLite's hot paths on rusqlite, without sqlx-sqlite's thread hop per statement and per row.
+//!
+//! sqlx runs each SQLite connection on a worker thread of its own and crosses to it (a channel
+//! send, a wake-up) for every statement and every row; profiles of `hub bench` put that at about
+//! half of the server's CPU. Here one query, or one group of writes, is one job: a few reader
+//! threads each own a connection with cached prepared statements, and one writer thread commits
+//! everything that is waiting in one transaction (group commit), each write in its own savepoint
+//! so that a refused one leaves the others alone. The rest of the store keeps using sqlx; the
+//! [`WriteGate`] lets only one of the two writers (this thread, sqlx's write connection) hold
+//! SQLite's write lock at a time, so neither ever meets `SQLITE_BUSY`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, Row, Statement, ToSql};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Taken by every SQLite write, from either driver, for the length of its transaction.
+pub(crate) type WriteGate = Arc<tokio::sync::Mutex<()>>;
+
+/// Most writes committed in one transaction.
+const MAX_GROUP: usize = 256;
+
+/// Statements kept prepared per connection.
+const STATEMENT_CACHE: usize = 64;
+
+type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
+/// Called once the group's transaction has ended: with `None` when it committed, with the
+/// reason otherwise.
+type Finish = Box<dyn FnOnce(Option<&str>) + Send>;
+/// Runs one write inside the group's transaction; says whether it succeeded (a failed one is
+/// rolled back to its savepoint) and how to answer once the group has ended.
+type WriteJob = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+
+/// The reader threads and the writer thread of one SQLite database.
+#[derive(Clone)]
+pub struct Lite {
+    reads: flume::Sender<ReadJob>,
+    writes: flume::Sender<WriteJob>,
+    gate: WriteGate,
+}
+
+impl std::fmt::Debug for Lite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lite").field("queued_reads", &self.reads.len()).finish()
+    }
+}
+
+impl Lite {
+    /// Opens `readers` read connections and one write connection to the database file at
+    /// `path` (which must exist) and starts their threads. They end when the last clone of the
+    /// returned value is dropped.
+    pub(super) fn open(path: &Path, readers: usize, gate: WriteGate) -> Result<Lite> {
+        let (reads, read_queue) = flume::unbounded::<ReadJob>();
+        for n in 0..readers.max(1) {
+            let connection = open_connection(path, true)?;
+            let queue = read_queue.clone();
+            std::thread::Builder::new()
+                .name(format!("hub-sqlite-read-{n}"))
+                .spawn(move || {
+                    while let Ok(job) = queue.recv() {
+                        job(&connection);
+                    }
+                })
+                .map_err(Error::internal)?;
+        }
+        let (writes, write_queue) = flume::unbounded::<WriteJob>();
+        let connection = open_connection(path, false)?;
+        let writer_gate = gate.clone();
+        std::thread::Builder::new()
+            .name("hub-sqlite-write".to_owned())
+            .spawn(move || {
+                while let Ok(first) = write_queue.recv() {
+                    let mut group = vec![first];
+                    group.extend(write_queue.try_iter().take(MAX_GROUP - 1));
+                    let _turn = writer_gate.blocking_lock();
+                    commit_group(&connection, group);
+                }
+            })
+            .map_err(Error::internal)?;
+        Ok(Lite { reads, writes, gate })
+    }
+
+    /// The gate sqlx's writes take too.
+    pub(super) fn gate(&self) -> &WriteGate {
+        &self.gate
+    }
+
+    /// Runs `query` on a reader thread.
+    pub(super) async fn read<T: Send + 'static>(
+        &self,
+        query: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job: ReadJob = Box::new(move |connection| {
+            let _ = reply.send(query(connection));
+        });
+        self.reads.send(job).map_err(|_| stopped())?;
+        Ok(answer.await.map_err(|_| stopped())??)
+    }
+
+    /// Runs `write` on the writer thread inside the next group's transaction and waits for the
+    /// group to commit. An error from `write` undoes only its own changes.
+    pub(super) async fn write<T: Send + 'static>(
+        &self,
+        write: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> std::result::Result<T, rusqlite::Error> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job: WriteJob = Box::new(move |connection| {
+            let outcome = write(connection);
+            let succeeded = outcome.is_ok();
+            let finish: Finish = Box::new(move |failure| {
+                let _ = reply.send(match failure {
+                    None => outcome,
+                    Some(reason) => Err(failed(reason)),
+                });
+            });
+            (succeeded, finish)
+        });
+        self.writes
+            .send(job)
+            .map_err(|_| failed("the SQLite writer has stopped"))?;
+        answer.await.map_err(|_| failed("the SQLite writer has stopped"))?
+    }
+}
+
+fn open_connection(path: &Path, read_only: bool) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let connection = Connection::open_with_flags(path, flags).map_err(|err| {
+        Error::new(
+            ErrorKind::Unavailable,
+            format!("cannot open the SQLite database {}: {err}", path.display()),
+        )
+    })?;
+    connection.busy_timeout(Duration::from_secs(10))?;
+    connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // The same settings sqlx's connections get (journal_mode=WAL is kept by the file).
+    connection.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+    if read_only {
+        connection.execute_batch("PRAGMA query_only = ON;")?;
+    }
+    Ok(connection)
+}
+
+/// Runs a group of writes in one transaction, each in a savepoint, then answers each of them.
+fn commit_group(connection: &Connection, group: Vec<WriteJob>) {
+    let mut finishes = Vec::with_capacity(group.len());
+    let ended = (|| {
+        execute(connection, "BEGIN IMMEDIATE", &[])?;
+        for job in group {
+            execute(connection, "SAVEPOINT write", &[])?;
+            let (succeeded, finish) = job(connection);
+            finishes.push(finish);
+            if !succeeded {
+                execute(connection, "ROLLBACK TO SAVEPOINT write", &[])?;
+            }
+            execute(connection, "RELEASE SAVEPOINT write", &[])?;
+        }
+        execute(connection, "COMMIT", &[])
+    })();
+    let failure = match ended {
+        Ok(_) => None,
+        Err(err) => {
+            // Leaves the connection ready for the next group; fails when nothing is open.
+            let _ = connection.execute_batch("ROLLBACK");
+            Some(err.to_string())
+        }
+    };
+    for finish in finishes {
+        finish(failure.as_deref());
+    }
+}
+
+fn stopped() -> Error {
+    Error::new(ErrorKind::Unavailable, "the database is shutting down")
+}
+
+fn failed(reason: &str) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+        Some(reason.to_owned()),
+    )
+}
+
+/// A timestamp as sqlx-sqlite writes it (RFC 3339, UTC as `+00:00`), so that rows written by
+/// either driver compare and sort alike.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SqlTime(pub DateTime<Utc>);
+
+impl ToSql for SqlTime {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.0.to_rfc3339_opts(SecondsFormat::AutoSi, false)))
+    }
+}
+
+impl FromSql for SqlTime {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+            return Ok(SqlTime(time.with_timezone(&Utc)));
+        }
+        // SQLite's own CURRENT_TIMESTAMP spelling, in UTC.
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+            .map(|time| SqlTime(time.and_utc()))
+            .map_err(|err| FromSqlError::Other(Box::new(err)))
+    }
+}
+
+/// Reads a timestamp column.
+pub(crate) fn time(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+    Ok(row.get::<_, SqlTime>(index)?.0)
+}
+
+/// Reads a nullable timestamp column.
+pub(crate) fn optional_time(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    Ok(row.get::<_, Option<SqlTime>>(index)?.map(|time| time.0))
+}
+
+/// Binds `values` to `$1`, `$2`, ... by name: SQLite numbers `$N` parameters in order of first
+/// appearance, which need not be N (the SQL is shared with PostgreSQL, which numbers by N).
+fn bind(statement: &mut Statement<'_>, values: &[&dyn ToSql]) -> rusqlite::Result<()> {
+    for (position, value) in values.iter().enumerate() {
+        let name = format!("${}", position + 1);
+        let index = statement
+            .parameter_index(&name)?
+            .ok_or(rusqlite::Error::InvalidParameterName(name))?;
+        statement.raw_bind_parameter(index, value)?;
+    }
+    Ok(())
+}
+
+/// Runs a statement that returns no rows; returns how many rows it changed.
+pub(crate) fn execute(connection: &Connection, sql: &str, values: &[&dyn ToSql]) -> rusqlite::Result<usize> {
+    let mut statement = connection.prepare_cached(sql)?;
+    bind(&mut statement, values)?;
+    statement.raw_execute()
+}
+
+/// Every row of a query, each read by `map`.
+pub(crate) fn query_all<T>(
+    connection: &Connection,
+    sql: &str,
+    values: &[&dyn ToSql],
+    mut map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut statement = connection.prepare_cached(sql)?;
+    bind(&mut statement, values)?;
+    let mut rows = statement.raw_query();
+    let mut all = Vec::new();
+    while let Some(row) = rows.next()? {
+        all.push(map(row)?);
+    }
+    Ok(all)
+}
+
+/// The first row of a query, if any, read by `map`.
+pub(crate) fn query_optional<T>(
+    connection: &Connection,
+    sql: &str,
+    values: &[&dyn ToSql],
+    map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<T>> {
+    let mut statement = connection.prepare_cached(sql)?;
+    bind(&mut statement, values)?;
+    let mut rows = statement.raw_query();
+    match rows.next()? {
+        Some(row) => Ok(Some(map(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// The one row a query must return, read by `map`.
+pub(crate) fn query_one<T>(
+    connection: &Connection,
+    sql: &str,
+    values: &[&dyn ToSql],
+    map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    query_optional(connection, sql, values, map)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_parameters_bind_by_name_whatever_their_order() -> rusqlite::Result<()> {
+        let connection = Connection::open_in_memory()?;
+        let got = query_one(&connection, "SELECT $3, $1, $2, $1", &[&1, &2, &3], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, i64>(3)?,
+            ))
+        })?;
+        assert_eq!(got, (3, 1, 2, 1));
+        Ok(())
+    }
+
+    #[test]
+    fn times_are_written_as_sqlx_writes_them_and_read_back() -> rusqlite::Result<()> {
+        let connection = Connection::open_in_memory()?;
+        let at = DateTime::parse_from_rfc3339("2026-11-22T10:07:15.123456Z")
+            .map_err(|err| FromSqlError::Other(Box::new(err)))?
+            .with_timezone(&Utc);
+        let text: String = query_one(&connection, "SELECT $1", &[&SqlTime(at)], |row| row.get(0))?;
+        assert_eq!(text, "2026-11-22T10:07:15.123456+00:00");
+        let back = query_one(&connection, "SELECT $1", &[&text], |row| time(row, 0))?;
+        assert_eq!(back, at);
+        let sqlite_spelling = query_one(&connection, "SELECT '2026-11-22 10:07:15'", &[], |row| time(row, 0))?;
+        assert_eq!(sqlite_spelling.to_rfc3339(), "2026-11-22T10:07:15+00:00");
+        Ok(())
+    }
+}
