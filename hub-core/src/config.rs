@@ -75,6 +75,13 @@ pub struct GatewayConfig {
     pub read_buffer_bytes: usize,
     /// How long one write to a client may block before it counts as too slow, in ms (`HUB_GATEWAY__WRITE_TIMEOUT_MS`).
     pub write_timeout_ms: u64,
+    /// Bytes of frames gathered before they are written to a connection's socket, short of a
+    /// flush (`HUB_GATEWAY__WRITE_BUFFER_BYTES`). A busy connection keeps a buffer this size.
+    pub write_buffer_bytes: usize,
+    /// Least time between two writes of events to one connection, in µs: what arrives meanwhile
+    /// goes out in one write (`HUB_GATEWAY__FLUSH_INTERVAL_US`; 0 writes each event at once).
+    /// A quiet connection is written to at once; only a busy one waits.
+    pub flush_interval_us: u64,
 }
 
 impl Default for GatewayConfig {
@@ -96,6 +103,8 @@ impl Default for GatewayConfig {
             max_signal_bytes: 16 * 1024,
             read_buffer_bytes: 4096,
             write_timeout_ms: 10_000,
+            write_buffer_bytes: 16 * 1024,
+            flush_interval_us: 2_000,
         }
     }
 }

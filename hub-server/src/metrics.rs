@@ -32,6 +32,10 @@ pub struct Metrics {
     pub ws_connections: Gauge,
     /// WebSocket connections closed because they read too slowly.
     pub ws_too_slow: Counter,
+    /// Events and other queued frames written to WebSocket clients.
+    pub ws_frames: Counter,
+    /// Socket writes (flushes) that carried them.
+    pub ws_flushes: Counter,
     resident_memory: Gauge,
 }
 
@@ -62,6 +66,18 @@ impl Metrics {
             "WebSocket connections closed because their outgoing queue filled up",
             ws_too_slow.clone(),
         );
+        let ws_frames = Counter::default();
+        registry.register(
+            "ws_queued_frames_written",
+            "Queued frames (events and relayed frames) written to WebSocket clients",
+            ws_frames.clone(),
+        );
+        let ws_flushes = Counter::default();
+        registry.register(
+            "ws_flushes",
+            "Socket writes that carried queued frames to WebSocket clients (several frames share one when busy)",
+            ws_flushes.clone(),
+        );
         let resident_memory = Gauge::default();
         registry.register(
             "process_resident_memory_bytes",
@@ -74,6 +90,8 @@ impl Metrics {
             latency,
             ws_connections,
             ws_too_slow,
+            ws_frames,
+            ws_flushes,
             resident_memory,
         }
     }

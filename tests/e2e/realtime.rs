@@ -24,6 +24,7 @@ hub_tests::on_both_databases!(
     resuming_past_the_window_asks_for_a_refetch,
     a_fast_sender_that_reads_is_never_closed_as_slow,
     suspension_closes_open_connections,
+    a_busy_connection_gets_events_in_shared_writes,
 );
 
 fn is_event(kind: &'static str, channel: &str) -> impl Fn(&Value) -> bool {
@@ -642,5 +643,32 @@ async fn suspension_closes_open_connections(backend: Backend) {
     // And they cannot come back.
     let mut again = WsClient::open(&server.ws_url(Some(&bob.access_token))).await;
     assert_eq!(again.close_code().await, Some(4001));
+    server.stop().await;
+}
+
+async fn a_busy_connection_gets_events_in_shared_writes(backend: Backend) {
+    // One second between writes to a connection: everything sent within it shares one write.
+    let server = TestServer::start_with(&backend, |config| config.gateway.flush_interval_us = 1_000_000).await;
+    let (alice, bob, _carol, general, _side) = three_people(&server).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    let counter = |metrics: &str, name: &str| hub_tests::metric_value(metrics, name).unwrap_or(0);
+    let before = server.metrics().await;
+
+    for index in 0..10 {
+        server.send_message(&alice, &general, &format!("burst {index}")).await;
+    }
+    for index in 0..10 {
+        bob_socket.wait_for(is_message(&format!("burst {index}"))).await;
+    }
+
+    let after = server.metrics().await;
+    let frames =
+        counter(&after, "hub_ws_queued_frames_written_total") - counter(&before, "hub_ws_queued_frames_written_total");
+    let flushes = counter(&after, "hub_ws_flushes_total") - counter(&before, "hub_ws_flushes_total");
+    assert!(frames >= 10, "all ten events were written: {frames}");
+    assert!(
+        (1..=5).contains(&flushes),
+        "ten events within a few flush intervals take a few writes, not ten: {flushes}"
+    );
     server.stop().await;
 }

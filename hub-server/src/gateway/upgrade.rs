@@ -52,10 +52,12 @@ pub fn handle(gateway: &Gateway, request: hyper::Request<hyper::body::Incoming>)
     };
     let token = token_from_query(request.uri().query().unwrap_or_default());
     let settings = &gateway.hub().config().gateway;
+    // The hard cap must leave room for a full gathering buffer plus one more frame.
+    let max_write_buffer = settings.max_frame_bytes.max(64 * 1024) * 16 + settings.write_buffer_bytes;
     let config = WebSocketConfig::default()
         .read_buffer_size(settings.read_buffer_bytes)
-        .write_buffer_size(0)
-        .max_write_buffer_size(settings.max_frame_bytes.max(64 * 1024) * 16)
+        .write_buffer_size(settings.write_buffer_bytes)
+        .max_write_buffer_size(max_write_buffer)
         .max_message_size(Some(settings.max_frame_bytes))
         .max_frame_size(Some(settings.max_frame_bytes));
     let upgrading = hyper::upgrade::on(request);
