@@ -282,35 +282,38 @@ impl Store {
         const LATEST: &str = concat!(
             "SELECT ",
             message_columns!(),
-            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL ORDER BY seq DESC LIMIT $2"
+            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL ORDER BY seq DESC"
         );
         const BEFORE: &str = concat!(
             "SELECT ",
             message_columns!(),
-            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq < $3 ORDER BY seq DESC LIMIT $2"
+            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq < $2 ORDER BY seq DESC"
         );
         const AFTER: &str = concat!(
             "SELECT ",
             message_columns!(),
-            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq > $3 ORDER BY seq ASC LIMIT $2"
+            " FROM messages WHERE channel_id = $1 AND parent_id IS NULL AND seq > $2 ORDER BY seq ASC"
         );
         let (sql, position) = match cursor {
             HistoryCursor::Latest => (LATEST, None),
             HistoryCursor::Before(seq) => (BEFORE, Some(seq)),
             HistoryCursor::After(seq) => (AFTER, Some(seq)),
         };
-        let limit = i64::from(limit);
+        // The limit is written into the SQL, not bound: SQLite re-prepares a statement whose
+        // bound LIMIT changes (it plans around the value), which cost more than the query.
+        // A number only, and few distinct ones, so the statement cache keeps each.
+        let sql = format!("{sql} LIMIT {limit}");
         match self {
             Store::Sqlite { lite, .. } => {
                 let channel = channel.clone();
                 lite.read(move |connection| match position {
-                    Some(seq) => lite::query_all(connection, sql, &[&channel, &limit, &seq], lite_message),
-                    None => lite::query_all(connection, sql, &[&channel, &limit], lite_message),
+                    Some(seq) => lite::query_all(connection, &sql, &[&channel, &seq], lite_message),
+                    None => lite::query_all(connection, &sql, &[&channel], lite_message),
                 })
                 .await
             }
             Store::Postgres(pool) => {
-                let query = sqlx::query_as(sql).bind(channel).bind(limit);
+                let query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(channel);
                 Ok(match position {
                     Some(seq) => query.bind(seq).fetch_all(pool).await,
                     None => query.fetch_all(pool).await,

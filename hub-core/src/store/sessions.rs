@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::users::UserRow;
-use super::{Store, db_run, db_write};
+use super::users::{UserRow, user_columns};
+use super::{Store, db_run, db_write, lite};
 use crate::error::Result;
 use crate::model::{SessionId, User, UserId};
 
@@ -136,10 +136,34 @@ impl Store {
 
     /// The user of an access token's session, and whether that session was revoked.
     pub async fn session_user(&self, session: &SessionId, user: &UserId) -> Result<Option<(User, bool)>> {
-        const SQL: &str = "SELECT u.*, s.revoked_at AS session_revoked_at \
-            FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2";
-        let row: Option<SessionUserRow> =
-            db_run!(self, pool => sqlx::query_as(SQL).bind(session).bind(user).fetch_optional(pool).await)?;
+        const SQL: &str = concat!(
+            "SELECT ",
+            user_columns!(),
+            ", s.revoked_at AS session_revoked_at \
+             FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2"
+        );
+        // Every authenticated request asks this: on SQLite it is one job on a reader thread.
+        let row: Option<SessionUserRow> = match self {
+            Store::Sqlite { lite, .. } => {
+                let (session, user) = (session.clone(), user.clone());
+                lite.read(move |connection| {
+                    lite::query_optional(connection, SQL, &[&session, &user], |row| {
+                        Ok(SessionUserRow {
+                            user: UserRow::from_lite(row)?,
+                            session_revoked_at: lite::optional_time(row, 13)?,
+                        })
+                    })
+                })
+                .await?
+            }
+            Store::Postgres(pool) => {
+                sqlx::query_as(SQL)
+                    .bind(session)
+                    .bind(user)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
         Ok(row.map(|row| (row.user.into_user(), row.session_revoked_at.is_some())))
     }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, db_run, db_write, unique_violation};
+use super::{Store, db_run, db_write, lite, unique_violation};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{User, UserId, UserStatus};
 
@@ -30,7 +30,35 @@ pub(super) struct UserRow {
     last_seen_at: Option<DateTime<Utc>>,
 }
 
+/// The columns of [`UserRow`] over `users u`, in the order [`UserRow::from_lite`] reads them.
+macro_rules! user_columns {
+    () => {
+        "u.id, u.username, u.email, u.full_name, u.bio, u.avatar_url, u.status, u.is_bot, u.is_superuser, \
+         u.is_suspended, u.created_at, u.updated_at, u.last_seen_at"
+    };
+}
+pub(super) use user_columns;
+
 impl UserRow {
+    /// Reads the row from a rusqlite row of [`user_columns!`].
+    pub(super) fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+        Ok(UserRow {
+            id: row.get(0)?,
+            username: row.get(1)?,
+            email: row.get(2)?,
+            full_name: row.get(3)?,
+            bio: row.get(4)?,
+            avatar_url: row.get(5)?,
+            status: row.get(6)?,
+            is_bot: row.get(7)?,
+            is_superuser: row.get(8)?,
+            is_suspended: row.get(9)?,
+            created_at: lite::time(row, 10)?,
+            updated_at: lite::time(row, 11)?,
+            last_seen_at: lite::optional_time(row, 12)?,
+        })
+    }
+
     pub(super) fn into_user(self) -> User {
         User {
             id: self.id,
