@@ -7,6 +7,11 @@ use hub_core::Config;
 use hub_core::config::LogFormat;
 use tracing_subscriber::EnvFilter;
 
+// Measured with `hub bench`: faster than glibc's malloc on the request and fan-out paths, and
+// it hands freed memory (argon2's buffers after logins) back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     match serve().await {
