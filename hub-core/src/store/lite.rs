@@ -2,15 +2,20 @@
 //!
 //! sqlx runs each SQLite connection on a worker thread of its own and crosses to it (a channel
 //! send, a wake-up) for every statement and every row; profiles of `hub bench` put that at about
-//! half of the server's CPU. Here one query, or one group of writes, is one job: a few reader
-//! threads each own a connection with cached prepared statements, and one writer thread commits
-//! everything that is waiting in one transaction (group commit), each write in its own savepoint
-//! so that a refused one leaves the others alone. The rest of the store keeps using sqlx; the
+//! half of the server's CPU. Here reads run where they are asked for, on a connection that
+//! belongs to the calling thread (opened on first use, with cached prepared statements): the
+//! queries routed here are indexed lookups and short ranges that take microseconds, less than
+//! a hop to another thread would. Writes go to one writer thread that commits everything
+//! waiting in one transaction (group commit), each write in its own savepoint so that a
+//! refused one leaves the others alone. The rest of the store keeps using sqlx; the
 //! [`WriteGate`] lets only one of the two writers (this thread, sqlx's write connection) hold
 //! SQLite's write lock at a time, so neither ever meets `SQLITE_BUSY`.
 
-use std::path::Path;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
@@ -25,10 +30,13 @@ pub(crate) type WriteGate = Arc<tokio::sync::Mutex<()>>;
 /// Most writes committed in one transaction.
 const MAX_GROUP: usize = 256;
 
+/// How long the checkpointer lets commits gather in the WAL before it copies them back into
+/// the database file: a page written by many commits meanwhile is copied once.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
 /// Statements kept prepared per connection.
 const STATEMENT_CACHE: usize = 64;
 
-type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
 /// Called once the group's transaction has ended: with `None` when it committed, with the
 /// reason otherwise.
 type Finish = Box<dyn FnOnce(Option<&str>) + Send>;
@@ -36,40 +44,38 @@ type Finish = Box<dyn FnOnce(Option<&str>) + Send>;
 /// rolled back to its savepoint) and how to answer once the group has ended.
 type WriteJob = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
 
-/// The reader threads and the writer thread of one SQLite database.
+/// Numbers each opened database, to find a thread's own read connection to it.
+static NEXT_DATABASE: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// This thread's read connections, by database number.
+    static READERS: RefCell<HashMap<u64, Connection>> = RefCell::new(HashMap::new());
+}
+
+/// Per-thread read connections and the writer thread of one SQLite database.
 #[derive(Clone)]
 pub struct Lite {
-    reads: flume::Sender<ReadJob>,
+    database: u64,
+    path: Arc<PathBuf>,
     writes: flume::Sender<WriteJob>,
     gate: WriteGate,
 }
 
 impl std::fmt::Debug for Lite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lite").field("queued_reads", &self.reads.len()).finish()
+        f.debug_struct("Lite").field("path", &self.path).finish()
     }
 }
 
 impl Lite {
-    /// Opens `readers` read connections and one write connection to the database file at
-    /// `path` (which must exist) and starts their threads. They end when the last clone of the
-    /// returned value is dropped.
-    pub(super) fn open(path: &Path, readers: usize, gate: WriteGate) -> Result<Lite> {
-        let (reads, read_queue) = flume::unbounded::<ReadJob>();
-        for n in 0..readers.max(1) {
-            let connection = open_connection(path, true)?;
-            let queue = read_queue.clone();
-            std::thread::Builder::new()
-                .name(format!("hub-sqlite-read-{n}"))
-                .spawn(move || {
-                    while let Ok(job) = queue.recv() {
-                        job(&connection);
-                    }
-                })
-                .map_err(Error::internal)?;
-        }
+    /// Opens the write connection to the database file at `path` (which must exist) and starts
+    /// the writer thread; it ends when the last clone of the returned value is dropped.
+    pub(super) fn open(path: &Path, gate: WriteGate) -> Result<Lite> {
         let (writes, write_queue) = flume::unbounded::<WriteJob>();
+        let (committed, commits) = flume::bounded::<()>(1);
         let connection = open_connection(path, false)?;
+        // Savepoints keep each write's original pages; in memory, not in a temporary file.
+        connection.execute_batch("PRAGMA temp_store = MEMORY;")?;
         let writer_gate = gate.clone();
         std::thread::Builder::new()
             .name("hub-sqlite-write".to_owned())
@@ -79,10 +85,34 @@ impl Lite {
                     group.extend(write_queue.try_iter().take(MAX_GROUP - 1));
                     let _turn = writer_gate.blocking_lock();
                     commit_group(&connection, group);
+                    let _ = committed.try_send(());
                 }
             })
             .map_err(Error::internal)?;
-        Ok(Lite { reads, writes, gate })
+        let checkpointer = open_connection(path, false)?;
+        let checkpoint_gate = gate.clone();
+        std::thread::Builder::new()
+            .name("hub-sqlite-checkpoint".to_owned())
+            .spawn(move || {
+                // Ends, after a last checkpoint, when the writer thread has ended.
+                while commits.recv().is_ok() {
+                    std::thread::sleep(CHECKPOINT_EVERY);
+                    // The bulk beside the writer, then what it committed meanwhile with commits
+                    // held back: a checkpoint that completes lets the next commit start the
+                    // WAL over instead of growing it, and the pause is only for the remainder.
+                    checkpoint(&checkpointer);
+                    let _turn = checkpoint_gate.blocking_lock();
+                    checkpoint(&checkpointer);
+                }
+                checkpoint(&checkpointer);
+            })
+            .map_err(Error::internal)?;
+        Ok(Lite {
+            database: NEXT_DATABASE.fetch_add(1, Ordering::Relaxed),
+            path: Arc::new(path.to_path_buf()),
+            writes,
+            gate,
+        })
     }
 
     /// The gate sqlx's writes take too.
@@ -90,17 +120,16 @@ impl Lite {
         &self.gate
     }
 
-    /// Runs `query` on a reader thread.
-    pub(super) async fn read<T: Send + 'static>(
-        &self,
-        query: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let job: ReadJob = Box::new(move |connection| {
-            let _ = reply.send(query(connection));
-        });
-        self.reads.send(job).map_err(|_| stopped())?;
-        Ok(answer.await.map_err(|_| stopped())??)
+    /// Runs `query` at once on this thread's read connection (opened on first use).
+    pub(super) async fn read<T>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        READERS.with(|readers| {
+            let mut readers = readers.borrow_mut();
+            let connection = match readers.entry(self.database) {
+                std::collections::hash_map::Entry::Occupied(open) => open.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => slot.insert(open_connection(&self.path, true)?),
+            };
+            Ok(query(connection)?)
+        })
     }
 
     /// Runs `write` on the writer thread inside the next group's transaction and waits for the
@@ -139,11 +168,21 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection> {
     connection.busy_timeout(Duration::from_secs(10))?;
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // The same settings sqlx's connections get (journal_mode=WAL is kept by the file).
-    connection.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+    connection
+        .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;")?;
     if read_only {
         connection.execute_batch("PRAGMA query_only = ON;")?;
     }
     Ok(connection)
+}
+
+/// Copies what the WAL holds back into the database file (SQLite would otherwise do it inside
+/// a commit every 1,000 pages, on the latency path, and copy a page rewritten by many commits
+/// as many times). Does not wait for readers.
+fn checkpoint(connection: &Connection) {
+    if let Err(err) = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+        tracing::warn!(error = %err, "SQLite checkpoint failed; the WAL keeps growing until one succeeds");
+    }
 }
 
 /// Runs a group of writes in one transaction, each in a savepoint, then answers each of them.
@@ -173,10 +212,6 @@ fn commit_group(connection: &Connection, group: Vec<WriteJob>) {
     for finish in finishes {
         finish(failure.as_deref());
     }
-}
-
-fn stopped() -> Error {
-    Error::new(ErrorKind::Unavailable, "the database is shutting down")
 }
 
 fn failed(reason: &str) -> rusqlite::Error {

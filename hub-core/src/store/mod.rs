@@ -64,13 +64,13 @@ pub(crate) use db_write;
 pub enum Store {
     /// The embedded default: one file, WAL, foreign keys on; readers share a pool, writes go
     /// through a single connection. The hot paths (sending, history, access checks) run on
-    /// rusqlite threads instead (see [`lite`]).
+    /// rusqlite instead (see [`lite`]).
     Sqlite {
         /// Connections for reads.
         read: SqlitePool,
         /// The one sqlx connection that writes.
         write: SqlitePool,
-        /// Reader threads and the group-committing writer thread.
+        /// Per-thread read connections and the group-committing writer thread.
         lite: lite::Lite,
     },
     /// PostgreSQL, for several server nodes.
@@ -98,7 +98,10 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // The store's checkpointer thread copies the WAL back (see `lite`), off the
+                // commits' latency path.
+                .pragma("wal_autocheckpoint", "0");
             if let Some(dir) = options.get_filename().parent()
                 && !dir.as_os_str().is_empty()
             {
@@ -117,9 +120,7 @@ impl Store {
                 .connect_with(options.clone())
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            // More reader threads than cores only queue on the CPU.
-            let readers = std::thread::available_parallelism().map_or(2, |cores| cores.get().min(4));
-            let lite = lite::Lite::open(options.get_filename(), readers, Default::default())?;
+            let lite = lite::Lite::open(options.get_filename(), Default::default())?;
             Ok(Store::Sqlite { read, write, lite })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
