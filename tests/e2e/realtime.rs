@@ -589,12 +589,16 @@ async fn a_fast_sender_that_reads_is_never_closed_as_slow(backend: Backend) {
         server.join(&user, &general).await;
         senders.push(server.ws_connect(&user.access_token).await);
     }
-    // Every sender pipelines 50 sends; each send is delivered to all four.
-    for (who, socket) in senders.iter_mut().enumerate() {
-        for index in 0..50 {
+    // Every sender pipelines 50 sends, reading whatever has arrived as it goes (a client that
+    // never reads fills its socket and is rightly closed as slow); each send reaches all four.
+    for index in 0..50 {
+        for (who, socket) in senders.iter_mut().enumerate() {
             socket
                 .send(json!({"type": "message.send", "channel_id": general, "content": format!("{who}-{index}"), "client_id": format!("c{index}")}))
                 .await;
+        }
+        for socket in senders.iter_mut() {
+            while socket.next_frame(std::time::Duration::from_millis(1)).await.is_some() {}
         }
     }
     for (who, socket) in senders.iter_mut().enumerate() {

@@ -101,6 +101,7 @@ where
         own_queue,
         sends: None,
         last_flush: tokio::time::Instant::now(),
+        flush_due: None,
     };
     let reason = connection.serve(&mut stream, queue, too_slow).await;
     let Connection { mut writer, caller, .. } = connection;
@@ -275,6 +276,8 @@ struct Connection<W> {
     sends: Option<mpsc::Sender<PendingSend>>,
     /// When queued frames were last flushed (see `flush_interval_us`).
     last_flush: tokio::time::Instant,
+    /// When the frames written since then are to be flushed.
+    flush_due: Option<tokio::time::Instant>,
 }
 
 /// A `message.send` waiting for the connection's sender task.
@@ -349,6 +352,7 @@ where
         let grace_ends = tokio::time::Instant::now() + RESUME_GRACE;
         let mut live_paused = true;
         loop {
+            let flush_at = self.flush_due;
             tokio::select! {
                 incoming = stream.next() => {
                     last_heard = Instant::now();
@@ -372,17 +376,17 @@ where
                     }
                 }
                 Some(item) = queue.recv(), if !live_paused => {
-                    // A connection written to moments ago waits out the interval, so that what
-                    // arrives meanwhile shares one socket write (one syscall instead of many).
-                    tokio::time::sleep_until(self.last_flush + flush_interval).await;
-                    match Box::pin(self.write_batch(item, &mut queue)).await {
-                        Ok(()) => {}
-                        Err(WriteFailure::Closed) => return None,
-                        Err(WriteFailure::TimedOut) => return self.too_slow(),
-                        Err(WriteFailure::CloseWith(code)) => {
-                            let _ = self.writer.flush().await;
-                            return Some((code, close_reason(code)));
-                        }
+                    // Queued frames go into the socket's write buffer at once (so the queue
+                    // never fills while we wait); a connection flushed moments ago flushes again
+                    // only when the interval is over, so what arrives meanwhile shares a write.
+                    let flush_now = tokio::time::Instant::now() >= self.last_flush + flush_interval;
+                    if let Err(failure) = Box::pin(self.write_batch(item, &mut queue, flush_now)).await {
+                        return self.end_after(failure).await;
+                    }
+                }
+                () = tokio::time::sleep_until(flush_at.unwrap_or(grace_ends)), if flush_at.is_some() => {
+                    if let Err(failure) = Box::pin(self.flush_queued()).await {
+                        return self.end_after(failure).await;
                     }
                 }
                 () = tokio::time::sleep_until(grace_ends), if live_paused => live_paused = false,
@@ -405,8 +409,26 @@ where
         Some((close_code::TOO_SLOW, "too slow: the outgoing queue filled up"))
     }
 
-    /// Writes `first` and whatever else is queued (up to a batch), then flushes once.
-    async fn write_batch(&mut self, first: Outgoing, queue: &mut mpsc::Receiver<Outgoing>) -> Result<(), WriteFailure> {
+    /// How a connection ends after a failed write.
+    async fn end_after(&mut self, failure: WriteFailure) -> CloseReason {
+        match failure {
+            WriteFailure::Closed => None,
+            WriteFailure::TimedOut => self.too_slow(),
+            WriteFailure::CloseWith(code) => {
+                let _ = self.writer.flush().await;
+                Some((code, close_reason(code)))
+            }
+        }
+    }
+
+    /// Writes `first` and whatever else is queued (up to a batch) into the socket's buffer, and
+    /// flushes now or when the flush interval is over.
+    async fn write_batch(
+        &mut self,
+        first: Outgoing,
+        queue: &mut mpsc::Receiver<Outgoing>,
+        flush_now: bool,
+    ) -> Result<(), WriteFailure> {
         self.write_item(first).await?;
         let mut written = 1;
         while written < WRITE_BATCH {
@@ -416,10 +438,21 @@ where
             }
             written += 1;
         }
-        let metrics = self.gateway.metrics();
-        metrics.ws_frames.inc_by(written as u64);
-        metrics.ws_flushes.inc();
+        self.gateway.metrics().ws_frames.inc_by(written as u64);
+        if flush_now {
+            self.flush_queued().await
+        } else {
+            let interval = Duration::from_micros(self.gateway.hub().config().gateway.flush_interval_us);
+            self.flush_due.get_or_insert(self.last_flush + interval);
+            Ok(())
+        }
+    }
+
+    /// Sends what the socket's buffer holds.
+    async fn flush_queued(&mut self) -> Result<(), WriteFailure> {
+        self.gateway.metrics().ws_flushes.inc();
         self.last_flush = tokio::time::Instant::now();
+        self.flush_due = None;
         self.writer.flush().await
     }
 
