@@ -197,25 +197,22 @@ impl Store {
     /// A channel and the caller's membership and ban, if the channel exists.
     pub async fn channel_access(&self, channel: &ChannelId, user: &UserId) -> Result<Option<ChannelAccess>> {
         if let Store::Sqlite { lite, .. } = self {
-            // The three reads as one job: this runs before every send and every history page.
-            let (channel, user) = (channel.clone(), user.clone());
-            return lite
-                .read(move |connection| {
-                    let Some((channel_row, join_code)) =
-                        lite::query_optional(connection, CHANNEL_BY_ID, &[&channel], |row| {
-                            Ok((lite_channel(row)?, row.get(12)?))
-                        })?
-                    else {
-                        return Ok(None);
-                    };
-                    Ok(Some(ChannelAccess {
-                        channel: channel_row,
-                        join_code,
-                        membership: lite::query_optional(connection, MEMBERSHIP, &[&channel, &user], lite_membership)?,
-                        ban: lite::query_optional(connection, BAN, &[&channel, &user], lite_ban)?,
-                    }))
-                })
-                .await;
+            // The three reads on one connection: this runs before every send and history page.
+            return lite.read(|connection| {
+                let Some((channel_row, join_code)) =
+                    lite::query_optional(connection, CHANNEL_BY_ID, &[channel], |row| {
+                        Ok((lite_channel(row)?, row.get(12)?))
+                    })?
+                else {
+                    return Ok(None);
+                };
+                Ok(Some(ChannelAccess {
+                    channel: channel_row,
+                    join_code,
+                    membership: lite::query_optional(connection, MEMBERSHIP, &[channel, user], lite_membership)?,
+                    ban: lite::query_optional(connection, BAN, &[channel, user], lite_ban)?,
+                }))
+            });
         }
         let row: Option<ChannelCodeRow> =
             db_run!(self, pool => sqlx::query_as(CHANNEL_BY_ID).bind(channel).fetch_optional(pool).await)?;

@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,8 +70,10 @@ impl std::fmt::Debug for Lite {
 
 impl Lite {
     /// Opens the write connection to the database file at `path` (which must exist) and starts
-    /// the writer thread; it ends when the last clone of the returned value is dropped.
-    pub(super) fn open(path: &Path, gate: WriteGate) -> Result<Lite> {
+    /// the writer and checkpointer threads; they end when the last clone of the returned value
+    /// is dropped.
+    pub(super) fn open(path: &Path) -> Result<Lite> {
+        let gate = WriteGate::default();
         let (writes, write_queue) = flume::unbounded::<WriteJob>();
         let (committed, commits) = flume::bounded::<()>(1);
         let connection = open_connection(path, false)?;
@@ -120,13 +123,13 @@ impl Lite {
         &self.gate
     }
 
-    /// Runs `query` at once on this thread's read connection (opened on first use).
-    pub(super) async fn read<T>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+    /// Runs `query` at once, on this thread's read connection (opened on first use).
+    pub(super) fn read<T>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         READERS.with(|readers| {
             let mut readers = readers.borrow_mut();
             let connection = match readers.entry(self.database) {
-                std::collections::hash_map::Entry::Occupied(open) => open.into_mut(),
-                std::collections::hash_map::Entry::Vacant(slot) => slot.insert(open_connection(&self.path, true)?),
+                Entry::Occupied(open) => open.into_mut(),
+                Entry::Vacant(slot) => slot.insert(open_connection(&self.path, true)?),
             };
             Ok(query(connection)?)
         })

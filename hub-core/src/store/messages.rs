@@ -235,9 +235,7 @@ impl Store {
     pub async fn message(&self, id: &MessageId) -> Result<Option<Message>> {
         match self {
             Store::Sqlite { lite, .. } => {
-                let id = id.clone();
-                lite.read(move |connection| lite::query_optional(connection, MESSAGE_BY_ID, &[&id], lite_message))
-                    .await
+                lite.read(|connection| lite::query_optional(connection, MESSAGE_BY_ID, &[id], lite_message))
             }
             Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_ID).bind(id).fetch_optional(pool).await?),
         }
@@ -262,13 +260,9 @@ impl Store {
     /// The message `author` sent with `client_id`, if any.
     pub async fn message_by_client_id(&self, author: &UserId, client_id: &str) -> Result<Option<Message>> {
         match self {
-            Store::Sqlite { lite, .. } => {
-                let (author, client_id) = (author.clone(), client_id.to_owned());
-                lite.read(move |connection| {
-                    lite::query_optional(connection, MESSAGE_BY_CLIENT_ID, &[&author, &client_id], lite_message)
-                })
-                .await
-            }
+            Store::Sqlite { lite, .. } => lite.read(|connection| {
+                lite::query_optional(connection, MESSAGE_BY_CLIENT_ID, &[author, &client_id], lite_message)
+            }),
             Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_CLIENT_ID)
                 .bind(author)
                 .bind(client_id)
@@ -304,14 +298,10 @@ impl Store {
         // A number only, and few distinct ones, so the statement cache keeps each.
         let sql = format!("{sql} LIMIT {limit}");
         match self {
-            Store::Sqlite { lite, .. } => {
-                let channel = channel.clone();
-                lite.read(move |connection| match position {
-                    Some(seq) => lite::query_all(connection, &sql, &[&channel, &seq], lite_message),
-                    None => lite::query_all(connection, &sql, &[&channel], lite_message),
-                })
-                .await
-            }
+            Store::Sqlite { lite, .. } => lite.read(|connection| match position {
+                Some(seq) => lite::query_all(connection, &sql, &[channel, &seq], lite_message),
+                None => lite::query_all(connection, &sql, &[channel], lite_message),
+            }),
             Store::Postgres(pool) => {
                 let query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(channel);
                 Ok(match position {

@@ -120,7 +120,7 @@ impl Store {
                 .connect_with(options.clone())
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            let lite = lite::Lite::open(options.get_filename(), Default::default())?;
+            let lite = lite::Lite::open(options.get_filename())?;
             Ok(Store::Sqlite { read, write, lite })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;

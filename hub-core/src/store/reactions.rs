@@ -85,22 +85,18 @@ impl Store {
             list.join(", ")
         );
         let rows: Vec<CountRow> = match self {
-            Store::Sqlite { lite, .. } => {
-                let (messages, viewer) = (messages.to_vec(), viewer.clone());
-                lite.read(move |connection| {
-                    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&viewer];
-                    values.extend(messages.iter().map(|id| id as &dyn rusqlite::ToSql));
-                    lite::query_all(connection, &sql, &values, |row| {
-                        Ok(CountRow {
-                            message_id: row.get(0)?,
-                            emoji: row.get(1)?,
-                            count: row.get(2)?,
-                            mine: row.get(3)?,
-                        })
+            Store::Sqlite { lite, .. } => lite.read(|connection| {
+                let mut values: Vec<&dyn rusqlite::ToSql> = vec![viewer];
+                values.extend(messages.iter().map(|id| id as &dyn rusqlite::ToSql));
+                lite::query_all(connection, &sql, &values, |row| {
+                    Ok(CountRow {
+                        message_id: row.get(0)?,
+                        emoji: row.get(1)?,
+                        count: row.get(2)?,
+                        mine: row.get(3)?,
                     })
                 })
-                .await?
-            }
+            })?,
             Store::Postgres(pool) => {
                 // Built above from placeholders only: the values are bound.
                 let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer);

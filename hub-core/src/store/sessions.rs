@@ -142,20 +142,16 @@ impl Store {
             ", s.revoked_at AS session_revoked_at \
              FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2"
         );
-        // Every authenticated request asks this: on SQLite it is one job on a reader thread.
+        // Every authenticated request asks this: on SQLite it skips sqlx's thread hop.
         let row: Option<SessionUserRow> = match self {
-            Store::Sqlite { lite, .. } => {
-                let (session, user) = (session.clone(), user.clone());
-                lite.read(move |connection| {
-                    lite::query_optional(connection, SQL, &[&session, &user], |row| {
-                        Ok(SessionUserRow {
-                            user: UserRow::from_lite(row)?,
-                            session_revoked_at: lite::optional_time(row, 13)?,
-                        })
+            Store::Sqlite { lite, .. } => lite.read(|connection| {
+                lite::query_optional(connection, SQL, &[session, user], |row| {
+                    Ok(SessionUserRow {
+                        user: UserRow::from_lite(row)?,
+                        session_revoked_at: lite::optional_time(row, 13)?,
                     })
                 })
-                .await?
-            }
+            })?,
             Store::Postgres(pool) => {
                 sqlx::query_as(SQL)
                     .bind(session)

@@ -379,8 +379,7 @@ where
                     // Queued frames go into the socket's write buffer at once (so the queue
                     // never fills while we wait); a connection flushed moments ago flushes again
                     // only when the interval is over, so what arrives meanwhile shares a write.
-                    let flush_now = tokio::time::Instant::now() >= self.last_flush + flush_interval;
-                    if let Err(failure) = Box::pin(self.write_batch(item, &mut queue, flush_now)).await {
+                    if let Err(failure) = Box::pin(self.write_batch(item, &mut queue, flush_interval)).await {
                         return self.end_after(failure).await;
                     }
                 }
@@ -422,12 +421,12 @@ where
     }
 
     /// Writes `first` and whatever else is queued (up to a batch) into the socket's buffer, and
-    /// flushes now or when the flush interval is over.
+    /// flushes now, or when `flush_interval` since the last flush is over.
     async fn write_batch(
         &mut self,
         first: Outgoing,
         queue: &mut mpsc::Receiver<Outgoing>,
-        flush_now: bool,
+        flush_interval: Duration,
     ) -> Result<(), WriteFailure> {
         self.write_item(first).await?;
         let mut written = 1;
@@ -439,11 +438,11 @@ where
             written += 1;
         }
         self.gateway.metrics().ws_frames.inc_by(written as u64);
-        if flush_now {
+        let due = self.last_flush + flush_interval;
+        if tokio::time::Instant::now() >= due {
             self.flush_queued().await
         } else {
-            let interval = Duration::from_micros(self.gateway.hub().config().gateway.flush_interval_us);
-            self.flush_due.get_or_insert(self.last_flush + interval);
+            self.flush_due = Some(due);
             Ok(())
         }
     }
