@@ -145,6 +145,19 @@ async fn a_client_id_stores_a_message_once(backend: Backend) {
     let reply = send(&bob, json!({"content": "x", "client_id": "k".repeat(65)})).await;
     reply.expect_error(422, "invalid_input");
     assert_eq!(reply.field(), "client_id");
+
+    // A retry still answers with the stored message after posting is no longer allowed (the
+    // reply to the first send may have been lost); a new send is refused.
+    server
+        .delete(&format!("/api/v1/channels/{channel}"), &alice.access_token)
+        .await
+        .expect(204);
+    let retry = send(&bob, json!({"content": "first", "client_id": "retry-1"})).await;
+    retry.expect(200);
+    assert_eq!(retry.body["id"], first.body["id"]);
+    send(&bob, json!({"content": "new", "client_id": "retry-2"}))
+        .await
+        .expect_error(403, "forbidden");
     server.stop().await;
 }
 

@@ -42,3 +42,33 @@ async fn probes_and_metrics(backend: Backend) {
     assert!(docs.text().await.unwrap().contains("swagger"), "the API page is served");
     server.stop().await;
 }
+
+/// SQLite commits go to the WAL; the store's checkpointer (SQLite's own, inside commits, is
+/// off) must copy them back into the database file, or the WAL grows without end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_copies_committed_writes_back_into_the_database_file() {
+    let server = TestServer::start(&Backend::Sqlite).await;
+    let url = server.config.effective_database_url();
+    let file = std::path::PathBuf::from(url.trim_start_matches("sqlite://"));
+    let size = |path: &std::path::Path| std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
+    let alice = server.new_user("alice").await;
+    let channel = server.new_channel(&alice, "archive", "public").await;
+    let before = size(&file);
+
+    let text = "x".repeat(2_000);
+    for _ in 0..200 {
+        server.send_message(&alice, &channel, &text).await;
+    }
+    // 400 KB of messages: the database file holds them once a checkpoint has run.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while size(&file) < before + 400_000 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the database file stayed at {} bytes (was {before}); the WAL is {} bytes",
+            size(&file),
+            size(&file.with_extension("db-wal"))
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    server.stop().await;
+}
