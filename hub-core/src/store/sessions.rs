@@ -41,8 +41,21 @@ struct SessionUserRow {
     session_revoked_at: Option<DateTime<Utc>>,
 }
 
-const INSERT_TOKEN: &str =
-    "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+/// Stores refresh token `$token` ([`NewRefreshToken`]) of `$session` inside transaction `$tx`.
+macro_rules! insert_token {
+    ($tx:expr, $session:expr, $token:expr) => {{
+        let token: &NewRefreshToken = $token;
+        sqlx::query(
+            "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&token.token_hash)
+        .bind($session)
+        .bind(token.created_at)
+        .bind(token.expires_at)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
 
 impl Store {
     /// Opens a session for `user` with its first refresh token.
@@ -55,13 +68,7 @@ impl Store {
                 .bind(token.created_at)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(INSERT_TOKEN)
-                .bind(&token.token_hash)
-                .bind(session)
-                .bind(token.created_at)
-                .bind(token.expires_at)
-                .execute(&mut *tx)
-                .await?;
+            insert_token!(tx, session, token);
             tx.commit().await?;
         });
         Ok(())
@@ -89,13 +96,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let marked = sqlx::query(MARK_USED).bind(old_hash).bind(new.created_at).execute(&mut *tx).await?;
             if marked.rows_affected() == 1 {
-                sqlx::query(INSERT_TOKEN)
-                    .bind(&new.token_hash)
-                    .bind(session)
-                    .bind(new.created_at)
-                    .bind(new.expires_at)
-                    .execute(&mut *tx)
-                    .await?;
+                insert_token!(tx, session, new);
                 tx.commit().await?;
                 true
             } else {
