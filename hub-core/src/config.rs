@@ -133,6 +133,9 @@ pub struct Limits {
     pub max_message_length: usize,
     /// Most people in one direct conversation, the caller included (`HUB_LIMITS__MAX_DM_MEMBERS`).
     pub max_dm_members: usize,
+    /// Memory for the newest history page of recently read channels, in bytes; 0 keeps none
+    /// (`HUB_LIMITS__HISTORY_CACHE_BYTES`).
+    pub history_cache_bytes: usize,
 }
 
 /// Accounts and tokens (`HUB_AUTH__*`).
@@ -213,6 +216,7 @@ impl Default for Limits {
             default_page_size: 50,
             max_message_length: 4000,
             max_dm_members: 9,
+            history_cache_bytes: 16 * 1024 * 1024,
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use hub_tests::{Backend, TestServer, TestUser};
+use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::sync::Barrier;
 
@@ -14,6 +15,8 @@ hub_tests::on_both_databases!(
     message_content_is_checked,
     the_message_length_limit_is_configurable,
     deleted_messages_stay_as_tombstones,
+    the_newest_page_shows_every_change_at_once,
+    the_newest_page_is_the_same_without_the_history_cache,
 );
 
 /// A channel owned by `owner` that `members` joined; returns its id.
@@ -356,5 +359,114 @@ async fn deleted_messages_stay_as_tombstones(backend: Backend) {
     let history = server.get(&messages_path(&channel), &carol.access_token).await;
     assert!(history.items().iter().all(|m| m["deleted"] == true));
     assert_eq!(history.items().len(), 3);
+    server.stop().await;
+}
+
+/// The newest page as `reader` sees it: (content, reply_count, reactions) of each message.
+async fn newest_page(server: &TestServer, reader: &TestUser, channel: &str) -> Vec<(String, i64, Value)> {
+    let page = server
+        .get(&format!("{}?limit=5", messages_path(channel)), &reader.access_token)
+        .await;
+    page.expect(200);
+    page.items()
+        .iter()
+        .map(|m| {
+            (
+                m["content"].as_str().unwrap().to_owned(),
+                m["reply_count"].as_i64().unwrap(),
+                m["reactions"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Reads the newest page after each kind of change: it must show the change at once, for
+/// every reader, with each reader's own reactions (the page is kept in memory between reads).
+async fn newest_page_follows_changes(server: &TestServer) {
+    let alice = server.new_user("alice").await;
+    let bob = server.new_user("bob").await;
+    let channel = lobby(server, &alice, &[&bob]).await;
+    let first = server.send_message(&alice, &channel, "one").await;
+    let second = server.send_message(&alice, &channel, "two").await;
+    let row = |content: &str, replies: i64, reactions: Value| (content.to_owned(), replies, reactions);
+    let expected = vec![row("two", 0, json!([])), row("one", 0, json!([]))];
+    assert_eq!(newest_page(server, &bob, &channel).await, expected);
+    assert_eq!(newest_page(server, &bob, &channel).await, expected, "read twice");
+
+    server.send_message(&bob, &channel, "three").await;
+    let page = newest_page(server, &alice, &channel).await;
+    assert_eq!(page[0], row("three", 0, json!([])), "a new message");
+
+    server
+        .patch(
+            &message_path(&first["id"]),
+            &alice.access_token,
+            json!({"content": "one, edited"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        newest_page(server, &bob, &channel).await[2],
+        row("one, edited", 0, json!([]))
+    );
+
+    let reaction = format!("{}/reactions/thumbsup", message_path(&second["id"]));
+    server
+        .bodiless(Method::PUT, &reaction, &bob.access_token)
+        .await
+        .expect(204);
+    let thumbs = |me: bool| json!([{"emoji": "thumbsup", "count": 1, "me": me}]);
+    assert_eq!(
+        newest_page(server, &alice, &channel).await[1],
+        row("two", 0, thumbs(false))
+    );
+    assert_eq!(
+        newest_page(server, &bob, &channel).await[1],
+        row("two", 0, thumbs(true)),
+        "bob's own"
+    );
+    server.delete(&reaction, &bob.access_token).await.expect(204);
+    assert_eq!(newest_page(server, &bob, &channel).await[1], row("two", 0, json!([])));
+
+    server
+        .post(
+            &messages_path(&channel),
+            &bob.access_token,
+            json!({"content": "a reply", "parent_id": second["id"]}),
+        )
+        .await
+        .expect(201);
+    let page = newest_page(server, &alice, &channel).await;
+    assert_eq!(page.len(), 3, "replies stay in their thread");
+    assert_eq!(page[1], row("two", 1, json!([])), "the thread's reply count");
+
+    server
+        .delete(&message_path(&first["id"]), &alice.access_token)
+        .await
+        .expect(204);
+    assert_eq!(
+        newest_page(server, &bob, &channel).await[2],
+        row("", 0, json!([])),
+        "a tombstone"
+    );
+
+    // Another page size reads its own page.
+    let small = server
+        .get(&format!("{}?limit=1", messages_path(&channel)), &bob.access_token)
+        .await;
+    assert_eq!(small.items().len(), 1);
+    assert_eq!(small.items()[0]["content"], "three");
+    assert!(small.body["next_cursor"].is_string());
+}
+
+async fn the_newest_page_shows_every_change_at_once(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    newest_page_follows_changes(&server).await;
+    server.stop().await;
+}
+
+async fn the_newest_page_is_the_same_without_the_history_cache(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| config.limits.history_cache_bytes = 0).await;
+    newest_page_follows_changes(&server).await;
     server.stop().await;
 }

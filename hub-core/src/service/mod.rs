@@ -92,6 +92,8 @@ struct HubInner {
     /// Loaded on first use: operator tools that issue no tokens need no secret.
     tokens: std::sync::OnceLock<TokenIssuer>,
     oidc: Option<OidcVerifier>,
+    /// Channels' newest history pages.
+    recent_pages: messages::RecentPages,
 }
 
 impl Hub {
@@ -115,6 +117,7 @@ impl Hub {
     pub fn with_store_and_bus(config: Config, store: Store, bus: Arc<dyn EventBus>) -> Result<Hub> {
         let passwords = PasswordHasher::new(&config.auth)?;
         let oidc = config.oidc.as_ref().map(OidcVerifier::new).transpose()?;
+        let recent_pages = messages::RecentPages::new(config.limits.history_cache_bytes);
         Ok(Hub {
             inner: Arc::new(HubInner {
                 bus,
@@ -124,6 +127,7 @@ impl Hub {
                 presence: presence::PresenceTracker::default(),
                 tokens: OnceLock::new(),
                 oidc,
+                recent_pages,
             }),
         })
     }

@@ -5,5 +5,8 @@ mod delete;
 mod edit;
 mod mentions;
 mod read;
+mod recent;
 mod send;
 mod views;
+
+pub(crate) use recent::RecentPages;

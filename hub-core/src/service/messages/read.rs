@@ -1,11 +1,25 @@
 //! Reading messages: one, a channel's history, a thread, a message's versions.
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
-use crate::model::{ChannelId, MessageId};
+use crate::model::{Channel, ChannelId, Message, MessageId};
 use crate::protocol::v1::{MessageVersionView, MessageView, ThreadView};
 use crate::rules::permissions;
 use crate::service::{Caller, Hub, Paged};
 use crate::store::HistoryCursor;
+
+use super::recent::RecentPage;
+use super::views::{ReactionsByMessage, views};
+
+/// The page of views of `fetched`, which was asked for `limit + 1` messages.
+fn page_of(fetched: &[Message], limit: u32, reactions: &ReactionsByMessage) -> Paged<MessageView> {
+    let page = Paged::from_lookahead(fetched.iter().collect(), limit, |message| message.id.to_string());
+    Paged {
+        items: views(page.items, reactions),
+        next_cursor: page.next_cursor,
+    }
+}
 
 impl Hub {
     /// One message.
@@ -33,7 +47,7 @@ impl Hub {
                 HistoryCursor::Before(self.message_in_channel(channel, before, "before").await?.seq)
             }
             (None, Some(after)) => HistoryCursor::After(self.message_in_channel(channel, after, "after").await?.seq),
-            (None, None) => HistoryCursor::Latest,
+            (None, None) => return self.newest_page(caller, &context.access.channel, limit).await,
         };
         let messages = self.inner.store.history(channel, cursor, limit + 1).await?;
         let page = Paged::from_lookahead(messages, limit, |message| message.id.to_string());
@@ -41,6 +55,36 @@ impl Hub {
             items: self.message_views(caller, &page.items).await?,
             next_cursor: page.next_cursor,
         })
+    }
+
+    /// The newest page of `channel`: from memory while the channel's `last_seq` has not moved
+    /// since the page was read (see [`super::recent`]), else from the store, and then kept.
+    async fn newest_page(&self, caller: &Caller, channel: &Channel, limit: u32) -> Result<Paged<MessageView>> {
+        let asked = limit as usize + 1;
+        let recent = &self.inner.recent_pages;
+        if let Some(page) = recent.get(&channel.id, channel.last_seq, asked) {
+            // Only the messages that had reactions when the page was read can have any now.
+            let reactions = match page.reacted.is_empty() {
+                true => ReactionsByMessage::new(),
+                false => self.reactions_by_message(caller, &page.reacted).await?,
+            };
+            return Ok(page_of(&page.messages, limit, &reactions));
+        }
+        let messages = self
+            .inner
+            .store
+            .history(&channel.id, HistoryCursor::Latest, limit + 1)
+            .await?;
+        let ids: Vec<MessageId> = messages.iter().map(|message| message.id.clone()).collect();
+        let reactions = self.reactions_by_message(caller, &ids).await?;
+        let page = Arc::new(RecentPage {
+            last_seq: channel.last_seq,
+            asked,
+            messages,
+            reacted: reactions.keys().cloned().collect(),
+        });
+        recent.put(&channel.id, page.clone());
+        Ok(page_of(&page.messages, limit, &reactions))
     }
 
     /// A thread: its first message and a page of replies, oldest first, `after` a reply.
