@@ -10,6 +10,7 @@ use crate::model::{
     Channel, ChannelBan, ChannelKind, ChannelRole, MentionKind, Message, MessageVersion, NotifyLevel, Reaction,
     ReactionCount,
 };
+use crate::protocol::time;
 
 /// `POST /channels`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -230,14 +231,17 @@ pub struct MessageView {
     /// The thread it belongs to.
     pub parent_id: Option<String>,
     /// When it was sent.
+    #[serde(serialize_with = "time::serialize")]
     pub created_at: DateTime<Utc>,
     /// When it was last edited.
+    #[serde(serialize_with = "time::serialize_option")]
     pub edited_at: Option<DateTime<Utc>>,
     /// Deleted messages stay as tombstones.
     pub deleted: bool,
     /// Replies in its thread.
     pub reply_count: i64,
     /// When its thread last got a reply.
+    #[serde(serialize_with = "time::serialize_option")]
     pub last_reply_at: Option<DateTime<Utc>>,
     /// Reactions: code, how many, whether the caller is among them.
     pub reactions: Vec<ReactionCountView>,
