@@ -197,8 +197,8 @@ impl Store {
     /// A channel and the caller's membership and ban, if the channel exists.
     pub async fn channel_access(&self, channel: &ChannelId, user: &UserId) -> Result<Option<ChannelAccess>> {
         if let Store::Sqlite { lite, .. } = self {
-            // The three reads on one connection: this runs before every send and history page.
-            return lite.read(|connection| {
+            // The three reads in one snapshot: this runs before every send and history page.
+            return lite.read_together(|connection| {
                 let Some((channel_row, join_code)) =
                     lite::query_optional(connection, CHANNEL_BY_ID, &[channel], |row| {
                         Ok((lite_channel(row)?, row.get(12)?))

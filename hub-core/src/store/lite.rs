@@ -135,6 +135,17 @@ impl Lite {
         })
     }
 
+    /// Runs several queries at once, on this thread's read connection, in one read transaction:
+    /// they see one snapshot, and SQLite takes its read lock once instead of once per query.
+    pub(super) fn read_together<T>(&self, queries: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        self.read(|connection| {
+            let snapshot = connection.unchecked_transaction()?;
+            let answer = queries(&snapshot)?;
+            snapshot.commit()?;
+            Ok(answer)
+        })
+    }
+
     /// Runs `write` on the writer thread inside the next group's transaction and waits for the
     /// group to commit. An error from `write` undoes only its own changes.
     pub(super) async fn write<T: Send + 'static>(
