@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::events::{INSERT_EVENT, NEXT_SEQ, append_event, commit_if_changed, next_seq, record_event};
+use super::events::{INSERT_EVENT, append_event, commit_if_changed, record_event};
 use super::lite::{self, SqlTime};
 use super::{Store, db_run, db_write, lite_unique_violation, unique_violation};
 use crate::error::{ErrorKind, Result};
@@ -99,7 +99,11 @@ macro_rules! insert_message_sql {
     };
 }
 const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
-const BUMP_CHANNEL: &str = "UPDATE channels SET last_message_id = $2, last_message_at = $3 WHERE id = $1";
+/// Takes the channel's next position for a message and, for a top-level one (`$2` and `$3`
+/// given), makes it the channel's latest message: one statement, one visit to the row.
+const NEXT_MESSAGE_SEQ: &str = "UPDATE channels SET last_seq = last_seq + 1, \
+    last_message_id = COALESCE($2, last_message_id), last_message_at = COALESCE($3, last_message_at) \
+    WHERE id = $1 RETURNING last_seq";
 /// A direct `@user` mention: only members, never the author.
 const MENTION_DIRECT: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
     SELECT $1, m.user_id, m.channel_id, $2, 'user' FROM channel_members m JOIN users u ON u.id = m.user_id \
@@ -166,7 +170,13 @@ impl NewMessage {
 macro_rules! write_message {
     ($tx:expr, $new:expr, $mentions:expr, $make_event:expr) => {{
         let new: &NewMessage = $new;
-        let seq = next_seq!($tx, &new.channel_id);
+        let latest = new.parent_id.is_none();
+        let seq: i64 = sqlx::query_scalar(NEXT_MESSAGE_SEQ)
+            .bind(&new.channel_id)
+            .bind(latest.then_some(&new.id))
+            .bind(latest.then_some(new.created_at))
+            .fetch_one(&mut *$tx)
+            .await?;
         // PostgreSQL keeps microseconds: the stored row, not `new`, is what readers will see.
         let message: Message = sqlx::query_as(concat!(insert_message_sql!(), " RETURNING ", message_columns!()))
             .bind(&new.id)
@@ -179,22 +189,12 @@ macro_rules! write_message {
             .bind(new.created_at)
             .fetch_one(&mut *$tx)
             .await?;
-        match &new.parent_id {
-            Some(parent) => {
-                sqlx::query(BUMP_THREAD)
-                    .bind(parent)
-                    .bind(new.created_at)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
-            None => {
-                sqlx::query(BUMP_CHANNEL)
-                    .bind(&new.channel_id)
-                    .bind(&new.id)
-                    .bind(new.created_at)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
+        if let Some(parent) = &new.parent_id {
+            sqlx::query(BUMP_THREAD)
+                .bind(parent)
+                .bind(new.created_at)
+                .execute(&mut *$tx)
+                .await?;
         }
         insert_mentions!($tx, &new.id, &new.channel_id, seq, &new.author_id, $mentions);
         let event = record_event!($tx, &new.channel_id, seq, new.created_at, ($make_event)(&message));
@@ -416,7 +416,13 @@ fn lite_write_message(
 ) -> rusqlite::Result<(Message, StoredEvent)> {
     let channel = &new.channel_id;
     let at = SqlTime(new.created_at);
-    let seq: i64 = lite::query_one(connection, NEXT_SEQ, &[channel], |row| row.get(0))?;
+    let latest = new.parent_id.is_none();
+    let seq: i64 = lite::query_one(
+        connection,
+        NEXT_MESSAGE_SEQ,
+        &[channel, &latest.then_some(&new.id), &latest.then_some(at)],
+        |row| row.get(0),
+    )?;
     lite::execute(
         connection,
         insert_message_sql!(),
@@ -431,10 +437,9 @@ fn lite_write_message(
             &at,
         ],
     )?;
-    match &new.parent_id {
-        Some(parent) => lite::execute(connection, BUMP_THREAD, &[parent, &at])?,
-        None => lite::execute(connection, BUMP_CHANNEL, &[channel, &new.id, &at])?,
-    };
+    if let Some(parent) = &new.parent_id {
+        lite::execute(connection, BUMP_THREAD, &[parent, &at])?;
+    }
     for username in &mentions.usernames {
         lite::execute(
             connection,
