@@ -158,7 +158,8 @@ pub struct AuthConfig {
     pub argon2_iterations: u32,
     /// argon2id lanes (OWASP: 1).
     pub argon2_parallelism: u32,
-    /// Password hashes computed at once, on blocking threads; 0 means one per CPU core.
+    /// Password hashes computed at once, on blocking threads; 0 means half the CPU cores (at
+    /// least one), so that a burst of logins leaves the other half to chat.
     pub max_concurrent_password_hashes: usize,
     /// Whether anyone may register (`false` leaves account creation to admins).
     pub open_registration: bool,

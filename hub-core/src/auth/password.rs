@@ -34,7 +34,8 @@ impl PasswordHasher {
         )
         .map_err(|err| Error::invalid("auth.argon2", format!("bad argon2 parameters: {err}")))?;
         let concurrency = match config.max_concurrent_password_hashes {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            // Half the cores: a burst of logins must leave the rest to chat.
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get() / 2).max(1),
             n => n,
         };
         Ok(PasswordHasher {
