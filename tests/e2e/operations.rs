@@ -43,6 +43,34 @@ async fn probes_and_metrics(backend: Backend) {
     server.stop().await;
 }
 
+/// After a graceful stop the database file alone holds every message: a copy of `hub.db`
+/// without its WAL, as an operator might take, loses nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_server_leaves_everything_in_the_database_file() {
+    let server = TestServer::start(&Backend::Sqlite).await;
+    let url = server.config.effective_database_url();
+    let file = std::path::PathBuf::from(url.trim_start_matches("sqlite://"));
+    let alice = server.new_user("alice").await;
+    let channel = server.new_channel(&alice, "notes", "public").await;
+    for n in 0..50 {
+        server.send_message(&alice, &channel, &format!("note {n}")).await;
+    }
+    let data = server.stop().await.expect("the test server's data folder");
+    let copy = data.path().join("copy.db");
+    std::fs::copy(&file, &copy).expect("hub.db copied");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&copy)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.expect("the copy opens");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = ?")
+        .bind(&channel)
+        .fetch_one(&pool)
+        .await
+        .expect("messages counted");
+    assert_eq!(stored, 50, "the copy of hub.db alone holds every message");
+    pool.close().await;
+}
+
 /// SQLite commits go to the WAL; the store's checkpointer (SQLite's own, inside commits, is
 /// off) must copy them back into the database file, or the WAL grows without end.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -190,9 +190,12 @@ impl Store {
     /// Closes every pooled connection (graceful shutdown; SQLite checkpoints its WAL).
     pub async fn close(&self) {
         match self {
-            Store::Sqlite { read, write, .. } => {
+            Store::Sqlite { read, write, lite } => {
                 read.close().await;
                 write.close().await;
+                if let Err(err) = lite.checkpoint_fully().await {
+                    tracing::warn!(error = %err, "could not fold the WAL into the database file at shutdown");
+                }
             }
             Store::Postgres(pool) => pool.close().await,
         }
