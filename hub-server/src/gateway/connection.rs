@@ -7,7 +7,6 @@
 //! client frame, writing a batch, closing) are boxed so they take memory only while they run.
 //! That took the future from 17 KiB to under 3 KiB.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,8 +21,8 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
-use super::Gateway;
 use super::registry::{ConnectionHandle, Outgoing, Refusal};
+use super::{FastMap, Gateway};
 
 /// How long live events wait for a `resume` (or any first frame) after `hello`, so that a
 /// reconnecting client gets its missed events before newer ones.
@@ -96,7 +95,7 @@ where
         gateway: gateway.clone(),
         caller,
         id,
-        delivered: HashMap::new(),
+        delivered: FastMap::default(),
         writer,
         own_queue,
         sends: None,
@@ -268,7 +267,7 @@ struct Connection<W> {
     caller: Caller,
     id: u64,
     /// The last position written to this client in each channel.
-    delivered: HashMap<ChannelId, i64>,
+    delivered: FastMap<ChannelId, i64>,
     writer: Writer<W>,
     /// This connection's own outgoing queue, for answers produced off the connection task.
     own_queue: mpsc::Sender<Outgoing>,
@@ -460,7 +459,7 @@ where
             Outgoing::Frame(frame) => self.writer.feed(Message::Text(frame)).await,
             Outgoing::Close(code) => Err(WriteFailure::CloseWith(code)),
             Outgoing::Event { channel, seq, frame } => {
-                let last = self.delivered.get(&channel).copied();
+                let last = self.delivered.get(&*channel).copied();
                 if last.is_some_and(|last| seq <= last) {
                     return Ok(());
                 }
@@ -468,7 +467,12 @@ where
                     // Only a queue that dropped items could skip; fill from the log.
                     self.replay_from_log(&channel, last, seq).await?;
                 }
-                self.delivered.insert(channel, seq);
+                match self.delivered.get_mut(&*channel) {
+                    Some(delivered) => *delivered = seq,
+                    None => {
+                        self.delivered.insert(ChannelId::clone(&channel), seq);
+                    }
+                }
                 self.writer.feed(Message::Text(frame)).await
             }
         }

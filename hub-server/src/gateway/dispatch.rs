@@ -19,13 +19,13 @@ use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
-use super::Gateway;
 use super::registry::Outgoing;
+use super::{FastMap, Gateway};
 
 #[derive(Default)]
 struct Dispatcher {
     members: HashMap<ChannelId, HashSet<UserId>>,
-    delivered: HashMap<ChannelId, i64>,
+    delivered: FastMap<ChannelId, i64>,
 }
 
 /// Runs until the bus closes.
@@ -78,7 +78,7 @@ impl Dispatcher {
             }
         };
         let item = Outgoing::Event {
-            channel: channel.clone(),
+            channel: Arc::new(channel.clone()),
             seq: event.seq,
             frame,
         };

@@ -2,20 +2,21 @@
 //! connection whose queue is full is too slow and is told to close, so it never makes the
 //! server's memory grow.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hub_core::model::{ChannelId, UserId};
 use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
+use super::FastMap;
+
 /// Something to write to one connection.
 #[derive(Debug, Clone)]
 pub enum Outgoing {
     /// A channel event at `seq` (the connection skips positions it already delivered).
     Event {
-        /// Its channel.
-        channel: ChannelId,
+        /// Its channel (shared: one event goes to many connections).
+        channel: Arc<ChannelId>,
         /// Its position.
         seq: i64,
         /// The frame, serialized once for every recipient.
@@ -50,11 +51,11 @@ pub enum Refusal {
 /// Connections by user.
 #[derive(Debug, Default)]
 pub struct Registry {
-    users: Mutex<HashMap<UserId, Vec<ConnectionHandle>>>,
+    users: Mutex<FastMap<UserId, Vec<ConnectionHandle>>>,
 }
 
 impl Registry {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, Vec<ConnectionHandle>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<UserId, Vec<ConnectionHandle>>> {
         self.users.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
