@@ -23,6 +23,7 @@ hub_tests::on_both_databases!(
     silent_connections_time_out,
     resuming_past_the_window_asks_for_a_refetch,
     a_fast_sender_that_reads_is_never_closed_as_slow,
+    sends_without_waiting_are_stored_in_the_order_sent,
     suspension_closes_open_connections,
     a_busy_connection_gets_events_in_shared_writes,
 );
@@ -625,6 +626,63 @@ async fn a_fast_sender_that_reads_is_never_closed_as_slow(backend: Backend) {
         let expected: Vec<String> = (0..50).map(|index| format!("c{index}")).collect();
         assert_eq!(order, expected, "sender {who}: every send acked, in order");
     }
+    server.stop().await;
+}
+
+/// A client that sends without waiting for acks has several sends stored at once (SQLite puts
+/// them in one group commit); they must still be stored, acked and listed in the order sent.
+async fn sends_without_waiting_are_stored_in_the_order_sent(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.messages_per_second = 10_000.0;
+        config.gateway.messages_burst = 10_000.0;
+    })
+    .await;
+    let alice = server.new_user("alice").await;
+    let general = server.new_channel(&alice, "general", "public").await;
+    let mut socket = server.ws_connect(&alice.access_token).await;
+    const SENDS: usize = 100;
+    for index in 0..SENDS {
+        socket
+            .send(json!({"type": "message.send", "channel_id": general, "content": format!("m{index}"), "client_id": format!("c{index}")}))
+            .await;
+    }
+    while socket.received.iter().filter(|frame| frame["type"] == "ack").count() < SENDS {
+        let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
+        assert!(frame.is_some(), "cut off after {} frames", socket.received.len());
+    }
+    let acks: Vec<(String, i64)> = socket
+        .received
+        .iter()
+        .filter(|frame| frame["type"] == "ack")
+        .map(|frame| {
+            (
+                frame["client_id"].as_str().unwrap().to_owned(),
+                frame["message"]["seq"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let sent: Vec<String> = (0..SENDS).map(|index| format!("c{index}")).collect();
+    let acked: Vec<String> = acks.iter().map(|(client_id, _)| client_id.clone()).collect();
+    assert_eq!(acked, sent, "acks come in the order of the sends");
+    assert!(
+        acks.windows(2).all(|pair| pair[0].1 < pair[1].1),
+        "each send is stored after the one sent before it: {acks:?}"
+    );
+    let page = server
+        .get(
+            &format!("/api/v1/channels/{general}/messages?limit={SENDS}"),
+            &alice.access_token,
+        )
+        .await;
+    page.expect(200);
+    let mut listed: Vec<String> = page
+        .items()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().to_owned())
+        .collect();
+    listed.reverse();
+    let contents: Vec<String> = (0..SENDS).map(|index| format!("m{index}")).collect();
+    assert_eq!(listed, contents, "history lists them in the order sent");
     server.stop().await;
 }
 
