@@ -154,11 +154,16 @@ impl Lite {
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
             let connection = open_connection(&path, false)?;
-            // (busy, WAL frames, frames copied): busy when a reader still holds a snapshot.
-            let busy: i64 = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
-            if busy != 0 {
-                tracing::warn!("a reader was still open at shutdown: hub.db-wal keeps the newest commits");
+            // The row is (busy, WAL frames, frames copied). Busy while the checkpointer thread's
+            // own pass (it runs beside the gate) or a reader's snapshot is open: try again.
+            for _ in 0..100 {
+                let busy: i64 = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+                if busy == 0 {
+                    return Ok(());
+                }
+                std::thread::sleep(Duration::from_millis(10));
             }
+            tracing::warn!("SQLite stayed busy at shutdown: hub.db-wal keeps the newest commits");
             Ok(())
         })
         .await
