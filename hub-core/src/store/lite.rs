@@ -154,11 +154,10 @@ impl Lite {
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
             let connection = open_connection(&path, false)?;
-            // The row is (busy, WAL frames, frames copied). Busy while the checkpointer thread's
-            // own pass (it runs beside the gate) or a reader's snapshot is open: try again.
+            // Busy while the checkpointer thread's own pass (it runs beside the gate) or a
+            // reader's snapshot is open: try again.
             for _ in 0..100 {
-                let busy: i64 = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
-                if busy == 0 {
+                if run_checkpoint(&connection, "PRAGMA wal_checkpoint(TRUNCATE)")? {
                     return Ok(());
                 }
                 std::thread::sleep(Duration::from_millis(10));
@@ -218,9 +217,16 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection> {
 /// a commit every 1,000 pages, on the latency path, and copy a page rewritten by many commits
 /// as many times). Does not wait for readers.
 fn checkpoint(connection: &Connection) {
-    if let Err(err) = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+    if let Err(err) = run_checkpoint(connection, "PRAGMA wal_checkpoint(PASSIVE)") {
         tracing::warn!(error = %err, "SQLite checkpoint failed; the WAL keeps growing until one succeeds");
     }
+}
+
+/// Runs a `wal_checkpoint` pragma; whether it got through (its row is `(busy, WAL frames,
+/// frames copied)`, and busy means another checkpoint or a reader held it back).
+fn run_checkpoint(connection: &Connection, pragma: &str) -> rusqlite::Result<bool> {
+    let busy: i64 = connection.query_row(pragma, [], |row| row.get(0))?;
+    Ok(busy == 0)
 }
 
 /// Runs a group of writes in one transaction, each in a savepoint, then answers each of them.
