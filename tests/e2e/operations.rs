@@ -43,13 +43,18 @@ async fn probes_and_metrics(backend: Backend) {
     server.stop().await;
 }
 
+/// The SQLite database file of a test server.
+fn sqlite_file(server: &TestServer) -> std::path::PathBuf {
+    let url = server.config.effective_database_url();
+    std::path::PathBuf::from(url.trim_start_matches("sqlite://"))
+}
+
 /// After a graceful stop the database file alone holds every message: a copy of `hub.db`
 /// without its WAL, as an operator might take, loses nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_server_leaves_everything_in_the_database_file() {
     let server = TestServer::start(&Backend::Sqlite).await;
-    let url = server.config.effective_database_url();
-    let file = std::path::PathBuf::from(url.trim_start_matches("sqlite://"));
+    let file = sqlite_file(&server);
     let alice = server.new_user("alice").await;
     let channel = server.new_channel(&alice, "notes", "public").await;
     for n in 0..50 {
@@ -76,8 +81,7 @@ async fn a_stopped_server_leaves_everything_in_the_database_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_copies_committed_writes_back_into_the_database_file() {
     let server = TestServer::start(&Backend::Sqlite).await;
-    let url = server.config.effective_database_url();
-    let file = std::path::PathBuf::from(url.trim_start_matches("sqlite://"));
+    let file = sqlite_file(&server);
     let size = |path: &std::path::Path| std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
     let alice = server.new_user("alice").await;
     let channel = server.new_channel(&alice, "archive", "public").await;
