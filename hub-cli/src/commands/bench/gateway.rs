@@ -9,12 +9,14 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
 use futures_util::{SinkExt as _, StreamExt as _};
 use hub_core::client::session_url;
 use hub_core::protocol::v1::{ClientFrame, ControlFrame, close_code};
+use memchr::memmem::Finder;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use tokio::net::TcpStream;
@@ -199,11 +201,12 @@ pub fn probe(text: &str) -> Probe<'_> {
 /// `MessageView` serialize (tag, then the message object, whose `content` key comes before any
 /// nested object) and whose text has no escapes; anything else returns `None` and is parsed.
 fn created_content(text: &str) -> Option<&str> {
-    const EVENT: &[u8] = br#""type":"message.created","message":{"#;
-    const CONTENT: &[u8] = br#""content":""#;
+    // Built once: making a searcher costs more than a search of a frame.
+    static EVENT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(r#""type":"message.created","message":{"#));
+    static CONTENT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(r#""content":""#));
     let bytes = text.as_bytes();
-    let message = memchr::memmem::find(bytes, EVENT)? + EVENT.len();
-    let start = message + memchr::memmem::find(&bytes[message..], CONTENT)? + CONTENT.len();
+    let message = EVENT.find(bytes)? + EVENT.needle().len();
+    let start = message + CONTENT.find(&bytes[message..])? + CONTENT.needle().len();
     let length = memchr::memchr2(b'"', b'\\', &bytes[start..])?;
     // An unescaped quote can only end a string, so this is the whole text unless it stopped at
     // an escape; `{` before it would mean a nested object came first.
