@@ -82,6 +82,9 @@ pub struct GatewayConfig {
     /// goes out in one write (`HUB_GATEWAY__FLUSH_INTERVAL_US`; 0 writes each event at once).
     /// A quiet connection is written to at once; only a busy one waits.
     pub flush_interval_us: u64,
+    /// Sends over one connection being stored at once: checked together, stored in the order
+    /// sent, answered in that order (`HUB_GATEWAY__SENDS_IN_FLIGHT`; 1 stores them one by one).
+    pub sends_in_flight: usize,
 }
 
 impl Default for GatewayConfig {
@@ -105,6 +108,7 @@ impl Default for GatewayConfig {
             write_timeout_ms: 10_000,
             write_buffer_bytes: 16 * 1024,
             flush_interval_us: 2_000,
+            sends_in_flight: 8,
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct Metrics {
     pub ws_frames: Counter,
     /// Socket writes (flushes) that carried them.
     pub ws_flushes: Counter,
+    /// WebSocket sends held back until the dispatcher caught up.
+    pub ws_sends_held: Counter,
     resident_memory: Gauge,
 }
 
@@ -78,6 +80,12 @@ impl Metrics {
             "Socket writes that carried queued frames to WebSocket clients (several frames share one when busy)",
             ws_flushes.clone(),
         );
+        let ws_sends_held = Counter::default();
+        registry.register(
+            "ws_sends_held",
+            "message.send frames held back until deliveries caught up with what was stored",
+            ws_sends_held.clone(),
+        );
         let resident_memory = Gauge::default();
         registry.register(
             "process_resident_memory_bytes",
@@ -92,6 +100,7 @@ impl Metrics {
             ws_too_slow,
             ws_frames,
             ws_flushes,
+            ws_sends_held,
             resident_memory,
         }
     }

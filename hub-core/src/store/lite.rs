@@ -172,12 +172,17 @@ impl Lite {
         .map_err(Error::internal)?
     }
 
-    /// Runs `write` on the writer thread inside the next group's transaction and waits for the
-    /// group to commit. An error from `write` undoes only its own changes.
-    pub(super) async fn write<T: Send + 'static>(
+    /// Hands `write` to the writer thread now, to run inside the next group's transaction
+    /// behind every write handed over before it (the writer keeps their order), and returns
+    /// the wait for the group to commit. An error from `write` undoes only its own changes.
+    pub(super) fn submit<T, W>(
         &self,
-        write: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> std::result::Result<T, rusqlite::Error> {
+        write: W,
+    ) -> rusqlite::Result<impl Future<Output = rusqlite::Result<T>> + use<T, W>>
+    where
+        T: Send + 'static,
+        W: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: WriteJob = Box::new(move |connection| {
             let outcome = write(connection);
@@ -193,7 +198,7 @@ impl Lite {
         self.writes
             .send(job)
             .map_err(|_| failed("the SQLite writer has stopped"))?;
-        answer.await.map_err(|_| failed("the SQLite writer has stopped"))?
+        Ok(async move { answer.await.map_err(|_| failed("the SQLite writer has stopped"))? })
     }
 }
 
@@ -414,7 +419,7 @@ mod tests {
             query_one(connection, "SELECT x FROM missing", &[], |row| row.get::<_, i64>(0))
         });
         assert!(failed.is_err());
-        lite.write(|connection| execute(connection, "INSERT INTO t (x) VALUES (7)", &[]))
+        lite.submit(|connection| execute(connection, "INSERT INTO t (x) VALUES (7)", &[]))?
             .await?;
         // A transaction left open would still see the snapshot from before the insert (or
         // refuse to BEGIN again).

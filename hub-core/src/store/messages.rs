@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::events::{INSERT_EVENT, append_event, commit_if_changed, record_event};
 use super::lite::{self, SqlTime};
+use super::turns::SendTurn;
 use super::{Store, db_run, db_write, lite_unique_violation, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{ChannelId, MentionKind, Message, MessageId, MessageVersion, UserId};
@@ -206,17 +207,24 @@ impl Store {
     /// Stores a message at the channel's next position with its mentions, bumps its thread's
     /// counters (or the channel's latest message) and logs the event `make_event` makes of it.
     /// A repeated `(author, client_id)` fails with [`ErrorKind::Conflict`] and changes nothing.
+    /// It is handed to the database when `turn` comes, and lets the next turn go then.
     pub async fn insert_message(
         &self,
         new: &NewMessage,
         mentions: &Mentions,
         make_event: impl FnOnce(&Message) -> ChannelEvent + Send + 'static,
+        mut turn: SendTurn,
     ) -> Result<(Message, StoredEvent)> {
+        turn.wait().await;
         match self {
-            // SQLite: one writer commits sends in groups.
+            // SQLite: one writer commits sends in groups, in the order handed over.
             Store::Sqlite { lite, .. } => {
                 let (new, mentions) = (new.clone(), mentions.clone());
-                lite.write(move |connection| lite_write_message(connection, &new, &mentions, make_event))
+                let committed =
+                    lite.submit(move |connection| lite_write_message(connection, &new, &mentions, make_event));
+                drop(turn);
+                committed
+                    .map_err(|err| lite_unique_violation(err, MESSAGE_UNIQUE))?
                     .await
                     .map_err(|err| lite_unique_violation(err, MESSAGE_UNIQUE))
             }
@@ -224,6 +232,7 @@ impl Store {
                 let mut tx = pool.begin().await?;
                 let stored = write_message!(tx, new, mentions, make_event);
                 tx.commit().await?;
+                drop(turn);
                 Ok::<_, sqlx::Error>(stored)
             }
             .await

@@ -13,6 +13,7 @@ mod oidc;
 mod pins;
 mod reactions;
 mod sessions;
+mod turns;
 mod users;
 
 use std::str::FromStr;
@@ -30,6 +31,7 @@ pub use members::MemberChange;
 pub use messages::{HistoryCursor, MentionRow, NewMessage};
 pub use pins::{PinRow, SavedRow};
 pub use sessions::{NewRefreshToken, RefreshTokenRecord};
+pub use turns::{SendLine, SendTurn};
 pub use users::{NewUser, ProfileUpdate};
 
 /// Runs one query body (a read) against whichever database the store holds.

@@ -12,11 +12,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use futures_util::stream::FuturesOrdered;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use hub_core::events::BusMessage;
 use hub_core::model::{ChannelId, MessageId, UserId};
 use hub_core::protocol::v1::{ClientFrame, ControlFrame, SendMessageRequest, StoredEvent, close_code};
 use hub_core::service::Caller;
+use hub_core::store::{SendLine, SendTurn};
 use hub_core::{Error, ErrorKind, Hub};
 use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -305,31 +307,60 @@ struct PendingSend {
 /// Sends a connection may have waiting to be stored before it is told to slow down.
 const MAX_PENDING_SENDS: usize = 256;
 
-/// Stores a connection's sends one after another, in order, and queues each `ack` (or `error`)
-/// on the connection. It runs beside the connection task so that storing never stops the
-/// connection from writing what it is sent: otherwise a client that sends and reads at full
-/// speed would see its own queue fill up and be closed as too slow.
+/// Stores a connection's sends in the order the client sent them, and queues each `ack` (or
+/// `error`) on the connection in that order. Up to `gateway.sends_in_flight` are under way at once
+/// (their checks run together, and they share the writer's group commits), so one client's
+/// throughput is not one database round trip per message. It runs beside the connection task
+/// so that storing never stops the connection from writing what it is sent: otherwise a client
+/// that sends and reads at full speed would see its own queue fill up and be closed as too slow.
 async fn store_sends(
-    hub: Hub,
+    gateway: Gateway,
     caller: Caller,
     mut pending: mpsc::Receiver<PendingSend>,
     answers: mpsc::Sender<Outgoing>,
 ) {
-    while let Some(send) = pending.recv().await {
-        let answer = match hub.send_message(&caller, &send.channel, send.request).await {
-            Ok((message, _)) => ControlFrame::Ack {
-                client_id: send.client_id,
-                message,
+    let most_in_flight = gateway.hub().config().gateway.sends_in_flight.max(1);
+    let mut line = SendLine::default();
+    let mut in_flight = FuturesOrdered::new();
+    let mut open = true;
+    loop {
+        tokio::select! {
+            biased;
+            Some(answer) = in_flight.next() => {
+                if let Some(frame) = answer
+                    && answers.send(Outgoing::Frame(frame)).await.is_err()
+                {
+                    break;
+                }
+            }
+            send = pending.recv(), if open && in_flight.len() < most_in_flight => match send {
+                Some(send) => in_flight.push_back(store_send(&gateway, &caller, send, line.next_turn())),
+                None => open = false,
             },
-            Err(err) => error_frame(&err, Some(send.client_id)),
-        };
-        let Some(frame) = encode(&answer) else {
-            continue;
-        };
-        if answers.send(Outgoing::Frame(frame)).await.is_err() {
-            break;
+            else => break,
         }
     }
+}
+
+/// Stores one send when its turn comes (and deliveries are not too far behind); the frame that
+/// answers it.
+async fn store_send(gateway: &Gateway, caller: &Caller, send: PendingSend, turn: SendTurn) -> Option<Utf8Bytes> {
+    if gateway.backlog().is_over() {
+        gateway.metrics().ws_sends_held.inc();
+        gateway.backlog().room().await;
+    }
+    let answer = match gateway
+        .hub()
+        .send_message_in_turn(caller, &send.channel, send.request, turn)
+        .await
+    {
+        Ok((message, _)) => ControlFrame::Ack {
+            client_id: send.client_id,
+            message,
+        },
+        Err(err) => error_frame(&err, Some(send.client_id)),
+    };
+    encode(&answer)
 }
 
 type CloseReason = Option<(u16, &'static str)>;
@@ -575,8 +606,12 @@ where
                 };
                 let sends = self.sends.get_or_insert_with(|| {
                     let (sends, waiting) = mpsc::channel(MAX_PENDING_SENDS);
-                    let hub = self.gateway.hub().clone();
-                    tokio::spawn(store_sends(hub, self.caller.clone(), waiting, self.own_queue.clone()));
+                    tokio::spawn(store_sends(
+                        self.gateway.clone(),
+                        self.caller.clone(),
+                        waiting,
+                        self.own_queue.clone(),
+                    ));
                     sends
                 });
                 match sends.try_send(pending) {

@@ -11,16 +11,73 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hub_core::events::BusMessage;
 use hub_core::model::{ChannelId, UserId};
 use hub_core::protocol::v1::{ChannelEvent, StoredEvent, close_code};
-use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{Notify, broadcast};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::registry::Outgoing;
 use super::{FastMap, Gateway};
+
+/// Bus messages handled back to back before the dispatcher lets every connection task run once.
+///
+/// Each send's publish wakes the dispatcher, and tokio runs a task woken that way next (its
+/// "LIFO slot"), ahead of the connection tasks waiting in line: under a flood the dispatcher
+/// ran many times per turn of the connection tasks, and queued events faster than they wrote
+/// them, until healthy readers' queues filled and they were closed as too slow. Yielding puts it
+/// at the back of the line, so between two of its turns every connection task drains its queue,
+/// which grows by at most this many events a turn. What waits meanwhile stays on the bus, and
+/// [`Backlog`] holds back new sends while too much does.
+const YIELD_EVERY: u32 = 16;
+
+/// Bus messages waiting for the dispatcher above which new gateway sends wait: well under what
+/// the bus buffers (4,096), so a flood is slowed down at the senders instead of overflowing the
+/// bus (whose missed events are then read back from the database).
+const BACKLOG_LIMIT: usize = 512;
+
+/// How far the dispatcher is behind the bus. Sends over the gateway wait while it is more than
+/// [`BACKLOG_LIMIT`], so storing goes no faster than delivering: without that, a flood of sends
+/// (stored in groups, many at once) outran the deliveries until readers that were keeping up
+/// were closed as too slow. A reader that does not read is still closed when its own queue
+/// fills; it does not hold anyone back, since the dispatcher never waits for a queue.
+#[derive(Debug, Default)]
+pub struct Backlog {
+    waiting: AtomicUsize,
+    caught_up: Notify,
+}
+
+impl Backlog {
+    /// Records how many bus messages wait for the dispatcher now.
+    fn record(&self, waiting: usize) {
+        let before = self.waiting.swap(waiting, Ordering::AcqRel);
+        if before > BACKLOG_LIMIT && waiting <= BACKLOG_LIMIT {
+            self.caught_up.notify_waiters();
+        }
+    }
+
+    /// Whether a send would wait now.
+    pub fn is_over(&self) -> bool {
+        self.waiting.load(Ordering::Acquire) > BACKLOG_LIMIT
+    }
+
+    /// Returns once the dispatcher is no more than [`BACKLOG_LIMIT`] behind.
+    pub async fn room(&self) {
+        loop {
+            let caught_up = self.caught_up.notified();
+            let mut caught_up = std::pin::pin!(caught_up);
+            // Registered before the check, so a catch-up between the two is not missed.
+            caught_up.as_mut().enable();
+            if !self.is_over() {
+                return;
+            }
+            caught_up.await;
+        }
+    }
+}
 
 #[derive(Default)]
 struct Dispatcher {
@@ -31,10 +88,22 @@ struct Dispatcher {
 /// Runs until the bus closes.
 pub async fn run(gateway: Gateway, mut bus: broadcast::Receiver<Arc<BusMessage>>) {
     let mut dispatcher = Dispatcher::default();
+    let mut since_yield = 0;
     loop {
         match bus.recv().await {
-            Ok(message) => dispatcher.handle(&gateway, &message).await,
+            Ok(message) => {
+                dispatcher.handle(&gateway, &message).await;
+                let waiting = bus.len();
+                gateway.backlog().record(waiting);
+                // Counts messages handled back to back; a quiet bus lets the others run anyway.
+                since_yield = if waiting == 0 { 0 } else { since_yield + 1 };
+                if since_yield == YIELD_EVERY {
+                    since_yield = 0;
+                    tokio::task::yield_now().await;
+                }
+            }
             Err(RecvError::Lagged(missed)) => {
+                gateway.backlog().record(bus.len());
                 // Membership changes may be among the missed: forget what we knew.
                 tracing::warn!(
                     missed,
@@ -165,5 +234,33 @@ impl Dispatcher {
             }
             Err(err) => tracing::warn!(%channel, error = %err, "could not load channel members"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Waker};
+
+    use super::*;
+
+    fn is_ready(future: std::pin::Pin<&mut impl Future<Output = ()>>) -> bool {
+        future.poll(&mut Context::from_waker(Waker::noop())).is_ready()
+    }
+
+    #[test]
+    fn sends_wait_while_the_dispatcher_is_too_far_behind() {
+        let backlog = Backlog::default();
+        assert!(is_ready(pin!(backlog.room())));
+
+        backlog.record(BACKLOG_LIMIT + 1);
+        assert!(backlog.is_over());
+        let mut waiting = pin!(backlog.room());
+        assert!(!is_ready(waiting.as_mut()));
+        backlog.record(BACKLOG_LIMIT + 100);
+        assert!(!is_ready(waiting.as_mut()), "still behind");
+        backlog.record(BACKLOG_LIMIT);
+        assert!(is_ready(waiting.as_mut()), "caught up");
     }
 }

@@ -46,6 +46,7 @@ struct GatewayInner {
     hub: Hub,
     metrics: Arc<Metrics>,
     registry: Registry,
+    backlog: dispatch::Backlog,
     voice: VoiceCalls,
     shutdown: watch::Sender<bool>,
     next_connection: AtomicU64,
@@ -64,6 +65,7 @@ impl Gateway {
         let gateway = Gateway {
             inner: Arc::new(GatewayInner {
                 registry: Registry::default(),
+                backlog: dispatch::Backlog::default(),
                 voice: VoiceCalls::default(),
                 shutdown: watch::channel(false).0,
                 next_connection: AtomicU64::new(first_connection),
@@ -90,6 +92,11 @@ impl Gateway {
     /// The open connections.
     pub fn registry(&self) -> &Registry {
         &self.inner.registry
+    }
+
+    /// How far deliveries are behind what was stored.
+    pub fn backlog(&self) -> &dispatch::Backlog {
+        &self.inner.backlog
     }
 
     /// Voice calls.

@@ -6,7 +6,7 @@ use crate::model::{ChannelId, Message, MessageId};
 use crate::protocol::v1::{ChannelEvent, MessageView, SendMessageRequest};
 use crate::rules::{messages, permissions};
 use crate::service::{Caller, Hub, now};
-use crate::store::NewMessage;
+use crate::store::{NewMessage, SendTurn};
 
 impl Hub {
     /// Sends a message. Returns it and whether it was stored now (`false`: a retry of an
@@ -16,6 +16,19 @@ impl Hub {
         caller: &Caller,
         channel: &ChannelId,
         request: SendMessageRequest,
+    ) -> Result<(MessageView, bool)> {
+        self.send_message_in_turn(caller, channel, request, SendTurn::now())
+            .await
+    }
+
+    /// [`Hub::send_message`] for one of several sends under way at once that must be stored in
+    /// the order they were made: its checks run at once, and it is stored when `turn` comes.
+    pub async fn send_message_in_turn(
+        &self,
+        caller: &Caller,
+        channel: &ChannelId,
+        request: SendMessageRequest,
+        turn: SendTurn,
     ) -> Result<(MessageView, bool)> {
         let limits = &self.inner.config.limits;
         messages::validate_content(&request.content, limits.max_message_length)?;
@@ -55,9 +68,14 @@ impl Hub {
         let stored = self
             .inner
             .store
-            .insert_message(&new, &mentions, |message| ChannelEvent::MessageCreated {
-                message: MessageView::new(message, &[]),
-            })
+            .insert_message(
+                &new,
+                &mentions,
+                |message| ChannelEvent::MessageCreated {
+                    message: MessageView::new(message, &[]),
+                },
+                turn,
+            )
             .await;
         match stored {
             Ok((message, event)) => {
