@@ -212,7 +212,7 @@ impl Store {
         &self,
         new: &NewMessage,
         mentions: &Mentions,
-        make_event: impl FnOnce(&Message) -> ChannelEvent + Send + 'static,
+        make_event: impl Fn(&Message) -> ChannelEvent + Send + 'static,
         mut turn: SendTurn,
     ) -> Result<(Message, StoredEvent)> {
         turn.wait().await;
@@ -221,7 +221,7 @@ impl Store {
             Store::Sqlite { lite, .. } => {
                 let (new, mentions) = (new.clone(), mentions.clone());
                 let committed =
-                    lite.submit(move |connection| lite_write_message(connection, &new, &mentions, make_event));
+                    lite.submit(move |connection| lite_write_message(connection, &new, &mentions, &make_event));
                 drop(turn);
                 committed
                     .map_err(|err| lite_unique_violation(err, MESSAGE_UNIQUE))?
