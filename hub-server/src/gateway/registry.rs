@@ -51,12 +51,19 @@ pub enum Refusal {
 /// Connections by user.
 #[derive(Debug, Default)]
 pub struct Registry {
-    users: Mutex<FastMap<UserId, Vec<ConnectionHandle>>>,
+    inner: Mutex<Connections>,
+}
+
+#[derive(Debug, Default)]
+struct Connections {
+    users: FastMap<UserId, Vec<ConnectionHandle>>,
+    /// How many handles `users` holds in all (counted, not summed on every accept).
+    open: usize,
 }
 
 impl Registry {
-    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<UserId, Vec<ConnectionHandle>>> {
-        self.users.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connections> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Adds a connection unless a limit says no. Returns how many the user has now.
@@ -67,53 +74,51 @@ impl Registry {
         per_user: usize,
         total: usize,
     ) -> Result<usize, Refusal> {
-        let mut users = self.lock();
-        let open: usize = users.values().map(Vec::len).sum();
-        let mine = users.entry(user.clone()).or_default();
-        if mine.len() >= per_user {
-            if mine.is_empty() {
-                users.remove(user);
-            }
+        let mut connections = self.lock();
+        let open = connections.open;
+        let mine = connections.users.get(user).map_or(0, Vec::len);
+        if mine >= per_user {
             return Err(Refusal::PerUser);
         }
         if open >= total {
-            if mine.is_empty() {
-                users.remove(user);
-            }
             return Err(Refusal::Total);
         }
+        connections.open += 1;
+        let mine = connections.users.entry(user.clone()).or_default();
         mine.push(handle);
         Ok(mine.len())
     }
 
     /// Removes a connection. Returns how many the user has left.
     pub fn remove(&self, user: &UserId, id: u64) -> usize {
-        let mut users = self.lock();
-        let Some(mine) = users.get_mut(user) else {
+        let mut connections = self.lock();
+        let Some(mine) = connections.users.get_mut(user) else {
             return 0;
         };
+        let before = mine.len();
         mine.retain(|handle| handle.id != id);
         let left = mine.len();
         if left == 0 {
-            users.remove(user);
+            connections.users.remove(user);
         }
+        connections.open -= before - left;
         left
     }
 
     /// Open connections in all.
     pub fn total(&self) -> usize {
-        self.lock().values().map(Vec::len).sum()
+        self.lock().open
     }
 
     /// Whether `user` has a connection here.
     pub fn is_connected(&self, user: &UserId) -> bool {
-        self.lock().contains_key(user)
+        self.lock().users.contains_key(user)
     }
 
     /// Queues `item` for every connection of `user` except `except`.
     pub fn send_to_user(&self, user: &UserId, item: &Outgoing, except: Option<u64>) {
-        let users = self.lock();
-        if let Some(handles) = users.get(user) {
+        let connections = self.lock();
+        if let Some(handles) = connections.users.get(user) {
             for handle in handles.iter().filter(|handle| Some(handle.id) != except) {
                 offer(handle, item.clone());
             }
@@ -122,8 +127,9 @@ impl Registry {
 
     /// Queues `item` for one connection.
     pub fn send_to_connection(&self, user: &UserId, id: u64, item: Outgoing) {
-        let users = self.lock();
-        if let Some(handle) = users
+        let connections = self.lock();
+        if let Some(handle) = connections
+            .users
             .get(user)
             .and_then(|handles| handles.iter().find(|handle| handle.id == id))
         {
@@ -135,7 +141,7 @@ impl Registry {
     pub fn send_to_users<'a>(&self, users: impl IntoIterator<Item = &'a UserId>, item: &Outgoing) {
         let connections = self.lock();
         for user in users {
-            if let Some(handles) = connections.get(user) {
+            if let Some(handles) = connections.users.get(user) {
                 for handle in handles {
                     offer(handle, item.clone());
                 }
@@ -178,10 +184,19 @@ mod tests {
         assert_eq!(registry.add(&alice, first, 2, 3), Ok(1));
         assert_eq!(registry.add(&alice, second, 2, 3), Ok(2));
         assert_eq!(registry.add(&alice, third.clone(), 2, 3), Err(Refusal::PerUser));
-        assert_eq!(registry.add(&bob, third, 2, 2), Err(Refusal::Total));
+        assert_eq!(registry.add(&bob, third.clone(), 2, 2), Err(Refusal::Total));
         assert!(!registry.is_connected(&bob));
+        assert_eq!(registry.total(), 2, "refusals are not counted");
         assert_eq!(registry.remove(&alice, 1), 1);
+        assert_eq!(registry.remove(&alice, 1), 1, "removing twice changes nothing");
+        assert_eq!(registry.total(), 1);
+        assert_eq!(
+            registry.add(&bob, third, 2, 2),
+            Ok(1),
+            "a closed connection frees its place"
+        );
         assert_eq!(registry.remove(&alice, 2), 0);
+        assert_eq!(registry.remove(&bob, 3), 0);
         assert_eq!(registry.total(), 0);
     }
 
