@@ -472,12 +472,19 @@ mod tests {
         Ok(())
     }
 
-    #[tokio::test]
-    async fn a_failed_read_together_leaves_the_connection_usable() -> Result<()> {
+    /// A WAL database file in a temporary folder (kept while the folder lives) with table `t`
+    /// made by `create_table`, and a [`Lite`] over it.
+    fn database_with(create_table: &str) -> Result<(tempfile::TempDir, Lite)> {
         let folder = tempfile::tempdir().map_err(Error::internal)?;
         let path = folder.path().join("hub.db");
-        Connection::open(&path)?.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER);")?;
+        Connection::open(&path)?.execute_batch(&format!("PRAGMA journal_mode = WAL; {create_table}"))?;
         let lite = Lite::open(&path)?;
+        Ok((folder, lite))
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_together_leaves_the_connection_usable() -> Result<()> {
+        let (_folder, lite) = database_with("CREATE TABLE t (x INTEGER);")?;
         let failed = lite.read_together(|connection| {
             query_one(connection, "SELECT x FROM missing", &[], |row| row.get::<_, i64>(0))
         });
@@ -495,10 +502,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_write_leaves_the_rest_of_its_group_alone() -> Result<()> {
-        let folder = tempfile::tempdir().map_err(Error::internal)?;
-        let path = folder.path().join("hub.db");
-        Connection::open(&path)?.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER UNIQUE);")?;
-        let lite = Lite::open(&path)?;
+        let (_folder, lite) = database_with("CREATE TABLE t (x INTEGER UNIQUE);")?;
         let insert =
             |x: i64| move |connection: &Connection| execute(connection, "INSERT INTO t (x) VALUES ($1)", &[&x]);
         // With the gate held the writer stops after taking its first write, so the three
