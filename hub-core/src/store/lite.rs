@@ -6,7 +6,8 @@
 //! belongs to the calling thread (opened on first use, with cached prepared statements): the
 //! queries routed here are indexed lookups and short ranges that take microseconds, less than
 //! a hop to another thread would. Writes go to one writer thread that commits everything
-//! waiting in one transaction (group commit), each write in its own savepoint so that a
+//! waiting in one transaction (group commit), in the order the writes were handed over; a
+//! group in which one write is refused runs again with a savepoint per write, so that the
 //! refused one leaves the others alone. The rest of the store keeps using sqlx; the
 //! [`WriteGate`] lets only one of the two writers (this thread, sqlx's write connection) hold
 //! SQLite's write lock at a time, so neither ever meets `SQLITE_BUSY`.
