@@ -8,6 +8,10 @@
 //! Channel membership is kept in memory, loaded on first need and kept current by the
 //! `member.*` events flowing through. Ephemeral frames (typing, presence, voice) arrive on the
 //! same bus and go to whoever of their audience is connected to this node.
+//!
+//! Under a flood it takes turns with the connection tasks that write what it queues, and while
+//! it is far behind the bus, sends over the gateway wait ([`Backlog`]): storing goes no faster
+//! than delivering.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
