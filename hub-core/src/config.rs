@@ -85,6 +85,10 @@ pub struct GatewayConfig {
     /// Sends over one connection being stored at once: checked together, stored in the order
     /// sent, answered in that order (`HUB_GATEWAY__SENDS_IN_FLIGHT`; 1 stores them one by one).
     pub sends_in_flight: usize,
+    /// Stored events waiting for delivery on this server above which `message.send` frames
+    /// wait, so that a flood is slowed at its senders instead of outrunning deliveries
+    /// (`HUB_GATEWAY__SEND_BACKLOG_EVENTS`; the event bus buffers 4,096, so keep it below).
+    pub send_backlog_events: usize,
 }
 
 impl Default for GatewayConfig {
@@ -109,6 +113,7 @@ impl Default for GatewayConfig {
             write_buffer_bytes: 16 * 1024,
             flush_interval_us: 2_000,
             sends_in_flight: 8,
+            send_backlog_events: 512,
         }
     }
 }

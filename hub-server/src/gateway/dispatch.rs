@@ -38,37 +38,45 @@ use super::{FastMap, Gateway};
 /// [`Backlog`] holds back new sends while too much does.
 const YIELD_EVERY: u32 = 16;
 
-/// Bus messages waiting for the dispatcher above which new gateway sends wait: well under what
-/// the bus buffers (4,096), so a flood is slowed down at the senders instead of overflowing the
-/// bus (whose missed events are then read back from the database).
-const BACKLOG_LIMIT: usize = 512;
-
-/// How far the dispatcher is behind the bus. Sends over the gateway wait while it is more than
-/// [`BACKLOG_LIMIT`], so storing goes no faster than delivering: without that, a flood of sends
-/// (stored in groups, many at once) outran the deliveries until readers that were keeping up
-/// were closed as too slow. A reader that does not read is still closed when its own queue
-/// fills; it does not hold anyone back, since the dispatcher never waits for a queue.
-#[derive(Debug, Default)]
+/// How far the dispatcher is behind the bus. Sends over the gateway wait while more than
+/// `gateway.send_backlog_events` bus messages wait for it (well under what the bus buffers, so
+/// a flood is slowed at the senders instead of overflowing the bus, whose missed events are
+/// then read back from the database). Storing thus goes no faster than delivering: without
+/// that, a flood of sends (stored in groups, many at once) outran the deliveries until readers
+/// that were keeping up were closed as too slow. A reader that does not read is still closed
+/// when its own queue fills; it does not hold anyone back, since the dispatcher never waits
+/// for a queue.
+#[derive(Debug)]
 pub struct Backlog {
+    limit: usize,
     waiting: AtomicUsize,
     caught_up: Notify,
 }
 
 impl Backlog {
+    /// Sends wait while more than `limit` bus messages wait for the dispatcher.
+    pub fn new(limit: usize) -> Backlog {
+        Backlog {
+            limit,
+            waiting: AtomicUsize::new(0),
+            caught_up: Notify::new(),
+        }
+    }
+
     /// Records how many bus messages wait for the dispatcher now.
     fn record(&self, waiting: usize) {
         let before = self.waiting.swap(waiting, Ordering::AcqRel);
-        if before > BACKLOG_LIMIT && waiting <= BACKLOG_LIMIT {
+        if before > self.limit && waiting <= self.limit {
             self.caught_up.notify_waiters();
         }
     }
 
     /// Whether a send would wait now.
     pub fn is_over(&self) -> bool {
-        self.waiting.load(Ordering::Acquire) > BACKLOG_LIMIT
+        self.waiting.load(Ordering::Acquire) > self.limit
     }
 
-    /// Returns once the dispatcher is no more than [`BACKLOG_LIMIT`] behind.
+    /// Returns once the dispatcher is no more than the limit behind.
     pub async fn room(&self) {
         loop {
             let caught_up = self.caught_up.notified();
@@ -255,16 +263,18 @@ mod tests {
 
     #[test]
     fn sends_wait_while_the_dispatcher_is_too_far_behind() {
-        let backlog = Backlog::default();
+        let backlog = Backlog::new(10);
         assert!(is_ready(pin!(backlog.room())));
+        backlog.record(10);
+        assert!(!backlog.is_over(), "at the limit sends still go");
 
-        backlog.record(BACKLOG_LIMIT + 1);
+        backlog.record(11);
         assert!(backlog.is_over());
         let mut waiting = pin!(backlog.room());
         assert!(!is_ready(waiting.as_mut()));
-        backlog.record(BACKLOG_LIMIT + 100);
+        backlog.record(110);
         assert!(!is_ready(waiting.as_mut()), "still behind");
-        backlog.record(BACKLOG_LIMIT);
+        backlog.record(10);
         assert!(is_ready(waiting.as_mut()), "caught up");
     }
 }

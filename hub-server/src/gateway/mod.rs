@@ -65,7 +65,7 @@ impl Gateway {
         let gateway = Gateway {
             inner: Arc::new(GatewayInner {
                 registry: Registry::default(),
-                backlog: dispatch::Backlog::default(),
+                backlog: dispatch::Backlog::new(hub.config().gateway.send_backlog_events),
                 voice: VoiceCalls::default(),
                 shutdown: watch::channel(false).0,
                 next_connection: AtomicU64::new(first_connection),
