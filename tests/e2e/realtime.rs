@@ -630,7 +630,8 @@ async fn a_fast_sender_that_reads_is_never_closed_as_slow(backend: Backend) {
 }
 
 /// A client that sends without waiting for acks: its sends are stored, acked and listed in the
-/// order sent. (Guards any future change that stores one connection's sends concurrently.)
+/// order sent, though the gateway stores several of one connection's sends at once
+/// (`gateway.sends_in_flight`).
 async fn sends_without_waiting_are_stored_in_the_order_sent(backend: Backend) {
     let server = TestServer::start_with(&backend, |config| {
         config.gateway.messages_per_second = 10_000.0;
