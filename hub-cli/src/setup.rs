@@ -1,8 +1,8 @@
 //! From global options to a working connection: the configuration with the command-line
-//! overrides applied, the store, and (for the user commands) a migrated [`Hub`].
+//! overrides applied, the database, and (for the user commands) a migrated [`Hub`].
 
 use anyhow::Context as _;
-use hub_core::store::{Store, redact_password};
+use hub_core::database::Database;
 use hub_core::{Config, Hub};
 
 use crate::args::GlobalOptions;
@@ -23,19 +23,19 @@ pub fn load_config(options: &GlobalOptions) -> anyhow::Result<Config> {
 
 /// The database URL in effect, with any password hidden, for messages.
 pub fn shown_database_url(config: &Config) -> String {
-    redact_password(&config.effective_database_url())
+    config.shown_database_url()
 }
 
 /// Connects to the configured database without migrating it.
-pub async fn connect(config: &Config) -> anyhow::Result<Store> {
-    Ok(Store::connect(&config.effective_database_url(), config.database_max_connections).await?)
+pub async fn connect(config: &Config) -> anyhow::Result<Database> {
+    Ok(Database::connect(config).await?)
 }
 
 /// Connects, applies pending migrations (saying so on stderr only when there were some) and
 /// builds the services. The caller closes the hub when done.
 pub async fn open_hub(config: Config) -> anyhow::Result<Hub> {
-    let store = connect(&config).await?;
-    let applied = store
+    let database = connect(&config).await?;
+    let applied = database
         .migrate()
         .await
         .with_context(|| format!("cannot migrate the database at {}", shown_database_url(&config)))?;
@@ -46,10 +46,10 @@ pub async fn open_hub(config: Config) -> anyhow::Result<Hub> {
             shown_database_url(&config)
         );
     }
-    match Hub::with_store(config, store.clone()) {
+    match database.clone().into_hub(config) {
         Ok(hub) => Ok(hub),
         Err(err) => {
-            store.close().await;
+            database.close().await;
             Err(err.into())
         }
     }

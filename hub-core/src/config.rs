@@ -284,12 +284,41 @@ impl Config {
             None => format!("sqlite://{}", self.data_dir.join("hub.db").display()),
         }
     }
+
+    /// The database URL in effect with any password hidden, for messages and logs.
+    pub fn shown_database_url(&self) -> String {
+        redact_password(&self.effective_database_url())
+    }
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
 }
 
 #[cfg(test)]
 #[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error.
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_password("postgres://bob:secret@db/hub"),
+            "postgres://bob:***@db/hub"
+        );
+        assert_eq!(redact_password("postgres://bob@db/hub"), "postgres://bob@db/hub");
+        assert_eq!(redact_password("sqlite://x.db"), "sqlite://x.db");
+    }
 
     #[test]
     fn defaults_need_no_environment() {

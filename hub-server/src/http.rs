@@ -37,6 +37,11 @@ impl ApiRequest {
             .ok_or_else(|| Error::internal(format!("route has no parameter {name}")))
     }
 
+    /// A `{name}` path parameter as the id type it names.
+    pub fn id<T: From<String>>(&self, name: &str) -> Result<T> {
+        self.param(name).map(|raw| T::from(raw.to_owned()))
+    }
+
     /// The query string parsed into `T`; a bad value names its parameter.
     pub fn query<T: DeserializeOwned>(&self) -> Result<T> {
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(self.query.as_bytes()));

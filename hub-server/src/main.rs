@@ -33,7 +33,7 @@ async fn serve() -> anyhow::Result<()> {
     }
     let bind = config.bind;
     let data_dir = std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone());
-    let database = hub_core::store::redact_password(&config.effective_database_url());
+    let database = config.shown_database_url();
     let hub = hub_core::Hub::open(config).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -451,7 +451,19 @@ async fn bans_keep_people_out_until_lifted_or_expired(backend: Backend) {
     reply.expect_error(422, "invalid_input");
     assert_eq!(reply.field(), "expires_at");
     join(&later).await.expect_error(403, "forbidden");
-    server.write_ended_ban(&id, &later.id).await;
+    // A ban that runs out: in force until its end, no ban after it.
+    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+    server
+        .put(
+            &ban_path(&later),
+            &owner.access_token,
+            json!({"expires_at": soon.to_rfc3339()}),
+        )
+        .await
+        .expect(200);
+    join(&later).await.expect_error(403, "forbidden");
+    let left = soon - chrono::Utc::now() + chrono::Duration::milliseconds(100);
+    tokio::time::sleep(left.to_std().unwrap_or_default()).await;
     join(&later).await.expect(200);
 
     // A private channel's code does not let a banned person back in.

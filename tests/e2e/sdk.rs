@@ -44,7 +44,7 @@ async fn a_session_survives_a_server_restart_and_misses_nothing(backend: Backend
         .id;
     // Bob is a raw client.
     let bob = server.new_user("bob").await;
-    server.join(&bob, &channel).await;
+    server.join(&bob, channel.as_str()).await;
     let mut bob_socket = server.ws_connect(&bob.access_token).await;
 
     let options = SessionOptions {

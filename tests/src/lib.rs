@@ -122,7 +122,7 @@ impl Reply {
 }
 
 /// Settings every test server starts from: cheap password hashing (the policy is the same, the
-/// cost is not what these tests measure) and a fixed secret.
+/// cost is not what these tests measure), a fixed secret and a generous rate limit.
 pub fn test_config(backend: &Backend, data_dir: &std::path::Path, database_url: String) -> Config {
     let mut config = Config {
         data_dir: data_dir.to_path_buf(),
@@ -132,6 +132,9 @@ pub fn test_config(backend: &Backend, data_dir: &std::path::Path, database_url: 
     };
     config.auth.argon2_memory_kib = 1024;
     config.auth.argon2_iterations = 1;
+    // Set-up sends many messages as one user at once; the stories about rate limits set their own.
+    config.gateway.messages_per_second = 1000.0;
+    config.gateway.messages_burst = 1000.0;
     if let Backend::Postgres(_) = backend {
         config.database_max_connections = 5;
     }
@@ -380,30 +383,6 @@ impl TestServer {
             .find(|entry| entry["id"] == channel_id)
             .cloned()
             .unwrap_or(Value::Null)
-    }
-}
-
-impl TestServer {
-    /// Writes a ban of `user_id` from `channel_id` that ended an hour ago, straight into the
-    /// store: the API refuses an end in the past, and an ended ban is what a story needs to show
-    /// that it no longer counts.
-    pub async fn write_ended_ban(&self, channel_id: &str, user_id: &str) {
-        use hub_core::model::{ChannelBan, ChannelId, UserId};
-        use hub_core::protocol::v1::{ChannelEvent, LeaveReason};
-        let now = chrono::Utc::now();
-        let ban = ChannelBan {
-            channel_id: ChannelId::from_string(channel_id),
-            user_id: UserId::from_string(user_id),
-            banned_by: None,
-            reason: "ended".to_owned(),
-            created_at: now - chrono::Duration::hours(2),
-            expires_at: Some(now - chrono::Duration::hours(1)),
-        };
-        let left = ChannelEvent::MemberLeft {
-            user_id: user_id.to_owned(),
-            reason: LeaveReason::Banned,
-        };
-        self.hub.store().put_ban(&ban, left).await.expect("ended ban written");
     }
 }
 

@@ -2,26 +2,26 @@
 
 use anyhow::Context as _;
 use hub_core::Config;
-use hub_core::store::Store;
+use hub_core::database::Database;
 
 use crate::args::MigrateArgs;
 use crate::{plural, setup};
 
 /// Connects to the configured database and migrates it (or reports what is pending).
 pub async fn run(config: &Config, args: &MigrateArgs) -> anyhow::Result<()> {
-    let store = setup::connect(config).await?;
+    let database = setup::connect(config).await?;
     let shown = setup::shown_database_url(config);
     let result = if args.status {
-        print_status(&store, &shown).await
+        print_status(&database, &shown).await
     } else {
-        apply(&store, &shown).await
+        apply(&database, &shown).await
     };
-    store.close().await;
+    database.close().await;
     result
 }
 
-async fn apply(store: &Store, shown: &str) -> anyhow::Result<()> {
-    let applied = store
+async fn apply(database: &Database, shown: &str) -> anyhow::Result<()> {
+    let applied = database
         .migrate()
         .await
         .with_context(|| format!("cannot migrate the database at {shown}"))?;
@@ -33,8 +33,8 @@ async fn apply(store: &Store, shown: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn print_status(store: &Store, shown: &str) -> anyhow::Result<()> {
-    let pending = store.pending_migrations().await?;
+async fn print_status(database: &Database, shown: &str) -> anyhow::Result<()> {
+    let pending = database.pending_migrations().await?;
     if pending == 0 {
         println!("database is up to date ({shown})");
     } else {

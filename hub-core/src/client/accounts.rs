@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{Map, Value};
 
 use super::{Client, PageParams, Result};
-use crate::model::UserStatus;
+use crate::model::{UserId, UserStatus};
 use crate::protocol::v1::{
     LoginRequest, MeView, OidcExchangeRequest, Page, RefreshRequest, RegisterRequest, SetStatusRequest, TokenResponse,
     UpdateProfileRequest, UserView,
@@ -81,8 +81,9 @@ impl Client {
     }
 
     /// `GET /users/{id}`: a public profile.
-    pub async fn user(&self, user_id: &str) -> Result<UserView> {
-        self.fetch(self.request(Method::GET, &["users", user_id], &[])).await
+    pub async fn user(&self, user_id: &UserId) -> Result<UserView> {
+        self.fetch(self.request(Method::GET, &["users", user_id.as_str()], &[]))
+            .await
     }
 
     /// `PATCH /users/me`: changes the fields that are `Some`; `Some(None)` clears `avatar_url` or

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use super::{Client, ClientError, HistoryParams, MentionsParams, PageParams, Session, SessionEvent, SessionOptions};
-use crate::model::{ChannelKind, UserStatus};
+use crate::model::{ChannelKind, MessageId, UserId, UserStatus};
 use crate::protocol::v1::{
     ChannelEvent, ClientFrame, ControlFrame, CreateChannelRequest, RegisterRequest, SendMessageRequest, ServerFrame,
     UpdateChannelRequest, UpdateProfileRequest, close_code,
@@ -67,7 +67,7 @@ async fn next(session: &mut Session) -> TestResult<SessionEvent> {
     }
 }
 
-async fn register(client: &mut Client, username: &str) -> TestResult<String> {
+async fn register(client: &mut Client, username: &str) -> TestResult<UserId> {
     let request = RegisterRequest {
         username: username.into(),
         password: "a long enough passphrase 42".into(),
@@ -165,7 +165,7 @@ async fn a_session_survives_a_server_restart() -> TestResult {
     while !acked || seqs.len() < 2 {
         match next(&mut session).await? {
             SessionEvent::Frame(ServerFrame::Control(ControlFrame::Ack { client_id, .. })) => {
-                assert_eq!(client_id, "alice-2");
+                assert_eq!(client_id.as_str(), "alice-2");
                 acked = true;
             }
             SessionEvent::Frame(ServerFrame::Event(event)) => seqs.push(event.seq),
@@ -244,7 +244,7 @@ async fn every_rest_call_decodes_what_the_server_sends() -> TestResult {
     };
     assert_eq!(alice.update_profile(&profile).await?.profile.bio, "hi");
     alice.set_status(UserStatus::Busy).await?;
-    let missing = alice.user("no-such-user").await;
+    let missing = alice.user(&UserId::from("no-such-user")).await;
     assert!(
         matches!(&missing, Err(err) if err.code() == Some("not_found")),
         "{missing:?}"
@@ -288,11 +288,11 @@ async fn every_rest_call_decodes_what_the_server_sends() -> TestResult {
         2
     );
     assert_eq!(alice.my_channels().await?.items.len(), 1);
-    let dm = alice.open_dm(&[bob_id.as_str()]).await?;
+    let dm = alice.open_dm(std::slice::from_ref(&bob_id)).await?;
     assert_eq!(dm.channel.kind, ChannelKind::Dm);
 
     // Messages, threads, mentions, reactions, pins.
-    let send = |content: &str, parent_id: Option<String>| SendMessageRequest {
+    let send = |content: &str, parent_id: Option<MessageId>| SendMessageRequest {
         content: content.into(),
         client_id: None,
         parent_id,

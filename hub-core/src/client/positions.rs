@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::ChannelId;
+
 /// What [`Positions::observe`] decided about one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
@@ -29,7 +31,7 @@ impl Delivery {
 /// Channel id → the highest `seq` delivered to the caller.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Positions {
-    seen: BTreeMap<String, i64>,
+    seen: BTreeMap<ChannelId, i64>,
 }
 
 impl Positions {
@@ -39,16 +41,16 @@ impl Positions {
     }
 
     /// Starts from positions saved earlier (channel id → last seen `seq`).
-    pub fn from_map(seen: BTreeMap<String, i64>) -> Self {
+    pub fn from_map(seen: BTreeMap<ChannelId, i64>) -> Self {
         Positions { seen }
     }
 
     /// Records an event at `seq` of `channel_id` if it is newer than the channel's position;
     /// says whether it is new. A duplicate leaves the position as it was.
-    pub fn observe(&mut self, channel_id: &str, seq: i64) -> Delivery {
+    pub fn observe(&mut self, channel_id: &ChannelId, seq: i64) -> Delivery {
         match self.seen.get_mut(channel_id) {
             None => {
-                self.seen.insert(channel_id.to_owned(), seq);
+                self.seen.insert(channel_id.clone(), seq);
                 Delivery::InOrder
             }
             Some(last) if seq <= *last => Delivery::Duplicate,
@@ -66,18 +68,18 @@ impl Positions {
 
     /// Moves a channel's position forward to `seq` (never back): for a client that learnt it
     /// elsewhere, e.g. from a message fetched over REST.
-    pub fn advance(&mut self, channel_id: &str, seq: i64) {
-        let last = self.seen.entry(channel_id.to_owned()).or_insert(seq);
+    pub fn advance(&mut self, channel_id: &ChannelId, seq: i64) {
+        let last = self.seen.entry(channel_id.clone()).or_insert(seq);
         *last = (*last).max(seq);
     }
 
     /// Stops tracking a channel (left it, or refetched it after a `resync`).
-    pub fn forget(&mut self, channel_id: &str) {
+    pub fn forget(&mut self, channel_id: &ChannelId) {
         self.seen.remove(channel_id);
     }
 
     /// The last `seq` delivered in `channel_id`.
-    pub fn get(&self, channel_id: &str) -> Option<i64> {
+    pub fn get(&self, channel_id: &ChannelId) -> Option<i64> {
         self.seen.get(channel_id).copied()
     }
 
@@ -87,7 +89,7 @@ impl Positions {
     }
 
     /// Every position, as the `resume` frame wants them.
-    pub fn to_map(&self) -> BTreeMap<String, i64> {
+    pub fn to_map(&self) -> BTreeMap<ChannelId, i64> {
         self.seen.clone()
     }
 }
@@ -99,50 +101,53 @@ mod tests {
     #[test]
     fn an_event_is_delivered_once() {
         let mut positions = Positions::new();
-        assert_eq!(positions.observe("c", 1), Delivery::InOrder);
-        assert_eq!(positions.observe("c", 2), Delivery::InOrder);
-        assert_eq!(positions.observe("c", 2), Delivery::Duplicate);
-        assert_eq!(positions.observe("c", 1), Delivery::Duplicate);
-        assert_eq!(positions.get("c"), Some(2));
+        assert_eq!(positions.observe(&ChannelId::from("c"), 1), Delivery::InOrder);
+        assert_eq!(positions.observe(&ChannelId::from("c"), 2), Delivery::InOrder);
+        assert_eq!(positions.observe(&ChannelId::from("c"), 2), Delivery::Duplicate);
+        assert_eq!(positions.observe(&ChannelId::from("c"), 1), Delivery::Duplicate);
+        assert_eq!(positions.get(&ChannelId::from("c")), Some(2));
     }
 
     #[test]
     fn channels_do_not_share_positions() {
         let mut positions = Positions::new();
-        assert!(positions.observe("a", 5).is_new());
-        assert!(positions.observe("b", 1).is_new());
-        assert!(positions.observe("b", 2).is_new());
-        assert!(!positions.observe("a", 4).is_new());
+        assert!(positions.observe(&ChannelId::from("a"), 5).is_new());
+        assert!(positions.observe(&ChannelId::from("b"), 1).is_new());
+        assert!(positions.observe(&ChannelId::from("b"), 2).is_new());
+        assert!(!positions.observe(&ChannelId::from("a"), 4).is_new());
         assert_eq!(
             positions.to_map(),
-            BTreeMap::from([("a".to_owned(), 5), ("b".to_owned(), 2)])
+            BTreeMap::from([(ChannelId::from("a"), 5), (ChannelId::from("b"), 2)])
         );
     }
 
     #[test]
     fn the_first_event_of_a_channel_sets_its_position_wherever_it_starts() {
         let mut positions = Positions::new();
-        assert_eq!(positions.observe("c", 40), Delivery::InOrder);
-        assert_eq!(positions.observe("c", 39), Delivery::Duplicate);
+        assert_eq!(positions.observe(&ChannelId::from("c"), 40), Delivery::InOrder);
+        assert_eq!(positions.observe(&ChannelId::from("c"), 39), Delivery::Duplicate);
     }
 
     #[test]
     fn gaps_are_reported_and_still_delivered() {
         let mut positions = Positions::new();
-        positions.observe("c", 3);
-        assert_eq!(positions.observe("c", 7), Delivery::AfterGap { missing: 3 });
-        assert_eq!(positions.get("c"), Some(7));
+        positions.observe(&ChannelId::from("c"), 3);
+        assert_eq!(
+            positions.observe(&ChannelId::from("c"), 7),
+            Delivery::AfterGap { missing: 3 }
+        );
+        assert_eq!(positions.get(&ChannelId::from("c")), Some(7));
         // The replayed events of the gap are then older than the position: dropped.
-        assert_eq!(positions.observe("c", 5), Delivery::Duplicate);
+        assert_eq!(positions.observe(&ChannelId::from("c"), 5), Delivery::Duplicate);
     }
 
     #[test]
     fn a_replay_after_reconnect_delivers_only_what_was_missed() {
-        let mut positions = Positions::from_map(BTreeMap::from([("c".to_owned(), 10)]));
+        let mut positions = Positions::from_map(BTreeMap::from([(ChannelId::from("c"), 10)]));
         let replay = [9, 10, 11, 12];
         let delivered: Vec<i64> = replay
             .into_iter()
-            .filter(|seq| positions.observe("c", *seq).is_new())
+            .filter(|seq| positions.observe(&ChannelId::from("c"), *seq).is_new())
             .collect();
         assert_eq!(delivered, vec![11, 12]);
     }
@@ -150,11 +155,11 @@ mod tests {
     #[test]
     fn advancing_never_moves_back_and_forgetting_starts_over() {
         let mut positions = Positions::new();
-        positions.advance("c", 8);
-        positions.advance("c", 3);
-        assert_eq!(positions.get("c"), Some(8));
-        positions.forget("c");
+        positions.advance(&ChannelId::from("c"), 8);
+        positions.advance(&ChannelId::from("c"), 3);
+        assert_eq!(positions.get(&ChannelId::from("c")), Some(8));
+        positions.forget(&ChannelId::from("c"));
         assert!(positions.is_empty());
-        assert_eq!(positions.observe("c", 1), Delivery::InOrder);
+        assert_eq!(positions.observe(&ChannelId::from("c"), 1), Delivery::InOrder);
     }
 }

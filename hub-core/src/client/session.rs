@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::worker::{self, Worker};
 use super::{Backoff, ClientError, Positions, Result};
+use crate::model::ChannelId;
 use crate::protocol::v1::{ClientFrame, ServerFrame};
 
 /// How a [`Session`] connects, reconnects and buffers.
@@ -48,7 +49,7 @@ pub struct SessionOptions {
     pub read_buffer_size: usize,
     /// Positions to start from (channel id → last seen `seq`), e.g. those of an earlier
     /// session: the first connection resumes from them.
-    pub positions: BTreeMap<String, i64>,
+    pub positions: BTreeMap<ChannelId, i64>,
 }
 
 impl Default for SessionOptions {
@@ -193,7 +194,7 @@ impl Session {
 
     /// Moves a channel's position forward (never back), e.g. to the `seq` of the newest message
     /// fetched over REST, so that a reconnect resumes that channel from there.
-    pub fn advance(&self, channel_id: &str, seq: i64) {
+    pub fn advance(&self, channel_id: &ChannelId, seq: i64) {
         lock(&self.sender.shared.positions).advance(channel_id, seq);
     }
 

@@ -15,6 +15,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::{ClientError, Session, SessionEvent, SessionOptions};
+use crate::model::{ChannelId, MessageId};
 use crate::protocol::v1::{ChannelEvent, ClientFrame, ControlFrame, ServerFrame, StoredEvent, close_code};
 
 type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -48,7 +49,7 @@ fn event(channel_id: &str, seq: i64) -> StoredEvent {
         seq,
         at: Utc::now(),
         event: ChannelEvent::PinRemoved {
-            message_id: format!("m{seq}"),
+            message_id: MessageId::from(format!("m{seq}")),
         },
     }
 }
@@ -117,7 +118,7 @@ async fn expect_frame(session: &mut Session) -> TestResult<ServerFrame> {
     }
 }
 
-async fn expect_event(session: &mut Session) -> TestResult<(String, i64)> {
+async fn expect_event(session: &mut Session) -> TestResult<(ChannelId, i64)> {
     match expect_frame(session).await? {
         ServerFrame::Event(event) => Ok((event.channel_id, event.seq)),
         other => Err(format!("expected an event, got {other:?}").into()),
@@ -160,8 +161,8 @@ async fn a_dropped_session_resumes_and_delivers_each_event_once() -> TestResult 
 
     let mut session = Session::connect(&url, "t+k", fast_options()).await?;
     assert_eq!(expect_frame(&mut session).await?, control(hello(0)));
-    assert_eq!(expect_event(&mut session).await?, ("c".to_owned(), 1));
-    assert_eq!(expect_event(&mut session).await?, ("c".to_owned(), 2));
+    assert_eq!(expect_event(&mut session).await?, (ChannelId::from("c"), 1));
+    assert_eq!(expect_event(&mut session).await?, (ChannelId::from("c"), 2));
     assert!(
         matches!(
             next(&mut session).await?,
@@ -174,15 +175,15 @@ async fn a_dropped_session_resumes_and_delivers_each_event_once() -> TestResult 
         next(&mut session).await?,
         Some(SessionEvent::Reconnected { attempts: 1 })
     );
-    assert_eq!(expect_event(&mut session).await?, ("c".to_owned(), 3));
-    assert_eq!(expect_event(&mut session).await?, ("d".to_owned(), 1));
+    assert_eq!(expect_event(&mut session).await?, (ChannelId::from("c"), 3));
+    assert_eq!(expect_event(&mut session).await?, (ChannelId::from("d"), 1));
     assert_eq!(
         expect_frame(&mut session).await?,
         control(ControlFrame::Resumed { replayed: 3 })
     );
     assert_eq!(
         session.positions().to_map(),
-        BTreeMap::from([("c".to_owned(), 3), ("d".to_owned(), 1)])
+        BTreeMap::from([(ChannelId::from("c"), 3), (ChannelId::from("d"), 1)])
     );
 
     let typing = ClientFrame::Typing { channel_id: "c".into() };
@@ -191,7 +192,7 @@ async fn a_dropped_session_resumes_and_delivers_each_event_once() -> TestResult 
 
     let received = finish(server).await?;
     let resume = ClientFrame::Resume {
-        positions: BTreeMap::from([("c".to_owned(), 2)]),
+        positions: BTreeMap::from([(ChannelId::from("c"), 2)]),
     };
     assert_eq!(received, vec![resume, typing]);
     Ok(())
@@ -209,17 +210,17 @@ async fn starting_positions_are_resumed_on_the_first_connection() -> TestResult 
         Ok(vec![resume])
     });
     let options = SessionOptions {
-        positions: BTreeMap::from([("c".to_owned(), 7)]),
+        positions: BTreeMap::from([(ChannelId::from("c"), 7)]),
         ..fast_options()
     };
     let mut session = Session::connect(&url, "t", options).await?;
     assert_eq!(expect_frame(&mut session).await?, control(hello(0)));
-    assert_eq!(expect_event(&mut session).await?, ("c".to_owned(), 8));
+    assert_eq!(expect_event(&mut session).await?, (ChannelId::from("c"), 8));
     let received = finish(server).await?;
     assert_eq!(
         received,
         vec![ClientFrame::Resume {
-            positions: BTreeMap::from([("c".to_owned(), 7)])
+            positions: BTreeMap::from([(ChannelId::from("c"), 7)])
         }]
     );
     Ok(())
@@ -307,7 +308,7 @@ async fn bad_frames_are_skipped_heartbeats_hidden_and_4001_ends_the_session() ->
     });
     let mut session = Session::connect(&url, "t", fast_options()).await?;
     assert_eq!(expect_frame(&mut session).await?, control(hello(20)));
-    assert_eq!(expect_event(&mut session).await?, ("c".to_owned(), 1));
+    assert_eq!(expect_event(&mut session).await?, (ChannelId::from("c"), 1));
     assert_eq!(
         expect_frame(&mut session).await?,
         control(ControlFrame::Pong {

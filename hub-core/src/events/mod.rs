@@ -2,16 +2,17 @@
 //! gateway receives it for live delivery. The database is the log; the bus is only the
 //! doorbell: it may drop or reorder, and receivers fill gaps from `channel_events`.
 //!
-//! [`EventBus`] is the seam: [`LocalBus`] (a tokio broadcast) serves one process; a bus over
-//! Redis pub/sub implements the same trait for several nodes. Everything the gateway delivers
-//! live goes through it, ephemeral frames (typing, presence, voice) included, so nothing above
-//! it assumes one process.
+//! [`EventBus`] is the seam: [`LocalBus`] (a tokio broadcast) is the one implementation today,
+//! serving one process; a bus for several nodes implements the same trait (the scale-out work).
+//! Everything the gateway delivers live goes through it, ephemeral frames (typing, presence,
+//! voice) included, so nothing above it assumes one process.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use crate::model::{ChannelId, UserId};
 use crate::protocol::v1::StoredEvent;
 
 /// What travels on the bus.
@@ -23,9 +24,9 @@ pub enum BusMessage {
     /// A control frame for a channel's members, except one user (typing, voice participants).
     ToChannel {
         /// The channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// Who not to send it to.
-        except_user: Option<String>,
+        except_user: Option<UserId>,
         /// The serialized frame.
         frame: String,
     },
@@ -33,7 +34,7 @@ pub enum BusMessage {
     /// read markers).
     ToUsers {
         /// The users.
-        user_ids: Vec<String>,
+        user_ids: Vec<UserId>,
         /// The connection not to send it to.
         except_connection: Option<u64>,
         /// The serialized frame.
@@ -42,12 +43,12 @@ pub enum BusMessage {
     /// Close every connection of a user (their account was suspended).
     Disconnect {
         /// The user.
-        user_id: String,
+        user_id: UserId,
     },
     /// A control frame for one connection of one user (voice signalling).
     ToConnection {
         /// The user.
-        user_id: String,
+        user_id: UserId,
         /// The connection.
         connection_id: u64,
         /// The serialized frame.

@@ -1,13 +1,15 @@
 //! Newtype ids. Public ids are UUIDv7 strings: opaque to clients, time-ordered for the database.
+//! They travel as plain JSON strings (`serde(transparent)`), so typing them changes no wire format.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 macro_rules! define_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type, ToSchema)]
         #[serde(transparent)]
         #[sqlx(transparent)]
         pub struct $name(String);
@@ -26,6 +28,24 @@ macro_rules! define_id {
 
             /// The id as text.
             pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(raw: &str) -> Self {
+                $name(raw.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(raw: String) -> Self {
+                $name(raw)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
                 &self.0
             }
         }
@@ -66,3 +86,21 @@ define_id!(
     /// A message (a thread reply is a message too).
     MessageId
 );
+define_id!(
+    /// A file upload.
+    FileId
+);
+define_id!(
+    /// A client's idempotency key for a send: sending again with it stores nothing new.
+    ClientId
+);
+define_id!(
+    /// One WebSocket connection to one server node (unique across the nodes sharing a bus).
+    ConnectionId
+);
+
+impl From<u64> for ConnectionId {
+    fn from(number: u64) -> Self {
+        ConnectionId(number.to_string())
+    }
+}

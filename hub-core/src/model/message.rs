@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::text_enum::text_enum;
-use super::{ChannelId, MessageId, UserId};
+use super::{ChannelId, ClientId, MessageId, UserId};
 
 /// A message, as stored. A deleted message stays as a tombstone so threads keep their place.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -19,7 +19,7 @@ pub struct Message {
     /// The text (empty once deleted).
     pub content: String,
     /// The sender's idempotency key.
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     /// The thread it replies to.
     pub parent_id: Option<MessageId>,
     /// When it was sent.

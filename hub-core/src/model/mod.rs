@@ -8,6 +8,6 @@ mod text_enum;
 mod user;
 
 pub use channel::{Channel, ChannelBan, ChannelKind, ChannelRole, Membership, NotifyLevel};
-pub use ids::{ChannelId, MessageId, SessionId, UserId};
+pub use ids::{ChannelId, ClientId, ConnectionId, FileId, MessageId, SessionId, UserId};
 pub use message::{MentionKind, Message, MessageVersion, Reaction, ReactionCount};
 pub use user::{User, UserStatus};

@@ -1,6 +1,7 @@
 //! Channel names, descriptions, topics and join codes.
 
 use crate::error::{Error, Result};
+use crate::model::UserId;
 
 /// Longest channel name.
 pub const MAX_CHANNEL_NAME_LENGTH: usize = 80;
@@ -54,8 +55,8 @@ pub fn validate_channel_text(field: &str, raw: &str) -> Result<String> {
 }
 
 /// The key that identifies a direct conversation by its exact set of members.
-pub fn dm_key(member_ids: &[String]) -> String {
-    let mut ids: Vec<&str> = member_ids.iter().map(String::as_str).collect();
+pub fn dm_key(member_ids: &[UserId]) -> String {
+    let mut ids: Vec<&str> = member_ids.iter().map(UserId::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
     ids.join(",")
@@ -99,10 +100,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn dm_keys_ignore_order_and_repeats(mut ids in prop::collection::vec("[a-f0-9]{4}", 1..6)) {
+        fn dm_keys_ignore_order_and_repeats(ids in prop::collection::vec("[a-f0-9]{4}", 1..6)) {
+            let mut ids: Vec<UserId> = ids.into_iter().map(UserId::from).collect();
             let key = dm_key(&ids);
             ids.reverse();
-            let doubled: Vec<String> = ids.iter().chain(ids.iter()).cloned().collect();
+            let doubled: Vec<UserId> = ids.iter().chain(ids.iter()).cloned().collect();
             prop_assert_eq!(dm_key(&ids), key.clone());
             prop_assert_eq!(dm_key(&doubled), key);
         }

@@ -27,6 +27,13 @@ impl TokenBucket {
         }
     }
 
+    /// Whether the bucket has refilled completely by `now`: it is then the same as a new one,
+    /// and whoever keeps buckets may forget it.
+    pub fn is_full(&self, rate: Rate, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        self.tokens + elapsed * rate.per_second >= rate.burst
+    }
+
     /// Takes one token, or says how long until one is there.
     pub fn try_take(&mut self, rate: Rate, now: Instant) -> Result<(), Duration> {
         let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
@@ -62,6 +69,21 @@ mod tests {
         let wait = bucket.try_take(rate, start).err();
         assert!(wait.is_some_and(|wait| wait <= Duration::from_millis(100)));
         assert!(bucket.try_take(rate, start + Duration::from_millis(100)).is_ok());
+    }
+
+    #[test]
+    fn a_bucket_is_full_again_once_it_has_refilled() {
+        let rate = Rate {
+            per_second: 10.0,
+            burst: 2.0,
+        };
+        let start = Instant::now();
+        let mut bucket = TokenBucket::full(rate, start);
+        assert!(bucket.is_full(rate, start));
+        assert!(bucket.try_take(rate, start).is_ok());
+        assert!(!bucket.is_full(rate, start));
+        assert!(!bucket.is_full(rate, start + Duration::from_millis(50)));
+        assert!(bucket.is_full(rate, start + Duration::from_millis(100)));
     }
 
     proptest! {

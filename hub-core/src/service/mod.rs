@@ -1,13 +1,17 @@
-//! Use cases: rules + store (+ events, later). [`Hub`] is the embedding API: the server's REST
-//! routes and WebSocket ops, the CLI and embedders all call these same methods, one use case a file.
+//! Use cases: rules + store + events. [`Hub`] is the embedding API: the server's REST routes and
+//! WebSocket ops, the CLI and embedders all call these same methods, one use case a file. Limits
+//! (rates, sizes), permission checks and the events a change causes are decided here, so every
+//! transport gets the same behaviour from the same call.
 
 mod admin;
 mod auth;
 mod channels;
+mod gateway;
 mod messages;
 mod presence;
+mod rate_limits;
 mod reactions;
-mod realtime;
+mod typing;
 mod users;
 
 use std::sync::{Arc, OnceLock};
@@ -26,7 +30,7 @@ use crate::rules;
 use crate::store::Store;
 
 pub use admin::NewAccount;
-pub use realtime::CatchUp;
+pub use gateway::CatchUp;
 
 /// Events a live subscriber may fall behind before it must catch up from the log.
 const EVENT_BUFFER: usize = 4096;
@@ -38,6 +42,26 @@ pub struct Caller {
     pub user: User,
     /// The login session behind a hub access token; `None` for identity-provider tokens.
     pub session: Option<SessionId>,
+    /// The gateway connection the call came over (`None` over REST and for embedders). Events
+    /// a call causes for the caller themselves skip it: it knows already.
+    pub connection_id: Option<u64>,
+}
+
+impl Caller {
+    /// `user`, signed in through `session`, calling over REST (or embedding).
+    pub fn new(user: User, session: Option<SessionId>) -> Caller {
+        Caller {
+            user,
+            session,
+            connection_id: None,
+        }
+    }
+
+    /// The same caller, calling over gateway connection `id`.
+    pub fn over_connection(mut self, id: u64) -> Caller {
+        self.connection_id = Some(id);
+        self
+    }
 }
 
 /// One page of results and the cursor of the next.
@@ -89,6 +113,10 @@ struct HubInner {
     passwords: PasswordHasher,
     /// Open connections per user (presence).
     presence: presence::PresenceTracker,
+    /// Each user's actions per second, shared by every transport.
+    rates: rate_limits::RateBuckets,
+    /// When each user last said they were typing in each channel.
+    typing: typing::TypingThrottle,
     /// Loaded on first use: operator tools that issue no tokens need no secret.
     tokens: std::sync::OnceLock<TokenIssuer>,
     oidc: Option<OidcVerifier>,
@@ -109,12 +137,12 @@ impl Hub {
 
     /// Services over an already connected and migrated store, with the in-process bus. Nothing
     /// slow happens here: the token secret and the login decoy hash are made on first use.
-    pub fn with_store(config: Config, store: Store) -> Result<Hub> {
+    pub(crate) fn with_store(config: Config, store: Store) -> Result<Hub> {
         Hub::with_store_and_bus(config, store, Arc::new(LocalBus::new(EVENT_BUFFER)))
     }
 
-    /// Services over a store, publishing live events on `bus` (Redis pub/sub for several nodes).
-    pub fn with_store_and_bus(config: Config, store: Store, bus: Arc<dyn EventBus>) -> Result<Hub> {
+    /// Services over a store, publishing live events on `bus`.
+    pub(crate) fn with_store_and_bus(config: Config, store: Store, bus: Arc<dyn EventBus>) -> Result<Hub> {
         let passwords = PasswordHasher::new(&config.auth)?;
         let oidc = config.oidc.as_ref().map(OidcVerifier::new).transpose()?;
         let recent_pages = messages::RecentPages::new(config.limits.history_cache_bytes);
@@ -125,6 +153,8 @@ impl Hub {
                 store,
                 passwords,
                 presence: presence::PresenceTracker::default(),
+                rates: rate_limits::RateBuckets::default(),
+                typing: typing::TypingThrottle::default(),
                 tokens: OnceLock::new(),
                 oidc,
                 recent_pages,
@@ -137,7 +167,8 @@ impl Hub {
         self.inner.bus.subscribe()
     }
 
-    /// Publishes an ephemeral message (typing, presence, voice) to every node.
+    /// Publishes an ephemeral message (voice signalling, disconnects) to every node. The
+    /// services publish what their own use cases cause; this is for a transport's own frames.
     pub fn broadcast(&self, message: BusMessage) {
         self.inner.bus.publish(message);
     }
@@ -152,9 +183,9 @@ impl Hub {
         &self.inner.config
     }
 
-    /// The store (for health checks and tools).
-    pub fn store(&self) -> &Store {
-        &self.inner.store
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        self.inner.store.ping().await
     }
 
     /// The access-token signer, its secret loaded (or generated) on first use. Tests use it to

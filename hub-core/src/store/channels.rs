@@ -4,39 +4,21 @@ use chrono::{DateTime, Utc};
 
 use super::events::append_event;
 use super::lite;
-use super::members::{BAN, MEMBERSHIP, lite_ban, lite_membership};
+use super::members::{BAN, MEMBERSHIP};
+use super::rows::{LiteRow, row_mapping};
 use super::users::UserRow;
 use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{Channel, ChannelBan, ChannelId, ChannelKind, ChannelRole, Membership, NotifyLevel, User, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 
-/// The columns of [`Channel`] for a query over `channels c`.
-macro_rules! channel_columns {
-    () => {
-        "c.id, c.name, c.kind, c.description, c.topic, c.created_by, c.created_at, c.archived_at, \
-         c.last_message_id, c.last_message_at, c.last_seq, \
-         (SELECT COUNT(*) FROM channel_members cm WHERE cm.channel_id = c.id) AS member_count"
-    };
-}
-
-/// Reads a [`Channel`] from a rusqlite row of [`channel_columns!`].
-fn lite_channel(row: &rusqlite::Row<'_>) -> rusqlite::Result<Channel> {
-    Ok(Channel {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        kind: row.get(2)?,
-        description: row.get(3)?,
-        topic: row.get(4)?,
-        created_by: row.get(5)?,
-        created_at: lite::time(row, 6)?,
-        archived_at: lite::optional_time(row, 7)?,
-        last_message_id: row.get(8)?,
-        last_message_at: lite::optional_time(row, 9)?,
-        last_seq: row.get(10)?,
-        member_count: row.get(11)?,
-    })
-}
+// The columns of [`Channel`] for a query over `channels c`.
+row_mapping!(channel_columns, "c.", Channel {
+    id, name, kind, description, topic, created_by, created_at, archived_at, last_message_id,
+    last_message_at, last_seq,
+} computed {
+    member_count: "(SELECT COUNT(*) FROM channel_members cm WHERE cm.channel_id = c.id)",
+});
 
 const CHANNEL_UNIQUE: &[(&str, ErrorKind, &str)] = &[
     // PostgreSQL names the index; SQLite names the columns of a plain unique index.
@@ -201,7 +183,7 @@ impl Store {
             return lite.read_together(|connection| {
                 let Some((channel_row, join_code)) =
                     lite::query_optional(connection, CHANNEL_BY_ID, &[channel], |row| {
-                        Ok((lite_channel(row)?, row.get(12)?))
+                        Ok((Channel::from_lite(row)?, row.get(12)?))
                     })?
                 else {
                     return Ok(None);
@@ -209,8 +191,8 @@ impl Store {
                 Ok(Some(ChannelAccess {
                     channel: channel_row,
                     join_code,
-                    membership: lite::query_optional(connection, MEMBERSHIP, &[channel, user], lite_membership)?,
-                    ban: lite::query_optional(connection, BAN, &[channel, user], lite_ban)?,
+                    membership: lite::query_optional(connection, MEMBERSHIP, &[channel, user], Membership::from_lite)?,
+                    ban: lite::query_optional(connection, BAN, &[channel, user], ChannelBan::from_lite)?,
                 }))
             });
         }

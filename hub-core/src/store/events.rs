@@ -43,7 +43,7 @@ macro_rules! record_event {
             .execute(&mut *$tx)
             .await?;
         $crate::protocol::v1::StoredEvent {
-            channel_id: $channel.to_string(),
+            channel_id: $channel.clone(),
             seq: $seq,
             at: $at,
             event,
@@ -97,7 +97,7 @@ impl Store {
             .map(|row| {
                 let event: ChannelEvent = serde_json::from_str(&row.payload).map_err(Error::internal)?;
                 Ok(StoredEvent {
-                    channel_id: row.channel_id.to_string(),
+                    channel_id: row.channel_id,
                     seq: row.seq,
                     at: row.created_at,
                     event,

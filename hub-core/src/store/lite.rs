@@ -20,8 +20,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, Row, Statement, ToSql};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -343,40 +341,6 @@ fn failed(reason: &str) -> rusqlite::Error {
     )
 }
 
-/// A timestamp as sqlx-sqlite writes it (RFC 3339, UTC as `+00:00`), so that rows written by
-/// either driver compare and sort alike.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct SqlTime(pub DateTime<Utc>);
-
-impl ToSql for SqlTime {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.0.to_rfc3339_opts(SecondsFormat::AutoSi, false)))
-    }
-}
-
-impl FromSql for SqlTime {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let text = value.as_str()?;
-        if let Ok(time) = DateTime::parse_from_rfc3339(text) {
-            return Ok(SqlTime(time.with_timezone(&Utc)));
-        }
-        // SQLite's own CURRENT_TIMESTAMP spelling, in UTC.
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
-            .map(|time| SqlTime(time.and_utc()))
-            .map_err(|err| FromSqlError::Other(Box::new(err)))
-    }
-}
-
-/// Reads a timestamp column.
-pub(crate) fn time(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
-    Ok(row.get::<_, SqlTime>(index)?.0)
-}
-
-/// Reads a nullable timestamp column.
-pub(crate) fn optional_time(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    Ok(row.get::<_, Option<SqlTime>>(index)?.map(|time| time.0))
-}
-
 /// Binds `values` to `$1`, `$2`, ... by name: SQLite numbers `$N` parameters in order of first
 /// appearance, which need not be N (the SQL is shared with PostgreSQL, which numbers by N).
 fn bind(statement: &mut Statement<'_>, values: &[&dyn ToSql]) -> rusqlite::Result<()> {
@@ -530,21 +494,6 @@ mod tests {
             })
         })?;
         assert_eq!(stored, vec![0, 1, 2]);
-        Ok(())
-    }
-
-    #[test]
-    fn times_are_written_as_sqlx_writes_them_and_read_back() -> rusqlite::Result<()> {
-        let connection = Connection::open_in_memory()?;
-        let at = DateTime::parse_from_rfc3339("2026-11-22T10:07:15.123456Z")
-            .map_err(|err| FromSqlError::Other(Box::new(err)))?
-            .with_timezone(&Utc);
-        let text: String = query_one(&connection, "SELECT $1", &[&SqlTime(at)], |row| row.get(0))?;
-        assert_eq!(text, "2026-11-22T10:07:15.123456+00:00");
-        let back = query_one(&connection, "SELECT $1", &[&text], |row| time(row, 0))?;
-        assert_eq!(back, at);
-        let sqlite_spelling = query_one(&connection, "SELECT '2026-11-22 10:07:15'", &[], |row| time(row, 0))?;
-        assert_eq!(sqlite_spelling.to_rfc3339(), "2026-11-22T10:07:15+00:00");
         Ok(())
     }
 }

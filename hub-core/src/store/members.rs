@@ -3,43 +3,50 @@
 use chrono::{DateTime, Utc};
 
 use super::events::{append_event, commit_if_changed};
-use super::lite;
+use super::rows::row_mapping;
 use super::users::UserRow;
 use super::{Store, db_run, db_write};
 use crate::error::Result;
 use crate::model::{ChannelBan, ChannelId, ChannelRole, Membership, NotifyLevel, User, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 
-pub(super) const MEMBERSHIP: &str = "SELECT channel_id, user_id, role, notify, joined_at, last_read_seq, timed_out_until \
-    FROM channel_members WHERE channel_id = $1 AND user_id = $2";
+row_mapping!(
+    membership_columns,
+    "",
+    Membership {
+        channel_id,
+        user_id,
+        role,
+        notify,
+        joined_at,
+        last_read_seq,
+        timed_out_until,
+    }
+);
+row_mapping!(
+    ban_columns,
+    "",
+    ChannelBan {
+        channel_id,
+        user_id,
+        banned_by,
+        reason,
+        created_at,
+        expires_at
+    }
+);
 
-pub(super) const BAN: &str = "SELECT channel_id, user_id, banned_by, reason, created_at, expires_at \
-    FROM channel_bans WHERE channel_id = $1 AND user_id = $2";
+pub(super) const MEMBERSHIP: &str = concat!(
+    "SELECT ",
+    membership_columns!(),
+    " FROM channel_members WHERE channel_id = $1 AND user_id = $2"
+);
 
-/// Reads a [`Membership`] from a rusqlite row of [`MEMBERSHIP`].
-pub(super) fn lite_membership(row: &rusqlite::Row<'_>) -> rusqlite::Result<Membership> {
-    Ok(Membership {
-        channel_id: row.get(0)?,
-        user_id: row.get(1)?,
-        role: row.get(2)?,
-        notify: row.get(3)?,
-        joined_at: lite::time(row, 4)?,
-        last_read_seq: row.get(5)?,
-        timed_out_until: lite::optional_time(row, 6)?,
-    })
-}
-
-/// Reads a [`ChannelBan`] from a rusqlite row of [`BAN`].
-pub(super) fn lite_ban(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChannelBan> {
-    Ok(ChannelBan {
-        channel_id: row.get(0)?,
-        user_id: row.get(1)?,
-        banned_by: row.get(2)?,
-        reason: row.get(3)?,
-        created_at: lite::time(row, 4)?,
-        expires_at: lite::optional_time(row, 5)?,
-    })
-}
+pub(super) const BAN: &str = concat!(
+    "SELECT ",
+    ban_columns!(),
+    " FROM channel_bans WHERE channel_id = $1 AND user_id = $2"
+);
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {
@@ -85,7 +92,7 @@ impl Store {
             async {
                 let mut tx = pool.begin().await?;
                 let added = sqlx::query(INSERT).bind(channel).bind(user).bind(role).bind(at).execute(&mut *tx).await?;
-                Ok::<_, sqlx::Error>(commit_if_changed!(tx, added.rows_affected(), channel, at, ChannelEvent::MemberJoined { user_id: user.to_string(), role }))
+                Ok::<_, sqlx::Error>(commit_if_changed!(tx, added.rows_affected(), channel, at, ChannelEvent::MemberJoined { user_id: user.clone(), role }))
             }
             .await
         })?;
@@ -142,7 +149,7 @@ impl Store {
                 }
                 let membership: Membership = sqlx::query_as(MEMBERSHIP).bind(channel).bind(user).fetch_one(&mut *tx).await?;
                 let event = append_event!(tx, channel, at, ChannelEvent::MemberUpdated {
-                    user_id: user.to_string(),
+                    user_id: user.clone(),
                     role: membership.role,
                     timed_out_until: membership.timed_out_until,
                 });

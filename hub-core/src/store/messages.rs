@@ -4,13 +4,14 @@
 use chrono::{DateTime, Utc};
 
 use super::events::{INSERT_EVENT, append_event, commit_if_changed, record_event};
-use super::lite::{self, SqlTime};
-use super::turns::SendTurn;
+use super::lite;
+use super::rows::{LiteRow, SqlTime, row_mapping};
 use super::{Store, db_run, db_write, lite_unique_violation, unique_violation};
 use crate::error::{ErrorKind, Result};
-use crate::model::{ChannelId, MentionKind, Message, MessageId, MessageVersion, UserId};
+use crate::model::{ChannelId, ClientId, MentionKind, Message, MessageId, MessageVersion, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 use crate::rules::messages::Mentions;
+use crate::send_order::SendTurn;
 
 /// A message to store.
 #[derive(Debug, Clone)]
@@ -24,7 +25,7 @@ pub struct NewMessage {
     /// Validated text.
     pub content: String,
     /// The sender's idempotency key.
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     /// The (top-level) message it replies to.
     pub parent_id: Option<MessageId>,
     /// When it was sent.
@@ -60,31 +61,24 @@ const MESSAGE_UNIQUE: &[(&str, ErrorKind, &str)] = &[(
     "a message with this client_id exists",
 )];
 
-/// The columns of [`Message`], in the order [`lite_message`] reads them.
-macro_rules! message_columns {
-    () => {
-        "id, channel_id, seq, author_id, content, client_id, parent_id, created_at, edited_at, deleted_at, \
-         reply_count, last_reply_at"
-    };
-}
-
-/// Reads a [`Message`] from a rusqlite row of [`message_columns!`].
-fn lite_message(row: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
-    Ok(Message {
-        id: row.get(0)?,
-        channel_id: row.get(1)?,
-        seq: row.get(2)?,
-        author_id: row.get(3)?,
-        content: row.get(4)?,
-        client_id: row.get(5)?,
-        parent_id: row.get(6)?,
-        created_at: lite::time(row, 7)?,
-        edited_at: lite::optional_time(row, 8)?,
-        deleted_at: lite::optional_time(row, 9)?,
-        reply_count: row.get(10)?,
-        last_reply_at: lite::optional_time(row, 11)?,
-    })
-}
+row_mapping!(
+    message_columns,
+    "",
+    Message {
+        id,
+        channel_id,
+        seq,
+        author_id,
+        content,
+        client_id,
+        parent_id,
+        created_at,
+        edited_at,
+        deleted_at,
+        reply_count,
+        last_reply_at,
+    }
+);
 
 const MESSAGE_BY_ID: &str = concat!("SELECT ", message_columns!(), " FROM messages WHERE id = $1");
 const MESSAGE_BY_CLIENT_ID: &str = concat!(
@@ -244,7 +238,7 @@ impl Store {
     pub async fn message(&self, id: &MessageId) -> Result<Option<Message>> {
         match self {
             Store::Sqlite { lite, .. } => {
-                lite.read(|connection| lite::query_optional(connection, MESSAGE_BY_ID, &[id], lite_message))
+                lite.read(|connection| lite::query_optional(connection, MESSAGE_BY_ID, &[id], Message::from_lite))
             }
             Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_ID).bind(id).fetch_optional(pool).await?),
         }
@@ -267,10 +261,15 @@ impl Store {
     }
 
     /// The message `author` sent with `client_id`, if any.
-    pub async fn message_by_client_id(&self, author: &UserId, client_id: &str) -> Result<Option<Message>> {
+    pub async fn message_by_client_id(&self, author: &UserId, client_id: &ClientId) -> Result<Option<Message>> {
         match self {
             Store::Sqlite { lite, .. } => lite.read(|connection| {
-                lite::query_optional(connection, MESSAGE_BY_CLIENT_ID, &[author, &client_id], lite_message)
+                lite::query_optional(
+                    connection,
+                    MESSAGE_BY_CLIENT_ID,
+                    &[author, client_id],
+                    Message::from_lite,
+                )
             }),
             Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_CLIENT_ID)
                 .bind(author)
@@ -308,8 +307,8 @@ impl Store {
         let sql = format!("{sql} LIMIT {limit}");
         match self {
             Store::Sqlite { lite, .. } => lite.read(|connection| match position {
-                Some(seq) => lite::query_all(connection, &sql, &[channel, &seq], lite_message),
-                None => lite::query_all(connection, &sql, &[channel], lite_message),
+                Some(seq) => lite::query_all(connection, &sql, &[channel, &seq], Message::from_lite),
+                None => lite::query_all(connection, &sql, &[channel], Message::from_lite),
             }),
             Store::Postgres(pool) => {
                 let query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(channel);
@@ -469,7 +468,7 @@ fn lite_write_message(
         serde_json::to_string(&event).map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
     lite::execute(connection, INSERT_EVENT, &[channel, &seq, &event.kind(), &payload, &at])?;
     let stored = StoredEvent {
-        channel_id: channel.to_string(),
+        channel_id: channel.clone(),
         seq,
         at: new.created_at,
         event,

@@ -12,8 +12,8 @@ mod messages;
 mod oidc;
 mod pins;
 mod reactions;
+mod rows;
 mod sessions;
-mod turns;
 mod users;
 
 use std::str::FromStr;
@@ -23,16 +23,14 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection as _, PgPool, SqlitePool};
 
+use crate::config::redact_password;
 use crate::error::{Error, ErrorKind, Result};
 
-pub use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
-pub use lite::Lite;
-pub use members::MemberChange;
-pub use messages::{HistoryCursor, MentionRow, NewMessage};
-pub use pins::{PinRow, SavedRow};
-pub use sessions::{NewRefreshToken, RefreshTokenRecord};
-pub use turns::{SendLine, SendTurn};
-pub use users::{NewUser, ProfileUpdate};
+pub(crate) use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
+pub(crate) use members::MemberChange;
+pub(crate) use messages::{HistoryCursor, NewMessage};
+pub(crate) use sessions::NewRefreshToken;
+pub(crate) use users::{NewUser, ProfileUpdate};
 
 /// Runs one query body (a read) against whichever database the store holds.
 macro_rules! db_run {
@@ -77,15 +75,6 @@ pub enum Store {
     },
     /// PostgreSQL, for several server nodes.
     Postgres(PgPool),
-}
-
-/// Which database a store talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    /// SQLite.
-    Sqlite,
-    /// PostgreSQL.
-    Postgres,
 }
 
 impl Store {
@@ -143,14 +132,6 @@ impl Store {
                 "database_url",
                 "the database URL must start with sqlite:// or postgres://",
             ))
-        }
-    }
-
-    /// Which database this is.
-    pub fn dialect(&self) -> Dialect {
-        match self {
-            Store::Sqlite { .. } => Dialect::Sqlite,
-            Store::Postgres(_) => Dialect::Postgres,
         }
     }
 
@@ -213,20 +194,6 @@ fn unreachable_database(url: &str, err: sqlx::Error) -> Error {
     .with_source(err)
 }
 
-/// The URL with any password replaced, for messages and logs.
-pub fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    match rest.split_once('@') {
-        Some((credentials, host)) if credentials.contains(':') => {
-            let user = credentials.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:***@{host}")
-        }
-        _ => url.to_owned(),
-    }
-}
-
 /// Maps a unique-constraint violation on `constraint` to `kind`; any other error passes through.
 pub(crate) fn unique_violation(err: sqlx::Error, constraints: &[(&str, ErrorKind, &str)]) -> Error {
     if let sqlx::Error::Database(db) = &err
@@ -259,18 +226,28 @@ fn unique_conflict(constraint: Option<&str>, message: &str, constraints: &[(&str
 }
 
 #[cfg(test)]
+impl Store {
+    /// The column names `sql` lists for `table` (`$1`).
+    pub(crate) async fn column_names(&self, sql: &'static str, table: &str) -> Result<Vec<String>> {
+        Ok(db_run!(self, pool => sqlx::query_scalar(sql).bind(table).fetch_all(pool).await)?)
+    }
+
+    /// A store over a fresh schema of the PostgreSQL database at `base`.
+    pub(crate) async fn connect_fresh_postgres_schema(base: &str) -> Result<Store> {
+        let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+        let admin = PgPool::connect(base).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&admin)
+            .await?;
+        admin.close().await;
+        let separator = if base.contains('?') { '&' } else { '?' };
+        Store::connect(&format!("{base}{separator}options=-c%20search_path%3D{schema}"), 2).await
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            redact_password("postgres://bob:secret@db/hub"),
-            "postgres://bob:***@db/hub"
-        );
-        assert_eq!(redact_password("postgres://bob@db/hub"), "postgres://bob@db/hub");
-        assert_eq!(redact_password("sqlite://x.db"), "sqlite://x.db");
-    }
 
     #[tokio::test]
     async fn sqlite_migrates_once_and_answers() -> Result<()> {

@@ -46,12 +46,12 @@ impl Store {
         const UNPIN: &str = "DELETE FROM pins WHERE channel_id = $1 AND message_id = $2";
         let event = if pin {
             ChannelEvent::PinAdded {
-                message_id: message.id.to_string(),
-                pinned_by: by.to_string(),
+                message_id: message.id.clone(),
+                pinned_by: by.clone(),
             }
         } else {
             ChannelEvent::PinRemoved {
-                message_id: message.id.to_string(),
+                message_id: message.id.clone(),
             }
         };
         let stored = db_write!(self, pool => {

@@ -142,16 +142,16 @@ impl Store {
         const REMOVE: &str = "DELETE FROM message_reactions WHERE message_id = $1 AND code = $2 AND user_id = $3";
         let (sql, event) = if add {
             let event = ChannelEvent::ReactionAdded {
-                message_id: message.id.to_string(),
+                message_id: message.id.clone(),
                 emoji: code.to_owned(),
-                user_id: user.to_string(),
+                user_id: user.clone(),
             };
             (ADD, event)
         } else {
             let event = ChannelEvent::ReactionRemoved {
-                message_id: message.id.to_string(),
+                message_id: message.id.clone(),
                 emoji: code.to_owned(),
-                user_id: user.to_string(),
+                user_id: user.clone(),
             };
             (REMOVE, event)
         };

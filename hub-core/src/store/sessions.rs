@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::rows::{LiteColumn, LiteRow};
 use super::users::{UserRow, user_columns};
 use super::{Store, db_run, db_write, lite};
 use crate::error::Result;
@@ -149,7 +150,7 @@ impl Store {
                 lite::query_optional(connection, SQL, &[session, user], |row| {
                     Ok(SessionUserRow {
                         user: UserRow::from_lite(row)?,
-                        session_revoked_at: lite::optional_time(row, 13)?,
+                        session_revoked_at: LiteColumn::read(row, UserRow::COLUMNS.len())?,
                     })
                 })
             })?,

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, db_run, db_write, lite, unique_violation};
+use super::rows::row_mapping;
+use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{User, UserId, UserStatus};
 
@@ -30,35 +31,31 @@ pub(super) struct UserRow {
     last_seen_at: Option<DateTime<Utc>>,
 }
 
-/// The columns of [`UserRow`] over `users u`, in the order [`UserRow::from_lite`] reads them.
-macro_rules! user_columns {
-    () => {
-        "u.id, u.username, u.email, u.full_name, u.bio, u.avatar_url, u.status, u.is_bot, u.is_superuser, \
-         u.is_suspended, u.created_at, u.updated_at, u.last_seen_at"
-    };
-}
+// The columns of [`UserRow`] over `users u` (the password hash is read only where needed).
+row_mapping!(
+    user_columns,
+    "u.",
+    UserRow {
+        id,
+        username,
+        email,
+        full_name,
+        bio,
+        avatar_url,
+        status,
+        is_bot,
+        is_superuser,
+        is_suspended,
+        created_at,
+        updated_at,
+        last_seen_at,
+    }
+);
+// Lets `sessions` name the macro `row_mapping!` defined (clippy does not see that definition).
+#[allow(clippy::single_component_path_imports)]
 pub(super) use user_columns;
 
 impl UserRow {
-    /// Reads the row from a rusqlite row of [`user_columns!`].
-    pub(super) fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
-        Ok(UserRow {
-            id: row.get(0)?,
-            username: row.get(1)?,
-            email: row.get(2)?,
-            full_name: row.get(3)?,
-            bio: row.get(4)?,
-            avatar_url: row.get(5)?,
-            status: row.get(6)?,
-            is_bot: row.get(7)?,
-            is_superuser: row.get(8)?,
-            is_suspended: row.get(9)?,
-            created_at: lite::time(row, 10)?,
-            updated_at: lite::time(row, 11)?,
-            last_seen_at: lite::optional_time(row, 12)?,
-        })
-    }
-
     pub(super) fn into_user(self) -> User {
         User {
             id: self.id,
@@ -268,25 +265,6 @@ impl Store {
         row.map(UserRow::into_user).ok_or_else(|| Error::not_found("user"))
     }
 
-    /// Sets a user's password hash.
-    pub async fn set_password_hash(&self, id: &UserId, hash: &str, now: DateTime<Utc>) -> Result<()> {
-        let done = db_write!(self, pool => {
-            sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
-                .bind(id)
-                .bind(hash)
-                .bind(now)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
-        })?;
-        if done == 0 {
-            return Err(Error::not_found("user"));
-        }
-        Ok(())
-    }
-}
-
-impl Store {
     /// Records when a user was last connected.
     pub async fn set_last_seen(&self, id: &UserId, at: DateTime<Utc>) -> Result<()> {
         db_write!(self, pool => {

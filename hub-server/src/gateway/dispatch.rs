@@ -1,10 +1,10 @@
 //! The dispatcher: one task that delivers committed channel events to the connections of the
 //! channel's members, in order and once per connection.
 //!
-//! The bus (an in-process broadcast now) may drop or reorder events; the log may not. The
-//! dispatcher remembers the last position it delivered in each channel: an event at or below it
-//! is a duplicate, an event past the next position means some were missed, and those are read
-//! from `channel_events` first. Every frame is serialized once and shared by all recipients.
+//! The bus may drop or reorder events; the log may not. The dispatcher remembers the last
+//! position it delivered in each channel ([`Delivered`]): an event at or below it is a
+//! duplicate, an event past the next position means some were missed, and those are read from
+//! the log first. Every frame is serialized once and shared by all recipients.
 //! Channel membership is kept in memory, loaded on first need and kept current by the
 //! `member.*` events flowing through. Ephemeral frames (typing, presence, voice) arrive on the
 //! same bus and go to whoever of their audience is connected to this node.
@@ -24,8 +24,9 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{Notify, broadcast};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
+use super::Gateway;
+use super::delivered::{Delivered, Next};
 use super::registry::Outgoing;
-use super::{FastMap, Gateway};
 
 /// Bus messages handled back to back before the dispatcher lets every connection task run once.
 ///
@@ -77,7 +78,7 @@ impl Backlog {
     }
 
     /// Returns once the dispatcher is no more than the limit behind.
-    pub async fn room(&self) {
+    pub async fn wait_until_caught_up(&self) {
         loop {
             let caught_up = self.caught_up.notified();
             let mut caught_up = std::pin::pin!(caught_up);
@@ -94,7 +95,7 @@ impl Backlog {
 #[derive(Default)]
 struct Dispatcher {
     members: HashMap<ChannelId, HashSet<UserId>>,
-    delivered: FastMap<ChannelId, i64>,
+    delivered: Delivered,
 }
 
 /// Runs until the bus closes.
@@ -130,27 +131,24 @@ pub async fn run(gateway: Gateway, mut bus: broadcast::Receiver<Arc<BusMessage>>
 
 impl Dispatcher {
     async fn deliver(&mut self, gateway: &Gateway, event: &StoredEvent) {
-        let channel = ChannelId::from_string(event.channel_id.clone());
-        if let Some(last) = self.delivered.get(&channel).copied() {
-            if event.seq <= last {
-                return;
-            }
-            if event.seq > last + 1 {
-                let missing = u32::try_from(event.seq - last - 1).unwrap_or(u32::MAX);
-                match gateway.hub().store().events_after(&channel, last, missing).await {
-                    Ok(events) => {
-                        for missed in events.iter().filter(|missed| missed.seq < event.seq) {
-                            self.deliver_one(gateway, &channel, missed).await;
-                        }
+        let channel = &event.channel_id;
+        match self.delivered.next(channel, event.seq) {
+            Next::Duplicate => return,
+            Next::InOrder => {}
+            Next::AfterGap(last) => match gateway.hub().events_between(channel, last, event.seq).await {
+                Ok(missed) => {
+                    for missed in &missed {
+                        self.deliver_one(gateway, missed).await;
                     }
-                    Err(err) => tracing::warn!(%channel, error = %err, "could not fill a gap from the log"),
                 }
-            }
+                Err(err) => tracing::warn!(%channel, error = %err, "could not fill a gap from the log"),
+            },
         }
-        self.deliver_one(gateway, &channel, event).await;
+        self.deliver_one(gateway, event).await;
     }
 
-    async fn deliver_one(&mut self, gateway: &Gateway, channel: &ChannelId, event: &StoredEvent) {
+    async fn deliver_one(&mut self, gateway: &Gateway, event: &StoredEvent) {
+        let channel = &event.channel_id;
         let frame = match serde_json::to_string(event) {
             Ok(text) => Utf8Bytes::from(text),
             Err(err) => {
@@ -167,22 +165,21 @@ impl Dispatcher {
         let members = self.members.entry(channel.clone()).or_default();
         match &event.event {
             ChannelEvent::MemberJoined { user_id, .. } => {
-                members.insert(UserId::from_string(user_id.clone()));
+                members.insert(user_id.clone());
                 gateway.registry().send_to_users(members.iter(), &item);
             }
             ChannelEvent::MemberLeft { user_id, .. } => {
                 // The one who left hears it too, then hears nothing more.
                 gateway.registry().send_to_users(members.iter(), &item);
-                let leaver = UserId::from_string(user_id.clone());
-                if members.remove(&leaver) {
+                if members.remove(user_id) {
                     // Already sent above.
                 } else {
-                    gateway.registry().send_to_user(&leaver, &item, None);
+                    gateway.registry().send_to_user(user_id, &item, None);
                 }
             }
             _ => gateway.registry().send_to_users(members.iter(), &item),
         }
-        self.delivered.insert(channel.clone(), event.seq);
+        self.delivered.record(channel, event.seq);
     }
 
     async fn handle(&mut self, gateway: &Gateway, message: &BusMessage) {
@@ -193,16 +190,15 @@ impl Dispatcher {
                 except_user,
                 frame,
             } => {
-                let channel = ChannelId::from_string(channel_id.clone());
-                self.load_members(gateway, &channel).await;
-                let Some(members) = self.members.get(&channel) else {
+                self.load_members(gateway, channel_id).await;
+                let Some(members) = self.members.get(channel_id) else {
                     return;
                 };
                 let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
-                let except = except_user.as_deref();
-                gateway
-                    .registry()
-                    .send_to_users(members.iter().filter(|member| Some(member.as_str()) != except), &item);
+                gateway.registry().send_to_users(
+                    members.iter().filter(|member| Some(*member) != except_user.as_ref()),
+                    &item,
+                );
             }
             BusMessage::ToUsers {
                 user_ids,
@@ -211,17 +207,13 @@ impl Dispatcher {
             } => {
                 let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
                 for user in user_ids {
-                    gateway
-                        .registry()
-                        .send_to_user(&UserId::from_string(user.clone()), &item, *except_connection);
+                    gateway.registry().send_to_user(user, &item, *except_connection);
                 }
             }
             BusMessage::Disconnect { user_id } => {
-                gateway.registry().send_to_user(
-                    &UserId::from_string(user_id.clone()),
-                    &Outgoing::Close(close_code::ACCOUNT_SUSPENDED),
-                    None,
-                );
+                gateway
+                    .registry()
+                    .send_to_user(user_id, &Outgoing::Close(close_code::ACCOUNT_SUSPENDED), None);
             }
             BusMessage::ToConnection {
                 user_id,
@@ -229,9 +221,7 @@ impl Dispatcher {
                 frame,
             } => {
                 let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
-                gateway
-                    .registry()
-                    .send_to_connection(&UserId::from_string(user_id.clone()), *connection_id, item);
+                gateway.registry().send_to_connection(user_id, *connection_id, item);
             }
         }
     }
@@ -264,13 +254,13 @@ mod tests {
     #[test]
     fn sends_wait_while_the_dispatcher_is_too_far_behind() {
         let backlog = Backlog::new(10);
-        assert!(is_ready(pin!(backlog.room())));
+        assert!(is_ready(pin!(backlog.wait_until_caught_up())));
         backlog.record(10);
         assert!(!backlog.is_over(), "at the limit sends still go");
 
         backlog.record(11);
         assert!(backlog.is_over());
-        let mut waiting = pin!(backlog.room());
+        let mut waiting = pin!(backlog.wait_until_caught_up());
         assert!(!is_ready(waiting.as_mut()));
         backlog.record(110);
         assert!(!is_ready(waiting.as_mut()), "still behind");

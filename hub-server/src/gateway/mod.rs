@@ -3,38 +3,51 @@
 //! - [`upgrade`]: the HTTP side: checks the handshake and hands the socket to a connection task.
 //!   The server owns the upgrade (rather than warp's `ws()` filter) to set tungstenite's read
 //!   buffer, which otherwise costs 128 KiB per idle connection.
-//! - [`connection`]: one task per connection: authentication, limits, client frames, heartbeat,
-//!   and writing queued frames in batches.
+//! - [`connection`]: one task per connection: the handshake, the serve loop (client frames, the
+//!   outgoing queue, heartbeat, shutdown) and writing queued frames in batches.
+//! - `ops`: what each client frame does, one function per op, each one `Hub` call.
+//! - `sends`: a connection's `message.send`s, stored several at once in the order sent.
+//! - `replay`: events from the log for one connection (`resume`, and gaps in its queue).
+//! - `writer`: writing to one socket, with a timeout for peers that stop reading.
+//! - `delivered`: the last position delivered per channel, shared by connections and the
+//!   dispatcher.
 //! - [`registry`]: the open connections by user, each with a bounded outgoing queue.
 //! - [`dispatch`]: one task that turns committed events into frames (serialized once) and puts
 //!   them on the queues of the channel's members, filling gaps from the log.
 //! - [`voice`]: who is in which voice call.
 //!
 //! The database is the log and the bus is the doorbell: a connection that falls behind or
-//! reconnects catches up from `channel_events`, never from memory.
+//! reconnects catches up from the log, never from memory. Decisions (who may do what, rate
+//! limits, which events a change causes) are the services'; the gateway only moves frames.
 
 pub mod connection;
+mod delivered;
 pub mod dispatch;
+mod ops;
 pub mod registry;
+mod replay;
+mod sends;
 pub mod upgrade;
 pub mod voice;
+mod writer;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use hub_core::Hub;
 use hub_core::events::BusMessage;
-use hub_core::model::{ChannelId, UserId};
+use hub_core::model::ChannelId;
+use hub_core::protocol::v1::{ControlFrame, VoiceParticipant};
 use tokio::sync::watch;
 
 use self::registry::Registry;
+use self::voice::VoiceCalls;
+use crate::metrics::Metrics;
 
 /// A map looked up for every frame delivered. Its keys are ids the server made, not text a
 /// client chose, so a fast seeded hash (foldhash) serves instead of SipHash, which was 4% of
 /// the server's CPU in a flood.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-use self::voice::VoiceCalls;
-use crate::metrics::Metrics;
 
 /// The gateway: shared by the upgrade handler and every connection task.
 #[derive(Clone)]
@@ -50,8 +63,6 @@ struct GatewayInner {
     voice: VoiceCalls,
     shutdown: watch::Sender<bool>,
     next_connection: AtomicU64,
-    typing: std::sync::Mutex<std::collections::HashMap<(UserId, ChannelId), std::time::Instant>>,
-    rates: std::sync::Mutex<std::collections::HashMap<UserId, hub_core::rules::rate::TokenBucket>>,
 }
 
 impl Gateway {
@@ -69,8 +80,6 @@ impl Gateway {
                 voice: VoiceCalls::default(),
                 shutdown: watch::channel(false).0,
                 next_connection: AtomicU64::new(first_connection),
-                typing: Default::default(),
-                rates: Default::default(),
                 metrics,
                 hub,
             }),
@@ -104,9 +113,24 @@ impl Gateway {
         &self.inner.voice
     }
 
-    /// Publishes an ephemeral frame for every node's connections (typing, presence, voice).
+    /// Publishes a frame of the gateway's own (voice) for every node's connections.
     pub fn broadcast(&self, message: BusMessage) {
         self.inner.hub.broadcast(message);
+    }
+
+    /// Tells a voice channel's members who is in its call now.
+    pub fn announce_call(&self, channel: &ChannelId, participants: Vec<VoiceParticipant>) {
+        let frame = ControlFrame::VoiceParticipants {
+            channel_id: channel.clone(),
+            participants,
+        };
+        if let Some(frame) = frame.to_json() {
+            self.broadcast(BusMessage::ToChannel {
+                channel_id: channel.clone(),
+                except_user: None,
+                frame,
+            });
+        }
     }
 
     /// A fresh connection id.
@@ -122,55 +146,5 @@ impl Gateway {
     /// Tells every connection to close with 1001 (going away).
     pub fn shut_down(&self) {
         let _ = self.inner.shutdown.send(true);
-    }
-
-    /// Whether a `typing` frame of `user` in `channel` should be relayed now (at most one per
-    /// throttle interval).
-    pub fn typing_due(&self, user: &UserId, channel: &ChannelId) -> bool {
-        let throttle = std::time::Duration::from_millis(self.inner.hub.config().gateway.typing_throttle_ms);
-        let now = std::time::Instant::now();
-        let mut typing = self
-            .inner
-            .typing
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match typing.get(&(user.clone(), channel.clone())) {
-            Some(last) if now.duration_since(*last) < throttle => false,
-            _ => {
-                typing.retain(|_, last| now.duration_since(*last) < throttle);
-                typing.insert((user.clone(), channel.clone()), now);
-                true
-            }
-        }
-    }
-
-    /// Takes one of `user`'s frame tokens, or says how long until one is there.
-    pub fn take_rate_token(&self, user: &UserId) -> Result<(), std::time::Duration> {
-        use hub_core::rules::rate::{Rate, TokenBucket};
-        let gateway = &self.inner.hub.config().gateway;
-        let rate = Rate {
-            per_second: gateway.messages_per_second,
-            burst: gateway.messages_burst,
-        };
-        let now = std::time::Instant::now();
-        let mut rates = self
-            .inner
-            .rates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        rates
-            .entry(user.clone())
-            .or_insert_with(|| TokenBucket::full(rate, now))
-            .try_take(rate, now)
-    }
-
-    /// Forgets a user's rate bucket once they have no connection left.
-    pub fn forget_rate(&self, user: &UserId) {
-        let mut rates = self
-            .inner
-            .rates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        rates.remove(user);
     }
 }

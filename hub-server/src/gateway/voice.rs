@@ -91,7 +91,7 @@ impl VoiceCalls {
 fn participants(call: &[Participant]) -> Vec<VoiceParticipant> {
     call.iter()
         .map(|participant| VoiceParticipant {
-            user_id: participant.user.to_string(),
+            user_id: participant.user.clone(),
             muted: participant.muted,
             deafened: participant.deafened,
         })
@@ -112,7 +112,7 @@ mod tests {
         assert_eq!(both.len(), 2);
         let updated = calls.join(&room, &ann, 1, true, false);
         assert_eq!(updated.len(), 2, "joining again updates, not duplicates");
-        assert!(updated.iter().any(|p| p.user_id == "ann" && p.muted));
+        assert!(updated.iter().any(|p| p.user_id.as_str() == "ann" && p.muted));
         assert_eq!(calls.connection_in_call(&room, &ben), Some(2));
         assert_eq!(calls.leave(&room, &ben).map(|left| left.len()), Some(1));
         assert_eq!(calls.leave(&room, &ben), None);

@@ -17,10 +17,7 @@ use crate::state::AppState;
     ))]
 pub async fn suspend(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let user = state
-        .hub
-        .suspend_user(&caller, &UserId::from_string(request.param("id")?))
-        .await?;
+    let user = state.hub.suspend_user(&caller, &request.id::<UserId>("id")?).await?;
     ApiResponse::ok(&AdminUserView::from(&user))
 }
 
@@ -34,9 +31,6 @@ pub async fn suspend(state: AppState, request: ApiRequest) -> Result<ApiResponse
     ))]
 pub async fn restore(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let user = state
-        .hub
-        .restore_user(&caller, &UserId::from_string(request.param("id")?))
-        .await?;
+    let user = state.hub.restore_user(&caller, &request.id::<UserId>("id")?).await?;
     ApiResponse::ok(&AdminUserView::from(&user))
 }

@@ -27,11 +27,11 @@ pub struct PageQuery {
 }
 
 fn channel_id(request: &ApiRequest) -> Result<ChannelId> {
-    Ok(ChannelId::from_string(request.param("id")?))
+    request.id("id")
 }
 
 fn target_user(request: &ApiRequest) -> Result<UserId> {
-    Ok(UserId::from_string(request.param("user_id")?))
+    request.id("user_id")
 }
 
 fn member_view((membership, user): &(Membership, User)) -> MemberView {
@@ -180,7 +180,7 @@ pub async fn add_member(state: AppState, request: ApiRequest) -> Result<ApiRespo
     let body: AddMemberRequest = request.json()?;
     let (membership, user, created) = state
         .hub
-        .add_channel_member(&caller, &channel_id(&request)?, &UserId::from_string(body.user_id))
+        .add_channel_member(&caller, &channel_id(&request)?, &body.user_id)
         .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     ApiResponse::json(status, &member_view(&(membership, user)))
@@ -301,11 +301,7 @@ pub async fn mark_read(state: AppState, request: ApiRequest) -> Result<ApiRespon
     let body: ReadRequest = request.json()?;
     state
         .hub
-        .mark_read(
-            &caller,
-            &channel_id(&request)?,
-            &MessageId::from_string(body.message_id),
-        )
+        .mark_read(&caller, &channel_id(&request)?, &body.message_id)
         .await?;
     Ok(ApiResponse::no_content())
 }
@@ -344,7 +340,7 @@ pub async fn pins(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     responses((status = 200, body = PinView), (status = 403, body = ErrorBody)))]
 pub async fn pin(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let message = MessageId::from_string(request.param("message_id")?);
+    let message = request.id::<MessageId>("message_id")?;
     let pin = state
         .hub
         .set_pinned(&caller, &channel_id(&request)?, &message, true)
@@ -358,7 +354,7 @@ pub async fn pin(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     responses((status = 204, description = "Unpinned"), (status = 403, body = ErrorBody)))]
 pub async fn unpin(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let message = MessageId::from_string(request.param("message_id")?);
+    let message = request.id::<MessageId>("message_id")?;
     state
         .hub
         .set_pinned(&caller, &channel_id(&request)?, &message, false)

@@ -21,10 +21,10 @@ pub struct HistoryQuery {
     limit: Option<u32>,
     /// Messages before this one, newest first.
     #[serde(default)]
-    before: Option<String>,
+    before: Option<MessageId>,
     /// Messages after this one, oldest first.
     #[serde(default)]
-    after: Option<String>,
+    after: Option<MessageId>,
 }
 
 /// Query of `GET /messages/{id}/thread`.
@@ -35,7 +35,7 @@ pub struct ThreadQuery {
     limit: Option<u32>,
     /// Replies after this one.
     #[serde(default)]
-    after: Option<String>,
+    after: Option<MessageId>,
 }
 
 /// Query of `GET /mentions`.
@@ -46,7 +46,7 @@ pub struct MentionsQuery {
     limit: Option<u32>,
     /// Mentions older than this message.
     #[serde(default)]
-    before: Option<String>,
+    before: Option<MessageId>,
     /// Only mentions after the read marker.
     #[serde(default)]
     unread_only: Option<bool>,
@@ -64,7 +64,7 @@ pub struct SavedQuery {
 }
 
 fn message_id(request: &ApiRequest) -> Result<MessageId> {
-    Ok(MessageId::from_string(request.param("id")?))
+    request.id("id")
 }
 
 /// A page of a channel's top-level messages: newest first, or oldest first with `after`.
@@ -74,13 +74,13 @@ fn message_id(request: &ApiRequest) -> Result<MessageId> {
 pub async fn history(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let query: HistoryQuery = request.query()?;
-    let before = query.before.map(MessageId::from_string);
-    let after = query.after.map(MessageId::from_string);
+    let before = query.before;
+    let after = query.after;
     let page = state
         .hub
         .history(
             &caller,
-            &ChannelId::from_string(request.param("id")?),
+            &request.id::<ChannelId>("id")?,
             before.as_ref(),
             after.as_ref(),
             query.limit,
@@ -102,7 +102,7 @@ pub async fn send(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let body: SendMessageRequest = request.json()?;
     let (message, created) = state
         .hub
-        .send_message(&caller, &ChannelId::from_string(request.param("id")?), body)
+        .send_message(&caller, &request.id::<ChannelId>("id")?, body)
         .await?;
     ApiResponse::json(if created { StatusCode::CREATED } else { StatusCode::OK }, &message)
 }
@@ -161,7 +161,7 @@ pub async fn versions(state: AppState, request: ApiRequest) -> Result<ApiRespons
 pub async fn thread(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let query: ThreadQuery = request.query()?;
-    let after = query.after.map(MessageId::from_string);
+    let after = query.after;
     ApiResponse::ok(
         &state
             .hub
@@ -176,7 +176,7 @@ pub async fn thread(state: AppState, request: ApiRequest) -> Result<ApiResponse>
 pub async fn mentions(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let query: MentionsQuery = request.query()?;
-    let before = query.before.map(MessageId::from_string);
+    let before = query.before;
     let page = state
         .hub
         .mentions(
@@ -277,7 +277,7 @@ pub async fn save(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     state
         .hub
-        .save_message(&caller, &MessageId::from_string(request.param("message_id")?))
+        .save_message(&caller, &request.id::<MessageId>("message_id")?)
         .await?;
     Ok(ApiResponse::no_content())
 }
@@ -290,7 +290,7 @@ pub async fn unsave(state: AppState, request: ApiRequest) -> Result<ApiResponse>
     let caller = request.caller(&state).await?;
     state
         .hub
-        .unsave_message(&caller, &MessageId::from_string(request.param("message_id")?))
+        .unsave_message(&caller, &request.id::<MessageId>("message_id")?)
         .await?;
     Ok(ApiResponse::no_content())
 }

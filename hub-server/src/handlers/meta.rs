@@ -22,7 +22,7 @@ pub async fn healthz(_state: AppState, _request: ApiRequest) -> Result<ApiRespon
 #[utoipa::path(get, path = "/readyz", tag = "meta",
     responses((status = 200, body = HealthView), (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn readyz(state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
-    state.hub.store().ping().await?;
+    state.hub.ping().await?;
     ApiResponse::ok(&HealthView {
         status: "ok".to_owned(),
     })

@@ -40,10 +40,7 @@ pub async fn search(state: AppState, request: ApiRequest) -> Result<ApiResponse>
     ))]
 pub async fn get(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let user = state
-        .hub
-        .user(&caller, &UserId::from_string(request.param("id")?))
-        .await?;
+    let user = state.hub.user(&caller, &request.id::<UserId>("id")?).await?;
     ApiResponse::ok(&UserView::from(&user))
 }
 

@@ -4,6 +4,7 @@
 use anyhow::Context as _;
 use futures_util::{StreamExt as _, TryStreamExt as _, stream};
 use hub_core::client::Client;
+use hub_core::model::{ChannelId, UserId};
 use hub_core::protocol::v1::RegisterRequest;
 use indicatif::ProgressBar;
 
@@ -25,7 +26,7 @@ pub struct BenchUser {
     /// Its password, for the login workload.
     pub password: String,
     /// Its user id.
-    pub id: String,
+    pub id: UserId,
     /// Its access token, for the gateway's `?token=`.
     pub token: String,
     /// An SDK client signed in as this user.
@@ -74,7 +75,7 @@ async fn register_one(
 }
 
 /// Makes every one of `users` a member of the public channel `channel_id`.
-pub async fn join_all(users: &[BenchUser], channel_id: &str) -> anyhow::Result<()> {
+pub async fn join_all(users: &[BenchUser], channel_id: &ChannelId) -> anyhow::Result<()> {
     let bar = progress::counting("join", users.len());
     let joined = stream::iter(users)
         .map(|user| async {

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow};
 use futures_util::{SinkExt as _, StreamExt as _, TryStreamExt as _, stream};
+use hub_core::model::ChannelId;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::accounts::{self, BenchUser, REST_CONCURRENCY};
@@ -87,13 +88,13 @@ pub async fn run(args: &DmArgs) -> anyhow::Result<()> {
 }
 
 /// Pair `i` is users `2i` (A) and `2i + 1` (B); A opens their conversation.
-async fn open_conversations(users: &[BenchUser]) -> anyhow::Result<Vec<String>> {
+async fn open_conversations(users: &[BenchUser]) -> anyhow::Result<Vec<ChannelId>> {
     let bar = progress::counting("dms", users.len() / 2);
     let conversations = stream::iter(users.chunks_exact(2))
         .map(|pair| async {
             let conversation = pair[0]
                 .client
-                .open_dm(&[&pair[1].id])
+                .open_dm(std::slice::from_ref(&pair[1].id))
                 .await
                 .with_context(|| format!("{} cannot open a DM with {}", pair[0].username, pair[1].username))?;
             bar.inc(1);
@@ -108,12 +109,16 @@ async fn open_conversations(users: &[BenchUser]) -> anyhow::Result<Vec<String>> 
 
 struct Pair {
     index: usize,
-    conversation: String,
+    conversation: ChannelId,
     a: Socket,
     b: Socket,
 }
 
-async fn connect_pairs(server: &Server, users: &[BenchUser], conversations: Vec<String>) -> anyhow::Result<Vec<Pair>> {
+async fn connect_pairs(
+    server: &Server,
+    users: &[BenchUser],
+    conversations: Vec<ChannelId>,
+) -> anyhow::Result<Vec<Pair>> {
     let bar = progress::counting("connect", users.len());
     let pairs = stream::iter(users.chunks_exact(2).zip(conversations).enumerate())
         .map(|(index, (pair, conversation))| {
@@ -195,7 +200,7 @@ async fn ping_pong(mut pair: Pair, deadline: Instant, messages: Arc<AtomicU64>) 
 async fn exchange(
     from: &mut Socket,
     to: &mut Socket,
-    conversation: &str,
+    conversation: &ChannelId,
     pair: usize,
     round: u64,
     side: &str,

@@ -15,6 +15,7 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow};
 use futures_util::{SinkExt as _, StreamExt as _};
 use hub_core::client::session_url;
+use hub_core::model::{ChannelId, ClientId};
 use hub_core::protocol::v1::{ClientFrame, ControlFrame, close_code};
 use memchr::memmem::Finder;
 use serde::Deserialize;
@@ -116,11 +117,11 @@ pub fn encode(frame: &ClientFrame) -> anyhow::Result<Message> {
 }
 
 /// A `message.send` frame.
-pub fn message_send(channel_id: &str, content: String, client_id: String) -> anyhow::Result<Message> {
+pub fn message_send(channel_id: &ChannelId, content: String, client_id: String) -> anyhow::Result<Message> {
     encode(&ClientFrame::MessageSend {
-        channel_id: channel_id.to_owned(),
+        channel_id: channel_id.clone(),
         content,
-        client_id,
+        client_id: ClientId::from(client_id),
         parent_id: None,
     })
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 use futures_util::{SinkExt as _, StreamExt as _, TryStreamExt as _, stream};
 use hub_core::client::{HistoryParams, PageParams};
-use hub_core::model::ChannelKind;
+use hub_core::model::{ChannelId, ChannelKind};
 use hub_core::protocol::v1::CreateChannelRequest;
 use indicatif::ProgressBar;
 use tokio_tungstenite::tungstenite::Message;
@@ -110,7 +110,7 @@ pub async fn run(args: &HistoryArgs) -> anyhow::Result<()> {
 
 /// A bench channel and how many seeded messages it already holds.
 struct BenchChannel {
-    id: String,
+    id: ChannelId,
     seeded: u64,
 }
 
@@ -197,7 +197,7 @@ async fn seed(
 async fn seed_channel(
     server: &Server,
     user: &BenchUser,
-    channel_id: &str,
+    channel_id: &ChannelId,
     numbers: std::ops::Range<u64>,
     bar: &ProgressBar,
 ) -> anyhow::Result<()> {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use crate::model::{User, UserStatus};
+use crate::model::{User, UserId, UserStatus};
 use crate::rules::avatars::{self, DefaultAvatar};
 
 /// `POST /auth/register`.
@@ -64,7 +64,7 @@ pub struct TokenResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UserView {
     /// Opaque id.
-    pub id: String,
+    pub id: UserId,
     /// Unique handle.
     pub username: String,
     /// Display name.
@@ -159,7 +159,7 @@ where
 impl From<&User> for UserView {
     fn from(user: &User) -> Self {
         UserView {
-            id: user.id.to_string(),
+            id: user.id.clone(),
             username: user.username.clone(),
             full_name: user.full_name.clone(),
             bio: user.bio.clone(),

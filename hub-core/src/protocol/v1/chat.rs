@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::UserView;
 use crate::model::{
-    Channel, ChannelBan, ChannelKind, ChannelRole, MentionKind, Message, MessageVersion, NotifyLevel, Reaction,
-    ReactionCount,
+    Channel, ChannelBan, ChannelId, ChannelKind, ChannelRole, ClientId, FileId, MentionKind, Message, MessageId,
+    MessageVersion, NotifyLevel, Reaction, ReactionCount, UserId,
 };
 use crate::protocol::time;
 
@@ -45,7 +45,7 @@ pub struct UpdateChannelRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ChannelView {
     /// Opaque id.
-    pub id: String,
+    pub id: ChannelId,
     /// Slug (generated for direct conversations).
     pub name: String,
     /// `public`, `private`, `voice` or `dm`.
@@ -55,7 +55,7 @@ pub struct ChannelView {
     /// The current topic.
     pub topic: String,
     /// Who made it.
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// Archived channels are read-only.
@@ -126,7 +126,7 @@ pub struct MemberView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AddMemberRequest {
     /// Who to add.
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 /// `PUT /channels/{id}/members/{user_id}/role`.
@@ -158,9 +158,9 @@ pub struct BanRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct BanView {
     /// Who is banned.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Who banned them.
-    pub banned_by: Option<String>,
+    pub banned_by: Option<UserId>,
     /// Why.
     pub reason: String,
     /// When.
@@ -173,7 +173,7 @@ pub struct BanView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReadRequest {
     /// The newest message the caller has seen.
-    pub message_id: String,
+    pub message_id: MessageId,
 }
 
 /// `PUT /channels/{id}/notifications`.
@@ -187,7 +187,7 @@ pub struct NotifyRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateDmRequest {
     /// The other people (the caller is added); the same set always gives the same conversation.
-    pub user_ids: Vec<String>,
+    pub user_ids: Vec<UserId>,
 }
 
 /// `POST /channels/{id}/messages`.
@@ -197,13 +197,13 @@ pub struct SendMessageRequest {
     pub content: String,
     /// Your idempotency key: sending again with the same one returns the first message.
     #[serde(default)]
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     /// Reply in this message's thread.
     #[serde(default)]
-    pub parent_id: Option<String>,
+    pub parent_id: Option<MessageId>,
     /// Attached files (not available yet: a non-empty list is refused).
     #[serde(default)]
-    pub file_ids: Vec<String>,
+    pub file_ids: Vec<FileId>,
 }
 
 /// `PATCH /messages/{id}`.
@@ -217,19 +217,19 @@ pub struct EditMessageRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MessageView {
     /// Opaque id.
-    pub id: String,
+    pub id: MessageId,
     /// Its channel.
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     /// Its position in the channel (gapless, increasing).
     pub seq: i64,
     /// Who wrote it.
-    pub author_id: Option<String>,
+    pub author_id: Option<UserId>,
     /// The text; empty when deleted.
     pub content: String,
     /// The sender's idempotency key.
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     /// The thread it belongs to.
-    pub parent_id: Option<String>,
+    pub parent_id: Option<MessageId>,
     /// When it was sent.
     #[serde(serialize_with = "time::serialize")]
     pub created_at: DateTime<Utc>,
@@ -301,7 +301,7 @@ pub struct ReactionUsersView {
     /// Whether the caller did.
     pub me: bool,
     /// Who (ids).
-    pub user_ids: Vec<String>,
+    pub user_ids: Vec<UserId>,
 }
 
 /// An entry of the reaction catalog (`GET /reactions`).
@@ -332,7 +332,7 @@ pub struct PinView {
     /// The message.
     pub message: MessageView,
     /// Who pinned it.
-    pub pinned_by: Option<String>,
+    pub pinned_by: Option<UserId>,
     /// When.
     pub pinned_at: DateTime<Utc>,
 }
@@ -349,12 +349,12 @@ pub struct SavedView {
 impl From<&Channel> for ChannelView {
     fn from(channel: &Channel) -> Self {
         ChannelView {
-            id: channel.id.to_string(),
+            id: channel.id.clone(),
             name: channel.name.clone(),
             kind: channel.kind,
             description: channel.description.clone(),
             topic: channel.topic.clone(),
-            created_by: channel.created_by.as_ref().map(ToString::to_string),
+            created_by: channel.created_by.clone(),
             created_at: channel.created_at,
             archived: channel.archived_at.is_some(),
             archived_at: channel.archived_at,
@@ -368,8 +368,8 @@ impl From<&Channel> for ChannelView {
 impl From<&ChannelBan> for BanView {
     fn from(ban: &ChannelBan) -> Self {
         BanView {
-            user_id: ban.user_id.to_string(),
-            banned_by: ban.banned_by.as_ref().map(ToString::to_string),
+            user_id: ban.user_id.clone(),
+            banned_by: ban.banned_by.clone(),
             reason: ban.reason.clone(),
             created_at: ban.created_at,
             expires_at: ban.expires_at,
@@ -382,17 +382,17 @@ impl MessageView {
     pub fn new(message: &Message, reactions: &[ReactionCount]) -> Self {
         let deleted = message.deleted_at.is_some();
         MessageView {
-            id: message.id.to_string(),
-            channel_id: message.channel_id.to_string(),
+            id: message.id.clone(),
+            channel_id: message.channel_id.clone(),
             seq: message.seq,
-            author_id: message.author_id.as_ref().map(ToString::to_string),
+            author_id: message.author_id.clone(),
             content: if deleted {
                 String::new()
             } else {
                 message.content.clone()
             },
             client_id: message.client_id.clone(),
-            parent_id: message.parent_id.as_ref().map(ToString::to_string),
+            parent_id: message.parent_id.clone(),
             created_at: message.created_at,
             edited_at: message.edited_at,
             deleted,

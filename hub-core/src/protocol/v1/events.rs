@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ChannelView, MessageView};
-use crate::model::ChannelRole;
+use crate::model::{ChannelId, ChannelRole, MessageId, UserId};
 
 /// Why someone is no longer a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -47,7 +47,7 @@ pub enum ChannelEvent {
     #[serde(rename = "member.joined")]
     MemberJoined {
         /// Who.
-        user_id: String,
+        user_id: UserId,
         /// Their role.
         role: ChannelRole,
     },
@@ -55,7 +55,7 @@ pub enum ChannelEvent {
     #[serde(rename = "member.left")]
     MemberLeft {
         /// Who.
-        user_id: String,
+        user_id: UserId,
         /// Why.
         reason: LeaveReason,
     },
@@ -63,7 +63,7 @@ pub enum ChannelEvent {
     #[serde(rename = "member.updated")]
     MemberUpdated {
         /// Who.
-        user_id: String,
+        user_id: UserId,
         /// Their role.
         role: ChannelRole,
         /// They may not post before this time.
@@ -85,43 +85,43 @@ pub enum ChannelEvent {
     #[serde(rename = "message.deleted")]
     MessageDeleted {
         /// The message.
-        message_id: String,
+        message_id: MessageId,
         /// Its thread, when it was a reply.
-        parent_id: Option<String>,
+        parent_id: Option<MessageId>,
     },
     /// Someone reacted.
     #[serde(rename = "reaction.added")]
     ReactionAdded {
         /// On which message.
-        message_id: String,
+        message_id: MessageId,
         /// With which reaction.
         emoji: String,
         /// Who.
-        user_id: String,
+        user_id: UserId,
     },
     /// Someone took a reaction back.
     #[serde(rename = "reaction.removed")]
     ReactionRemoved {
         /// On which message.
-        message_id: String,
+        message_id: MessageId,
         /// Which reaction.
         emoji: String,
         /// Who.
-        user_id: String,
+        user_id: UserId,
     },
     /// A message was pinned.
     #[serde(rename = "pin.added")]
     PinAdded {
         /// The message.
-        message_id: String,
+        message_id: MessageId,
         /// By whom.
-        pinned_by: String,
+        pinned_by: UserId,
     },
     /// A message was unpinned.
     #[serde(rename = "pin.removed")]
     PinRemoved {
         /// The message.
-        message_id: String,
+        message_id: MessageId,
     },
 }
 
@@ -150,7 +150,7 @@ impl ChannelEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StoredEvent {
     /// The channel.
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     /// Its position in the channel's log: 1, 2, 3, ... with no gaps.
     pub seq: i64,
     /// When it happened.

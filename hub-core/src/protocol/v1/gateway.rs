@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{MessageView, StoredEvent};
-use crate::model::UserStatus;
+use crate::model::{ChannelId, ClientId, ConnectionId, MessageId, UserId, UserStatus};
 
 /// WebSocket close codes the server uses (besides the standard 1000, 1001 and 1009).
 pub mod close_code {
@@ -49,26 +49,26 @@ pub enum ClientFrame {
     #[serde(rename = "resume")]
     Resume {
         /// Channel id → last seen `seq`.
-        positions: BTreeMap<String, i64>,
+        positions: BTreeMap<ChannelId, i64>,
     },
     /// Send a message (the same service as `POST /channels/{id}/messages`).
     #[serde(rename = "message.send")]
     MessageSend {
         /// The channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// The text.
         content: String,
         /// Idempotency key: sending again with it stores nothing new and acks the first message.
-        client_id: String,
+        client_id: ClientId,
         /// Reply in this thread.
         #[serde(default)]
-        parent_id: Option<String>,
+        parent_id: Option<MessageId>,
     },
     /// The user is typing in a channel.
     #[serde(rename = "typing")]
     Typing {
         /// The channel.
-        channel_id: String,
+        channel_id: ChannelId,
     },
     /// Set presence: online, away, busy (offline means invisible).
     #[serde(rename = "presence.set")]
@@ -80,9 +80,9 @@ pub enum ClientFrame {
     #[serde(rename = "read")]
     Read {
         /// The channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// The newest message seen.
-        message_id: String,
+        message_id: MessageId,
     },
     /// Keep-alive; answered with `pong`.
     #[serde(rename = "ping")]
@@ -95,7 +95,7 @@ pub enum ClientFrame {
     #[serde(rename = "voice.join")]
     VoiceJoin {
         /// The voice channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// Microphone off.
         #[serde(default)]
         muted: bool,
@@ -107,15 +107,15 @@ pub enum ClientFrame {
     #[serde(rename = "voice.leave")]
     VoiceLeave {
         /// The voice channel.
-        channel_id: String,
+        channel_id: ChannelId,
     },
     /// Relay WebRTC signalling (offer, answer, ICE candidate) to one participant of the same call.
     #[serde(rename = "voice.signal")]
     VoiceSignal {
         /// The voice channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// The participant it is for.
-        to_user_id: String,
+        to_user_id: UserId,
         /// Opaque to the server; size-limited.
         signal: serde_json::Value,
     },
@@ -125,7 +125,7 @@ pub enum ClientFrame {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct VoiceParticipant {
     /// Who.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Microphone off.
     pub muted: bool,
     /// Sound off.
@@ -140,9 +140,9 @@ pub enum ControlFrame {
     #[serde(rename = "hello")]
     Hello {
         /// Who this connection is.
-        user_id: String,
+        user_id: UserId,
         /// This connection's id.
-        connection_id: String,
+        connection_id: ConnectionId,
         /// Send something (a `ping`) at least this often.
         heartbeat_interval_ms: u64,
         /// Silence longer than this closes the connection.
@@ -154,7 +154,7 @@ pub enum ControlFrame {
     #[serde(rename = "ack")]
     Ack {
         /// The frame's `client_id`.
-        client_id: String,
+        client_id: ClientId,
         /// The stored message.
         message: MessageView,
     },
@@ -189,15 +189,15 @@ pub enum ControlFrame {
     #[serde(rename = "resync")]
     Resync {
         /// The channel to refetch.
-        channel_id: String,
+        channel_id: ChannelId,
     },
     /// Someone is typing (lasts `expires_in_ms` unless repeated).
     #[serde(rename = "typing")]
     Typing {
         /// The channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// Who.
-        user_id: String,
+        user_id: UserId,
         /// How long to show it.
         expires_in_ms: u64,
     },
@@ -205,7 +205,7 @@ pub enum ControlFrame {
     #[serde(rename = "presence")]
     Presence {
         /// Who.
-        user_id: String,
+        user_id: UserId,
         /// Online, away, busy or offline.
         status: UserStatus,
         /// When they were last connected (set when they go offline).
@@ -215,15 +215,15 @@ pub enum ControlFrame {
     #[serde(rename = "read.updated")]
     ReadUpdated {
         /// The channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// The message now marked read.
-        message_id: String,
+        message_id: MessageId,
     },
     /// A voice call's participants changed.
     #[serde(rename = "voice.participants")]
     VoiceParticipants {
         /// The voice channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// Everyone in the call now.
         participants: Vec<VoiceParticipant>,
     },
@@ -231,12 +231,27 @@ pub enum ControlFrame {
     #[serde(rename = "voice.signal")]
     VoiceSignal {
         /// The voice channel.
-        channel_id: String,
+        channel_id: ChannelId,
         /// Who sent it.
-        from_user_id: String,
+        from_user_id: UserId,
         /// As sent.
         signal: serde_json::Value,
     },
+}
+
+impl ControlFrame {
+    /// The frame as JSON text, serialized once for every connection it goes to. `None` (and a
+    /// logged error) only if a relayed `signal` cannot be written as JSON, which serde_json's
+    /// own values always can.
+    pub fn to_json(&self) -> Option<String> {
+        match serde_json::to_string(self) {
+            Ok(text) => Some(text),
+            Err(err) => {
+                tracing::error!(error = %err, "could not serialize a frame");
+                None
+            }
+        }
+    }
 }
 
 /// Anything the server sends: a channel event (with its position) or a control frame.
@@ -257,10 +272,12 @@ mod tests {
     #[test]
     fn server_frames_tell_events_from_control_frames() -> Result<(), serde_json::Error> {
         let event = ServerFrame::Event(StoredEvent {
-            channel_id: "c".into(),
+            channel_id: ChannelId::from("c"),
             seq: 7,
             at: Utc::now(),
-            event: ChannelEvent::PinRemoved { message_id: "m".into() },
+            event: ChannelEvent::PinRemoved {
+                message_id: MessageId::from("m"),
+            },
         });
         let pong = ServerFrame::Control(ControlFrame::Pong {
             nonce: Some("n".into()),
@@ -275,7 +292,12 @@ mod tests {
     #[test]
     fn client_frames_are_tagged() -> Result<(), serde_json::Error> {
         let frame: ClientFrame = serde_json::from_str(r#"{"type":"typing","channel_id":"c"}"#)?;
-        assert_eq!(frame, ClientFrame::Typing { channel_id: "c".into() });
+        assert_eq!(
+            frame,
+            ClientFrame::Typing {
+                channel_id: ChannelId::from("c")
+            }
+        );
         assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"nope"}"#).is_err());
         Ok(())
     }

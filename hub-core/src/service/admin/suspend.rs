@@ -29,7 +29,7 @@ impl Hub {
             let ended = store.revoke_user_sessions(target, "suspended", at).await?;
             // Their open WebSocket connections end too, on every node.
             self.broadcast(crate::events::BusMessage::Disconnect {
-                user_id: target.to_string(),
+                user_id: target.clone(),
             });
             tracing::info!(user = %target, sessions = ended, "user suspended");
         }

@@ -11,7 +11,7 @@ impl Hub {
     pub async fn authenticate(&self, bearer: &str) -> Result<Caller> {
         if OidcVerifier::is_provider_token(bearer) {
             let user = self.oidc_user(bearer).await?;
-            return refuse_suspended(Caller { user, session: None });
+            return refuse_suspended(Caller::new(user, None));
         }
         let claims = self.tokens()?.verify_access(bearer)?;
         let session = SessionId::from_string(claims.sid);
@@ -21,11 +21,8 @@ impl Hub {
             .session_user(&session, &UserId::from_string(claims.sub))
             .await?;
         match found {
-            Some((user, false)) => refuse_suspended(Caller {
-                user,
-                session: Some(session),
-            }),
-            Some((user, true)) if user.is_suspended => refuse_suspended(Caller { user, session: None }),
+            Some((user, false)) => refuse_suspended(Caller::new(user, Some(session))),
+            Some((user, true)) if user.is_suspended => refuse_suspended(Caller::new(user, None)),
             _ => Err(Error::new(
                 ErrorKind::InvalidToken,
                 "this session has ended; log in again",

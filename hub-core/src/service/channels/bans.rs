@@ -58,7 +58,7 @@ impl Hub {
             expires_at: request.expires_at,
         };
         let left = ChannelEvent::MemberLeft {
-            user_id: target.to_string(),
+            user_id: target.clone(),
             reason: LeaveReason::Banned,
         };
         if let Some(event) = self.inner.store.put_ban(&ban, left).await? {

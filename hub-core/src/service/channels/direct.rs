@@ -10,12 +10,12 @@ use crate::store::NewChannel;
 impl Hub {
     /// The direct conversation between the caller and `user_ids`. Returns it and whether it was
     /// made now (`false`: it already existed).
-    pub async fn open_dm(&self, caller: &Caller, user_ids: &[String]) -> Result<(MyChannelView, bool)> {
+    pub async fn open_dm(&self, caller: &Caller, user_ids: &[UserId]) -> Result<(MyChannelView, bool)> {
         if user_ids.is_empty() {
             return Err(Error::invalid("user_ids", "name at least one person"));
         }
-        let mut members: Vec<String> = user_ids.iter().map(|id| id.trim().to_owned()).collect();
-        members.push(caller.user.id.to_string());
+        let mut members: Vec<UserId> = user_ids.iter().map(|id| UserId::from(id.as_str().trim())).collect();
+        members.push(caller.user.id.clone());
         members.sort_unstable();
         members.dedup();
         let max = self.inner.config.limits.max_dm_members;
@@ -26,7 +26,7 @@ impl Hub {
             );
         }
         for member in &members {
-            self.active_user(&UserId::from_string(member.clone())).await?;
+            self.active_user(member).await?;
         }
         let key = dm_key(&members);
         let store = &self.inner.store;
@@ -47,7 +47,7 @@ impl Hub {
         };
         let roles: Vec<(UserId, ChannelRole)> = members
             .into_iter()
-            .map(|member| (UserId::from_string(member), ChannelRole::Member))
+            .map(|member| (member, ChannelRole::Member))
             .collect();
         let created = store
             .create_channel(&new, &roles, |channel| ChannelEvent::ChannelCreated {

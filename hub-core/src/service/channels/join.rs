@@ -36,7 +36,7 @@ impl Hub {
         let owners = self.inner.store.owner_count(id).await?;
         permissions::check_leave(context.facts, context.viewer, owners)?;
         let left = ChannelEvent::MemberLeft {
-            user_id: caller.user.id.to_string(),
+            user_id: caller.user.id.clone(),
             reason: LeaveReason::Left,
         };
         if let Some(event) = self.inner.store.remove_member(id, &caller.user.id, now(), left).await? {

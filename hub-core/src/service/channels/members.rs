@@ -76,7 +76,7 @@ impl Hub {
         let membership = self.member_of(id, target).await?;
         permissions::check_moderate(context.facts, context.viewer, Some(membership.role))?;
         let kicked = ChannelEvent::MemberLeft {
-            user_id: target.to_string(),
+            user_id: target.clone(),
             reason: LeaveReason::Kicked,
         };
         if let Some(event) = self.inner.store.remove_member(id, target, now(), kicked).await? {

@@ -21,7 +21,7 @@ impl Hub {
             .zip(views)
             .map(|(row, message)| PinView {
                 message,
-                pinned_by: row.pinned_by.map(|user| user.to_string()),
+                pinned_by: row.pinned_by,
                 pinned_at: row.pinned_at,
             })
             .collect())
@@ -59,7 +59,7 @@ impl Hub {
             .pop();
         Ok(view.map(|message| PinView {
             message,
-            pinned_by: row.pinned_by.map(|user| user.to_string()),
+            pinned_by: row.pinned_by,
             pinned_at: row.pinned_at,
         }))
     }

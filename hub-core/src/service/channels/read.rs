@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
-use crate::model::{ChannelId, ChannelKind, ChannelRole, NotifyLevel};
+use crate::model::{ChannelId, ChannelKind, ChannelRole, MessageId, NotifyLevel};
 use crate::protocol::v1::{ChannelView, MessageView, MyChannelView, UserView};
 use crate::rules::{paging, permissions};
 use crate::service::{Caller, Hub, Paged};
@@ -57,7 +57,7 @@ impl Hub {
             .filter_map(|row| row.channel.last_message_id.clone())
             .collect();
         let last_messages = store.messages_by_ids(&last_ids).await?;
-        let mut last_views: HashMap<String, MessageView> = self
+        let mut last_views: HashMap<MessageId, MessageView> = self
             .message_views(caller, &last_messages)
             .await?
             .into_iter()
@@ -82,7 +82,7 @@ impl Hub {
                     .channel
                     .last_message_id
                     .as_ref()
-                    .and_then(|id| last_views.remove(id.as_str()));
+                    .and_then(|id| last_views.remove(id));
                 let members = (row.channel.kind == ChannelKind::Dm)
                     .then(|| direct_members.remove(&row.channel.id).unwrap_or_default());
                 MyChannelView {

@@ -14,8 +14,8 @@ impl Hub {
         let is_author = message.author_id.as_ref() == Some(&caller.user.id);
         permissions::check_delete_message(context.facts, context.viewer, is_author)?;
         let deleted = ChannelEvent::MessageDeleted {
-            message_id: message.id.to_string(),
-            parent_id: message.parent_id.as_ref().map(ToString::to_string),
+            message_id: message.id.clone(),
+            parent_id: message.parent_id.clone(),
         };
         if let Some(event) = self.inner.store.delete_message(&message, now(), deleted).await? {
             self.publish(event);

@@ -34,7 +34,9 @@ impl RecentPage {
         const PER_MESSAGE: usize = 256;
         self.messages
             .iter()
-            .map(|message| PER_MESSAGE + message.content.len() + message.client_id.as_ref().map_or(0, String::len))
+            .map(|message| {
+                PER_MESSAGE + message.content.len() + message.client_id.as_ref().map_or(0, |id| id.as_str().len())
+            })
             .sum::<usize>()
             + self.reacted.len() * 32
     }

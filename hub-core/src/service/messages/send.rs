@@ -2,11 +2,12 @@
 //! returns the first message instead of storing another, so clients may retry freely.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{ChannelId, Message, MessageId};
+use crate::model::{ChannelId, ClientId, Message, MessageId};
 use crate::protocol::v1::{ChannelEvent, MessageView, SendMessageRequest};
 use crate::rules::{messages, permissions};
+use crate::send_order::SendTurn;
 use crate::service::{Caller, Hub, now};
-use crate::store::{NewMessage, SendTurn};
+use crate::store::NewMessage;
 
 impl Hub {
     /// Sends a message. Returns it and whether it was stored now (`false`: a retry of an
@@ -30,13 +31,14 @@ impl Hub {
         request: SendMessageRequest,
         turn: SendTurn,
     ) -> Result<(MessageView, bool)> {
+        self.charge_action(caller)?;
         let limits = &self.inner.config.limits;
         messages::validate_content(&request.content, limits.max_message_length)?;
         if !request.file_ids.is_empty() {
             return Err(Error::invalid("file_ids", "file attachments are not available yet"));
         }
         if let Some(client_id) = &request.client_id {
-            messages::validate_client_id(client_id)?;
+            messages::validate_client_id(client_id.as_str())?;
         }
         // A retry is found by the unique (author, client_id) index when the writer refuses it,
         // so the common case reads nothing first. Only a refused post looks for an earlier send
@@ -84,7 +86,9 @@ impl Hub {
             }
             // A concurrent retry stored it first.
             Err(err) if err.kind == ErrorKind::Conflict => {
-                let client_id = request.client_id.as_deref().unwrap_or_default();
+                let Some(client_id) = &request.client_id else {
+                    return Err(err);
+                };
                 let first = self.earlier_send(caller, channel, client_id).await?.ok_or(err)?;
                 Ok((self.message_view(caller, &first).await?, false))
             }
@@ -93,7 +97,12 @@ impl Hub {
     }
 
     /// The caller's earlier message with `client_id`, which must be in this channel.
-    async fn earlier_send(&self, caller: &Caller, channel: &ChannelId, client_id: &str) -> Result<Option<Message>> {
+    async fn earlier_send(
+        &self,
+        caller: &Caller,
+        channel: &ChannelId,
+        client_id: &ClientId,
+    ) -> Result<Option<Message>> {
         match self
             .inner
             .store
@@ -111,10 +120,8 @@ impl Hub {
     }
 
     /// The message a reply goes under: a top-level message of the same channel.
-    async fn thread_parent(&self, channel: &ChannelId, parent: &str) -> Result<MessageId> {
-        let parent = self
-            .message_in_channel(channel, &MessageId::from_string(parent), "parent_id")
-            .await?;
+    async fn thread_parent(&self, channel: &ChannelId, parent: &MessageId) -> Result<MessageId> {
+        let parent = self.message_in_channel(channel, parent, "parent_id").await?;
         if parent.parent_id.is_some() {
             return Err(Error::invalid(
                 "parent_id",

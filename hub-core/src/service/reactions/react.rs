@@ -42,13 +42,13 @@ impl Hub {
                 Some(group) => {
                     group.count += 1;
                     group.me |= me;
-                    group.user_ids.push(user.to_string());
+                    group.user_ids.push(user.clone());
                 }
                 None => grouped.push(ReactionUsersView {
                     emoji,
                     count: 1,
                     me,
-                    user_ids: vec![user.to_string()],
+                    user_ids: vec![user.clone()],
                 }),
             }
         }

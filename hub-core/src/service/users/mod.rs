@@ -1,6 +1,5 @@
-//! Profiles: read, search, update, status.
+//! Profiles: read, search, update (status is set with presence, in `service::presence`).
 
 mod get;
 mod search;
-mod set_status;
 mod update_profile;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, anyhow};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt as _, StreamExt as _, TryStreamExt as _, stream};
-use hub_core::model::ChannelKind;
+use hub_core::model::{ChannelId, ChannelKind};
 use hub_core::protocol::v1::CreateChannelRequest;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
@@ -112,7 +112,7 @@ pub fn per_second(count: u64, elapsed: Duration) -> f64 {
 /// An open room; see the module docs.
 pub struct Room {
     shape: RoomShape,
-    channel_id: Arc<str>,
+    channel_id: Arc<ChannelId>,
     run: Run,
     /// The clock every message's timestamp counts from.
     epoch: Instant,
@@ -173,7 +173,7 @@ impl Room {
             })
             .await
             .context("cannot create the bench channel")?;
-        let channel_id: Arc<str> = channel.channel.id.into();
+        let channel_id = Arc::new(channel.channel.id);
         accounts::join_all(&users[1..], &channel_id).await?;
         let sockets = connect_all(server, &users).await?;
         let epoch = Instant::now();

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use futures_util::SinkExt as _;
 use futures_util::stream::SplitSink;
+use hub_core::model::ChannelId;
 use tokio::sync::{Semaphore, watch};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -51,7 +52,7 @@ pub(super) fn schedule(pace: Pace, senders: usize, index: usize, start: tokio::t
 /// What a send task needs to know.
 pub(super) struct SendPlan {
     pub(super) index: usize,
-    pub(super) channel_id: Arc<str>,
+    pub(super) channel_id: Arc<ChannelId>,
     pub(super) run_tag: Arc<str>,
     pub(super) epoch: Instant,
     pub(super) phase: usize,

@@ -1,4 +1,4 @@
-//! Turns: one client's sends stored in the order it made them while several are under way.
+//! Send order: one client's sends stored in the order it made them while several are under way.
 //!
 //! A gateway connection may have many sends being checked at once; each is handed to the
 //! database only after the one made before it was. SQLite's writer commits writes in the order

@@ -1,13 +1,13 @@
-//! Use cases of the real-time gateway that are not also REST routes: who may type or enter a
-//! voice call, who hears about a channel or a user, catching a reconnecting client up from the
-//! log, and presence.
+//! Use cases of the real-time gateway that are not also REST routes: who may enter a voice
+//! call, who is in a channel, and reading the channel event log (catching a reconnecting client
+//! up, filling a gap in what a node or a connection received).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::error::{Error, Result};
-use crate::model::{ChannelId, ChannelKind, User, UserId, UserStatus};
+use crate::model::{ChannelId, ChannelKind, UserId};
 use crate::protocol::v1::StoredEvent;
 use crate::rules::permissions;
 use crate::service::{Caller, Hub, now};
@@ -22,12 +22,6 @@ pub struct CatchUp {
 }
 
 impl Hub {
-    /// Whether the caller may say they are typing in a channel (members of open channels).
-    pub async fn check_typing(&self, caller: &Caller, channel: &ChannelId) -> Result<()> {
-        let context = self.channel_context(caller, channel).await?;
-        permissions::check_post(context.facts, context.viewer, now())
-    }
-
     /// Whether the caller may enter a channel's voice call (members of a voice channel).
     pub async fn check_voice_join(&self, caller: &Caller, channel: &ChannelId) -> Result<()> {
         let context = self.channel_context(caller, channel).await?;
@@ -46,9 +40,17 @@ impl Hub {
         self.inner.store.member_ids(channel).await
     }
 
-    /// Everyone who shares a channel with `user`: the audience of their presence.
-    pub async fn presence_audience(&self, user: &UserId) -> Result<Vec<UserId>> {
-        self.inner.store.channel_neighbours(user).await
+    /// The events of `channel` after position `after` and before `before`, oldest first: what
+    /// a receiver missed when the next event it got was at `before`. The one way gaps are
+    /// filled, on a node and on a connection alike.
+    pub async fn events_between(&self, channel: &ChannelId, after: i64, before: i64) -> Result<Vec<StoredEvent>> {
+        let missing = u32::try_from(before.saturating_sub(after).saturating_sub(1)).unwrap_or(u32::MAX);
+        if missing == 0 {
+            return Ok(Vec::new());
+        }
+        let mut events = self.inner.store.events_after(channel, after, missing).await?;
+        events.retain(|event| event.seq < before);
+        Ok(events)
     }
 
     /// The events the caller missed after `positions` (channel id → last seen seq), for the
@@ -57,7 +59,7 @@ impl Hub {
     pub async fn catch_up(
         &self,
         caller: &Caller,
-        positions: &BTreeMap<String, i64>,
+        positions: &BTreeMap<ChannelId, i64>,
         window: Duration,
         max_events: u32,
     ) -> Result<CatchUp> {
@@ -65,7 +67,7 @@ impl Hub {
         let oldest_allowed: DateTime<Utc> = now() - window;
         let mut catch_up = CatchUp::default();
         for (channel, seen) in positions {
-            let channel = ChannelId::from_string(channel.clone());
+            let channel = channel.clone();
             // Only the membership matters here, not the channel row or a ban.
             if store.membership(&channel, &caller.user.id).await?.is_none() {
                 continue;
@@ -79,23 +81,5 @@ impl Hub {
             }
         }
         Ok(catch_up)
-    }
-
-    /// The presence others see for `user` with `connected` open connections: offline when not
-    /// connected (or when they chose to appear offline), otherwise the status they set.
-    pub fn effective_presence(user: &User, connected: bool) -> UserStatus {
-        match (connected, user.status) {
-            (false, _) | (true, UserStatus::Offline) => UserStatus::Offline,
-            (true, UserStatus::Away) => UserStatus::Away,
-            (true, UserStatus::Busy) => UserStatus::Busy,
-            (true, UserStatus::Online) => UserStatus::Online,
-        }
-    }
-
-    /// Records that `user`'s last connection closed now; returns the time.
-    pub async fn mark_disconnected(&self, user: &UserId) -> Result<DateTime<Utc>> {
-        let at = now();
-        self.inner.store.set_last_seen(user, at).await?;
-        Ok(at)
     }
 }

@@ -1,0 +1,97 @@
+//! Resuming after a cut: every missed event once, or a refetch past the window.
+
+use std::collections::HashSet;
+
+use hub_tests::ws::WsClient;
+use hub_tests::{Backend, TestServer};
+use serde_json::json;
+
+use super::{is_message, three_people};
+
+hub_tests::on_both_databases!(
+    a_reconnecting_client_gets_every_missed_event_once,
+    resuming_past_the_window_asks_for_a_refetch,
+);
+
+async fn a_reconnecting_client_gets_every_missed_event_once(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let (alice, bob, _carol, general, _side) = three_people(&server).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    server.send_message(&alice, &general, "before the cut").await;
+    let last_seen = bob_socket.wait_for(is_message("before the cut")).await["seq"]
+        .as_i64()
+        .unwrap();
+    drop(bob_socket);
+
+    let mut sent = Vec::new();
+    for index in 0..100 {
+        let message = server.send_message(&alice, &general, &format!("missed {index}")).await;
+        sent.push(message["id"].as_str().unwrap().to_owned());
+    }
+
+    let mut again = WsClient::open(&server.ws_url(Some(&bob.access_token))).await;
+    again.wait_for(|frame| frame["type"] == "hello").await;
+    again
+        .send(json!({"type": "resume", "positions": {general.clone(): last_seen}}))
+        .await;
+    let resumed = again.wait_for(|frame| frame["type"] == "resumed").await;
+    assert_eq!(resumed["replayed"], 100);
+    let replayed: Vec<String> = again
+        .received
+        .iter()
+        .filter(|frame| frame["type"] == "message.created")
+        .map(|frame| frame["message"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(replayed, sent, "all 100, in order, no duplicate");
+
+    // Live events continue after the replay, without repeating it.
+    server.send_message(&alice, &general, "live again").await;
+    again.wait_for(is_message("live again")).await;
+    let ids: Vec<&str> = again
+        .received
+        .iter()
+        .filter_map(|frame| frame["message"]["id"].as_str())
+        .collect();
+    let unique: HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "no event twice");
+    server.stop().await;
+}
+
+async fn resuming_past_the_window_asks_for_a_refetch(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.resume_window_secs = 1;
+        config.gateway.max_replay_events = 5;
+    })
+    .await;
+    let (alice, bob, carol, general, _side) = three_people(&server).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    server.send_message(&alice, &general, "seen").await;
+    let seen = bob_socket.wait_for(is_message("seen")).await["seq"].as_i64().unwrap();
+    drop(bob_socket);
+
+    // Too many missed in #general; too old in a channel Bob belongs to as well.
+    for index in 0..6 {
+        server.send_message(&alice, &general, &format!("missed {index}")).await;
+    }
+    let lounge = server.new_channel(&carol, "lounge", "public").await;
+    server.join(&bob, &lounge).await;
+    server.send_message(&carol, &lounge, "old news").await;
+    let lounge_position = 0;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    let mut again = WsClient::open(&server.ws_url(Some(&bob.access_token))).await;
+    again.wait_for(|frame| frame["type"] == "hello").await;
+    again
+        .send(json!({"type": "resume", "positions": {general.clone(): seen, lounge.clone(): lounge_position}}))
+        .await;
+    let resumed = again.wait_for(|frame| frame["type"] == "resumed").await;
+    assert_eq!(resumed["replayed"], 0);
+    for channel in [&general, &lounge] {
+        assert!(
+            again.saw(|frame| frame["type"] == "resync" && frame["channel_id"] == channel.as_str()),
+            "no resync for {channel}: {:?}",
+            again.received
+        );
+    }
+    server.stop().await;
+}

@@ -1,0 +1,186 @@
+//! `message.send` over the socket: idempotent, acked in order, never closing a fast sender.
+
+use hub_tests::{Backend, TestServer};
+use serde_json::{Value, json};
+
+use super::{is_message, three_people};
+
+hub_tests::on_both_databases!(
+    message_send_over_the_socket_is_idempotent,
+    a_fast_sender_that_reads_is_never_closed_as_slow,
+    sends_without_waiting_are_stored_in_the_order_sent,
+);
+
+async fn message_send_over_the_socket_is_idempotent(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let (alice, bob, _carol, general, _side) = three_people(&server).await;
+    let mut alice_socket = server.ws_connect(&alice.access_token).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    let send = json!({"type": "message.send", "channel_id": general, "content": "once", "client_id": "tap-1"});
+
+    alice_socket.send(send.clone()).await;
+    let first = alice_socket.wait_for(|frame| frame["type"] == "ack").await;
+    alice_socket.send(send).await;
+    // Sends are acked from a task beside the connection: wait for the second ack itself.
+    while alice_socket
+        .received
+        .iter()
+        .filter(|frame| frame["type"] == "ack")
+        .count()
+        < 2
+    {
+        assert!(
+            alice_socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await.is_some(),
+            "the retry was not acked"
+        );
+    }
+    let acks: Vec<&Value> = alice_socket
+        .received
+        .iter()
+        .filter(|frame| frame["type"] == "ack")
+        .collect();
+    assert_eq!(acks.len(), 2, "each send is acked");
+    let second = acks[1].clone();
+    assert_eq!(first["client_id"], "tap-1");
+    assert_eq!(
+        first["message"]["id"], second["message"]["id"],
+        "a retry acks the first message"
+    );
+    bob_socket.wait_for(is_message("once")).await;
+
+    let history = server
+        .get(&format!("/api/v1/channels/{general}/messages"), &bob.access_token)
+        .await;
+    let stored: Vec<&Value> = history
+        .items()
+        .iter()
+        .filter(|item| item["content"] == "once")
+        .collect();
+    assert_eq!(stored.len(), 1);
+
+    // A send that breaks a rule gets an error frame naming its client_id; the socket stays open.
+    alice_socket
+        .send(json!({"type": "message.send", "channel_id": general, "content": "   ", "client_id": "blank"}))
+        .await;
+    let refused = alice_socket.wait_for(|frame| frame["type"] == "error").await;
+    assert_eq!(refused["code"], "invalid_input");
+    assert_eq!(refused["ref"], "blank");
+    alice_socket.send(json!({"type": "ping"})).await;
+    alice_socket.wait_for(|frame| frame["type"] == "pong").await;
+    server.stop().await;
+}
+
+/// Regression: storing a connection's own sends must not stop it from writing what it is
+/// sent, or senders that read at full speed in a busy channel overflow their own queues and are
+/// closed with 4008.
+async fn a_fast_sender_that_reads_is_never_closed_as_slow(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.outgoing_queue_frames = 16;
+        config.gateway.messages_per_second = 10_000.0;
+        config.gateway.messages_burst = 10_000.0;
+    })
+    .await;
+    let owner = server.new_user("owner").await;
+    let general = server.new_channel(&owner, "general", "public").await;
+    let mut senders = Vec::new();
+    for name in ["ann", "ben", "cat", "dan"] {
+        let user = server.new_user(name).await;
+        server.join(&user, &general).await;
+        senders.push(server.ws_connect(&user.access_token).await);
+    }
+    // Every sender pipelines 50 sends, reading whatever has arrived as it goes (a client that
+    // never reads fills its socket and is rightly closed as slow); each send reaches all four.
+    for index in 0..50 {
+        for (who, socket) in senders.iter_mut().enumerate() {
+            socket
+                .send(json!({"type": "message.send", "channel_id": general, "content": format!("{who}-{index}"), "client_id": format!("c{index}")}))
+                .await;
+        }
+        for socket in senders.iter_mut() {
+            while socket.next_frame(std::time::Duration::from_millis(1)).await.is_some() {}
+        }
+    }
+    for (who, socket) in senders.iter_mut().enumerate() {
+        while socket
+            .received
+            .iter()
+            .filter(|frame| frame["type"] == "message.created")
+            .count()
+            < 200
+        {
+            let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
+            assert!(
+                frame.is_some(),
+                "sender {who} was cut off after {} frames",
+                socket.received.len()
+            );
+        }
+        let order: Vec<&str> = socket
+            .received
+            .iter()
+            .filter(|frame| frame["type"] == "ack")
+            .filter_map(|frame| frame["client_id"].as_str())
+            .collect();
+        let expected: Vec<String> = (0..50).map(|index| format!("c{index}")).collect();
+        assert_eq!(order, expected, "sender {who}: every send acked, in order");
+    }
+    server.stop().await;
+}
+
+/// A client that sends without waiting for acks: its sends are stored, acked and listed in the
+/// order sent, though the gateway stores several of one connection's sends at once
+/// (`gateway.sends_in_flight`).
+async fn sends_without_waiting_are_stored_in_the_order_sent(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.messages_per_second = 10_000.0;
+        config.gateway.messages_burst = 10_000.0;
+    })
+    .await;
+    let alice = server.new_user("alice").await;
+    let general = server.new_channel(&alice, "general", "public").await;
+    let mut socket = server.ws_connect(&alice.access_token).await;
+    const SENDS: usize = 100;
+    for index in 0..SENDS {
+        socket
+            .send(json!({"type": "message.send", "channel_id": general, "content": format!("m{index}"), "client_id": format!("c{index}")}))
+            .await;
+    }
+    while socket.received.iter().filter(|frame| frame["type"] == "ack").count() < SENDS {
+        let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
+        assert!(frame.is_some(), "cut off after {} frames", socket.received.len());
+    }
+    let acks: Vec<(String, i64)> = socket
+        .received
+        .iter()
+        .filter(|frame| frame["type"] == "ack")
+        .map(|frame| {
+            (
+                frame["client_id"].as_str().unwrap().to_owned(),
+                frame["message"]["seq"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let sent: Vec<String> = (0..SENDS).map(|index| format!("c{index}")).collect();
+    let acked: Vec<String> = acks.iter().map(|(client_id, _)| client_id.clone()).collect();
+    assert_eq!(acked, sent, "acks come in the order of the sends");
+    assert!(
+        acks.windows(2).all(|pair| pair[0].1 < pair[1].1),
+        "each send is stored after the one sent before it: {acks:?}"
+    );
+    let page = server
+        .get(
+            &format!("/api/v1/channels/{general}/messages?limit={SENDS}"),
+            &alice.access_token,
+        )
+        .await;
+    page.expect(200);
+    let mut listed: Vec<String> = page
+        .items()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().to_owned())
+        .collect();
+    listed.reverse();
+    let contents: Vec<String> = (0..SENDS).map(|index| format!("m{index}")).collect();
+    assert_eq!(listed, contents, "history lists them in the order sent");
+    server.stop().await;
+}

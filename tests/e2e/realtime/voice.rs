@@ -1,0 +1,82 @@
+//! Voice signalling between the participants of a call.
+
+use hub_tests::{Backend, TestServer};
+use serde_json::json;
+
+use super::three_people;
+
+hub_tests::on_both_databases!(voice_signalling_reaches_only_the_named_peer,);
+
+async fn voice_signalling_reaches_only_the_named_peer(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let (alice, bob, carol, _general, _side) = three_people(&server).await;
+    let room = server.new_channel(&alice, "standup", "voice").await;
+    server.join(&bob, &room).await;
+    server.join(&carol, &room).await;
+    let mut alice_socket = server.ws_connect(&alice.access_token).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    let mut carol_socket = server.ws_connect(&carol.access_token).await;
+
+    alice_socket
+        .send(json!({"type": "voice.join", "channel_id": room}))
+        .await;
+    bob_socket
+        .send(json!({"type": "voice.join", "channel_id": room, "muted": true}))
+        .await;
+    let both = carol_socket
+        .wait_for(|frame| {
+            frame["type"] == "voice.participants" && frame["participants"].as_array().is_some_and(|p| p.len() == 2)
+        })
+        .await;
+    assert!(
+        both["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["user_id"] == bob.id.as_str() && p["muted"] == true)
+    );
+
+    let offer = json!({"sdp": "v=0 offer", "kind": "offer"});
+    alice_socket
+        .send(json!({"type": "voice.signal", "channel_id": room, "to_user_id": bob.id, "signal": offer}))
+        .await;
+    let got_offer = bob_socket.wait_for(|frame| frame["type"] == "voice.signal").await;
+    assert_eq!(got_offer["from_user_id"], alice.id.as_str());
+    assert_eq!(got_offer["signal"], offer);
+    let answer = json!({"sdp": "v=0 answer", "kind": "answer"});
+    bob_socket
+        .send(json!({"type": "voice.signal", "channel_id": room, "to_user_id": alice.id, "signal": answer}))
+        .await;
+    let got_answer = alice_socket.wait_for(|frame| frame["type"] == "voice.signal").await;
+    assert_eq!(got_answer["signal"], answer);
+    let candidate = json!({"candidate": "candidate:1 1 UDP 2130706431 10.0.0.1 5000 typ host"});
+    alice_socket
+        .send(json!({"type": "voice.signal", "channel_id": room, "to_user_id": bob.id, "signal": candidate}))
+        .await;
+    bob_socket
+        .wait_for(|frame| frame["type"] == "voice.signal" && frame["signal"] == candidate)
+        .await;
+
+    // Carol is not in the call: she may not signal, and she saw no signal, only the participants.
+    carol_socket
+        .send(json!({"type": "voice.signal", "channel_id": room, "to_user_id": bob.id, "signal": {}}))
+        .await;
+    let refused = carol_socket.wait_for(|frame| frame["type"] == "error").await;
+    assert_eq!(refused["code"], "forbidden");
+    assert!(!carol_socket.saw(|frame| frame["type"] == "voice.signal"));
+    let huge = json!({"sdp": "x".repeat(20_000)});
+    alice_socket
+        .send(json!({"type": "voice.signal", "channel_id": room, "to_user_id": bob.id, "signal": huge}))
+        .await;
+    let too_big = alice_socket.wait_for(|frame| frame["type"] == "error").await;
+    assert_eq!(too_big["code"], "payload_too_large");
+
+    // A closed connection leaves the call.
+    drop(bob_socket);
+    carol_socket
+        .wait_for(|frame| {
+            frame["type"] == "voice.participants" && frame["participants"].as_array().is_some_and(|p| p.len() == 1)
+        })
+        .await;
+    server.stop().await;
+}
