@@ -12,13 +12,16 @@ use warp::http::{Method, StatusCode};
 
 use crate::state::AppState;
 
+/// Decoded `{name}` path parameters of a route, in template order.
+pub type PathParams = Vec<(&'static str, String)>;
+
 /// A request as a handler sees it: path parameters by name, the raw query, headers and the body
 /// (already read within the body limit).
 pub struct ApiRequest {
     /// The method.
     pub method: Method,
     /// `{name}` segments of the route template, in order.
-    pub params: crate::router::PathParams,
+    pub params: PathParams,
     /// The raw query string (without `?`).
     pub query: String,
     /// Request headers.

@@ -1,8 +1,11 @@
-//! hub-server: the HTTP (and, later, WebSocket) transport over `hub-core`.
+//! hub-server: the HTTP and WebSocket transport over `hub-core`. It decides nothing itself:
+//! every route and every gateway op calls one `hub_core::Hub` method and maps the result.
 //!
-//! - [`router`]: the table of every route; dispatch, metrics labels and the OpenAPI test share it.
+//! - [`router`]: finds a route by method and path; dispatch, metrics labels and the OpenAPI test
+//!   share the one table.
 //! - [`handlers`]: one thin function per route: extract, call one service, map the result.
-//! - [`http`]: request/response types, body parsing, and the one error → HTTP mapping.
+//! - [`http`]: request/response types, path parameters, body parsing, and the one error → HTTP
+//!   mapping.
 //! - [`openapi`]: the generated API document served at `/api/v1/openapi.json` and `/docs`.
 //! - [`metrics`]: Prometheus counters and latency histograms.
 //! - [`gateway`]: the WebSocket gateway at `/api/v1/ws`.
@@ -44,7 +47,6 @@ pub fn app_state(hub: Hub) -> AppState {
     AppState {
         hub,
         metrics: Arc::new(metrics::Metrics::new()),
-        router: Arc::new(Router::new(handlers::routes())),
         openapi: Bytes::from(openapi::document_json()),
         swagger: Arc::new(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
     }
@@ -53,23 +55,23 @@ pub fn app_state(hub: Hub) -> AppState {
 /// The whole server as one warp filter: CORS (when origins are configured) around dispatch.
 pub fn filter(state: AppState) -> BoxedFilter<(warp::reply::Response,)> {
     let origins = state.hub.config().cors_origins.clone();
-    let dispatch =
-        warp::method()
-            .and(warp::path::full())
-            .and(warp::query::raw().or(warp::any().map(String::new)).unify())
-            .and(warp::header::headers_cloned())
-            .and(warp::body::stream())
-            .and(warp::any().map(move || state.clone()))
-            .then(
-                |method: Method,
-                 path: warp::path::FullPath,
-                 query: String,
-                 headers: HeaderMap,
-                 body,
-                 state: AppState| async move {
-                    dispatch(state, method, path.as_str(), query, headers, body).await
-                },
-            );
+    let router = Arc::new(Router::new(handlers::routes()));
+    let dispatch = warp::method()
+        .and(warp::path::full())
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .and(warp::header::headers_cloned())
+        .and(warp::body::stream())
+        .and(warp::any().map(move || (state.clone(), router.clone())))
+        .then(
+            |method: Method,
+             path: warp::path::FullPath,
+             query: String,
+             headers: HeaderMap,
+             body,
+             (state, router): (AppState, Arc<Router>)| async move {
+                dispatch(state, &router, method, path.as_str(), query, headers, body).await
+            },
+        );
     if origins.is_empty() {
         return dispatch.boxed();
     }
@@ -166,6 +168,7 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 async fn dispatch<S, B>(
     state: AppState,
+    router: &Router,
     method: Method,
     path: &str,
     query: String,
@@ -177,7 +180,7 @@ where
     B: Buf,
 {
     let started = Instant::now();
-    let (route, result) = match state.router.find(&method, path) {
+    let (route, result) = match router.find(&method, path) {
         Matched::Route(route, params) => {
             let outcome = match read_body(body, &headers, state.hub.config().limits.max_body_bytes).await {
                 Ok(body) => {

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use hub_core::Result;
 use warp::http::Method;
 
-use crate::http::{ApiRequest, ApiResponse};
+use crate::http::{ApiRequest, ApiResponse, PathParams};
 use crate::state::AppState;
 
 /// A boxed handler future.
@@ -25,9 +25,6 @@ pub struct Route {
     /// What serves it.
     pub handler: Handler,
 }
-
-/// Decoded `{name}` path parameters, in template order.
-pub type PathParams = Vec<(&'static str, String)>;
 
 /// How literally a route fits a path, segment by segment (literal = `true`); compared lexicographically.
 type Specificity = Vec<bool>;

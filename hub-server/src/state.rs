@@ -1,11 +1,10 @@
-//! What every handler gets: the hub services, the metrics and the route table.
+//! What every handler gets: the hub services, the metrics and the rendered API documents.
 
 use std::sync::Arc;
 
 use hub_core::Hub;
 
 use crate::metrics::Metrics;
-use crate::router::Router;
 
 /// Shared server state, cheap to clone.
 #[derive(Clone)]
@@ -14,8 +13,6 @@ pub struct AppState {
     pub hub: Hub,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
-    /// The route table.
-    pub router: Arc<Router>,
     /// The OpenAPI document, rendered once.
     pub openapi: bytes::Bytes,
     /// Swagger UI's settings for `/docs`.

@@ -5,9 +5,11 @@ pub mod oidc;
 pub mod password;
 pub mod tokens;
 
+use crate::error::{Error, Result};
+
 /// Fills a buffer with bytes from the operating system's CSPRNG.
-pub(crate) fn random_bytes<const N: usize>() -> crate::Result<[u8; N]> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|err| crate::Error::internal(err.to_string()))?;
+    getrandom::fill(&mut bytes).map_err(|err| Error::internal(err.to_string()))?;
     Ok(bytes)
 }

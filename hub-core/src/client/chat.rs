@@ -227,7 +227,7 @@ impl Client {
     }
 
     /// `PUT /messages/{id}/reactions/{emoji}`: react (a code like `thumbsup`, or the glyph).
-    pub async fn set_reaction(&self, message_id: &MessageId, emoji: &str) -> Result<()> {
+    pub async fn add_reaction(&self, message_id: &MessageId, emoji: &str) -> Result<()> {
         self.execute(self.request(Method::PUT, &["messages", message_id.as_str(), "reactions", emoji], &[]))
             .await
     }

@@ -4,8 +4,8 @@
 use reqwest::{Method, RequestBuilder, Url};
 use serde::de::DeserializeOwned;
 
-use super::session::{Session, SessionOptions};
 use super::{ClientError, Result};
+use super::{Session, SessionOptions};
 
 /// A REST client of one hub server. Cheap to clone: clones share the connection pool and each
 /// keeps its own copy of the bearer token (a load generator makes one clone a user).

@@ -309,7 +309,7 @@ async fn every_rest_call_decodes_what_the_server_sends() -> TestResult {
         "hello again @alice"
     );
     assert_eq!(bob.message_versions(&message.id).await?.items.len(), 2);
-    alice.set_reaction(&message.id, "👍").await?;
+    alice.add_reaction(&message.id, "👍").await?;
     assert_eq!(alice.reactions(&message.id).await?.items.len(), 1);
     alice.remove_reaction(&message.id, "👍").await?;
     assert!(!alice.reaction_catalog().await?.items.is_empty());

@@ -48,6 +48,7 @@ mod http;
 mod params;
 mod positions;
 mod session;
+mod shared;
 mod worker;
 
 #[cfg(test)]
@@ -60,7 +61,8 @@ pub use error::ClientError;
 pub use http::Client;
 pub use params::{HistoryParams, MentionsParams, PageParams};
 pub use positions::{Delivery, Positions};
-pub use session::{Session, SessionEvent, SessionOptions, SessionSender, session_url};
+pub use session::{Session, SessionSender, session_url};
+pub use shared::{SessionEvent, SessionOptions};
 
 /// What every SDK call returns.
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;

@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::session::{Shared, lock, with_token};
+use super::shared::{Shared, lock, with_token};
 use super::{Backoff, ClientError, Delivery, Result, SessionEvent, SessionOptions};
 use crate::protocol::v1::{ClientFrame, ControlFrame, ServerFrame, close_code};
 

@@ -43,6 +43,15 @@ pub struct MessageVersion {
     pub written_at: DateTime<Utc>,
 }
 
+/// Reacting, or taking a reaction back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReactionChange {
+    /// Add the reaction (nothing happens if it is there).
+    Add,
+    /// Take it back (nothing happens if it is not there).
+    Remove,
+}
+
 text_enum!(
     /// How a message mentions someone.
     MentionKind {

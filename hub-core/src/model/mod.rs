@@ -9,5 +9,5 @@ mod user;
 
 pub use channel::{Channel, ChannelBan, ChannelKind, ChannelRole, Membership, NotifyLevel};
 pub use ids::{ChannelId, ClientId, ConnectionId, FileId, MessageId, SessionId, UserId};
-pub use message::{MentionKind, Message, MessageVersion, Reaction, ReactionCount};
+pub use message::{MentionKind, Message, MessageVersion, Reaction, ReactionChange, ReactionCount};
 pub use user::{User, UserStatus};

@@ -2,6 +2,11 @@
 //! WebSocket ops, the CLI and embedders all call these same methods, one use case a file. Limits
 //! (rates, sizes), permission checks and the events a change causes are decided here, so every
 //! transport gets the same behaviour from the same call.
+//!
+//! What a use case returns: the wire view (`protocol::v1`) a client is shown, so every
+//! transport sends the same thing. The operator calls in `admin` (creating accounts, listing
+//! and suspending users) return the `model` values instead: operator tools print what no
+//! client view carries (email, the admin and suspension flags).
 
 mod admin;
 mod auth;
@@ -95,6 +100,15 @@ impl<T> Paged<T> {
         Paged {
             items: fetched,
             next_cursor,
+        }
+    }
+}
+
+impl<T> From<Paged<T>> for crate::protocol::v1::Page<T> {
+    fn from(paged: Paged<T>) -> Self {
+        crate::protocol::v1::Page {
+            items: paged.items,
+            next_cursor: paged.next_cursor,
         }
     }
 }

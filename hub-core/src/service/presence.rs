@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::error::Result;
 use crate::events::BusMessage;
 use crate::model::{User, UserId, UserStatus};
-use crate::protocol::v1::ControlFrame;
+use crate::protocol::v1::{ControlFrame, MeView};
 use crate::service::{Caller, Hub, now};
 
 /// Open connections per user on this server.
@@ -64,11 +64,11 @@ impl Hub {
     }
 
     /// Sets the caller's status and tells everyone who shares a channel with them.
-    pub async fn set_status(&self, caller: &Caller, status: UserStatus) -> Result<User> {
+    pub async fn set_status(&self, caller: &Caller, status: UserStatus) -> Result<MeView> {
         self.charge_action(caller)?;
         let user = self.inner.store.set_status(&caller.user.id, status, now()).await?;
         self.announce_presence(&user.id, None).await;
-        Ok(user)
+        Ok(MeView::from(&user))
     }
 
     /// Open connections of `user`.

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::events::append_event;
-use super::lite;
 use super::members::{BAN, MEMBERSHIP};
-use super::rows::{LiteRow, row_mapping};
+use super::rows::{RusqliteRow, row_mapping};
+use super::sqlite_direct;
 use super::users::UserRow;
 use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
@@ -178,12 +178,12 @@ impl Store {
 
     /// A channel and the caller's membership and ban, if the channel exists.
     pub async fn channel_access(&self, channel: &ChannelId, user: &UserId) -> Result<Option<ChannelAccess>> {
-        if let Store::Sqlite { lite, .. } = self {
+        if let Store::Sqlite { direct, .. } = self {
             // The three reads in one snapshot: this runs before every send and history page.
-            return lite.read_together(|connection| {
+            return direct.read_together(|connection| {
                 let Some((channel_row, join_code)) =
-                    lite::query_optional(connection, CHANNEL_BY_ID, &[channel], |row| {
-                        Ok((Channel::from_lite(row)?, row.get(12)?))
+                    sqlite_direct::query_optional(connection, CHANNEL_BY_ID, &[channel], |row| {
+                        Ok((Channel::from_rusqlite(row)?, row.get(12)?))
                     })?
                 else {
                     return Ok(None);
@@ -191,8 +191,13 @@ impl Store {
                 Ok(Some(ChannelAccess {
                     channel: channel_row,
                     join_code,
-                    membership: lite::query_optional(connection, MEMBERSHIP, &[channel, user], Membership::from_lite)?,
-                    ban: lite::query_optional(connection, BAN, &[channel, user], ChannelBan::from_lite)?,
+                    membership: sqlite_direct::query_optional(
+                        connection,
+                        MEMBERSHIP,
+                        &[channel, user],
+                        Membership::from_rusqlite,
+                    )?,
+                    ban: sqlite_direct::query_optional(connection, BAN, &[channel, user], ChannelBan::from_rusqlite)?,
                 }))
             });
         }

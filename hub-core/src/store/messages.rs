@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::events::{INSERT_EVENT, append_event, commit_if_changed, record_event};
-use super::lite;
-use super::rows::{LiteRow, SqlTime, row_mapping};
-use super::{Store, db_run, db_write, lite_unique_violation, unique_violation};
+use super::rows::{RusqliteRow, SqlTime, row_mapping};
+use super::sqlite_direct;
+use super::{Store, db_run, db_write, direct_unique_violation, unique_violation};
 use crate::error::{ErrorKind, Result};
 use crate::model::{ChannelId, ClientId, MentionKind, Message, MessageId, MessageVersion, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -161,7 +161,7 @@ impl NewMessage {
 
 /// Stores `$new` at its channel's next position inside PostgreSQL transaction `$tx`: the
 /// message, its thread's counters or the channel's latest message, its mentions and its event.
-/// Evaluates to `(Message, StoredEvent)`. SQLite's twin is [`lite_write_message`].
+/// Evaluates to `(Message, StoredEvent)`. SQLite's twin is [`write_message_direct`].
 macro_rules! write_message {
     ($tx:expr, $new:expr, $mentions:expr, $make_event:expr) => {{
         let new: &NewMessage = $new;
@@ -212,15 +212,15 @@ impl Store {
         turn.wait().await;
         match self {
             // SQLite: one writer commits sends in groups, in the order handed over.
-            Store::Sqlite { lite, .. } => {
+            Store::Sqlite { direct, .. } => {
                 let (new, mentions) = (new.clone(), mentions.clone());
                 let committed =
-                    lite.submit(move |connection| lite_write_message(connection, &new, &mentions, &make_event));
+                    direct.submit(move |connection| write_message_direct(connection, &new, &mentions, &make_event));
                 drop(turn);
                 committed
-                    .map_err(|err| lite_unique_violation(err, MESSAGE_UNIQUE))?
+                    .map_err(|err| direct_unique_violation(err, MESSAGE_UNIQUE))?
                     .await
-                    .map_err(|err| lite_unique_violation(err, MESSAGE_UNIQUE))
+                    .map_err(|err| direct_unique_violation(err, MESSAGE_UNIQUE))
             }
             Store::Postgres(pool) => async {
                 let mut tx = pool.begin().await?;
@@ -237,9 +237,9 @@ impl Store {
     /// The message with `id`.
     pub async fn message(&self, id: &MessageId) -> Result<Option<Message>> {
         match self {
-            Store::Sqlite { lite, .. } => {
-                lite.read(|connection| lite::query_optional(connection, MESSAGE_BY_ID, &[id], Message::from_lite))
-            }
+            Store::Sqlite { direct, .. } => direct.read(|connection| {
+                sqlite_direct::query_optional(connection, MESSAGE_BY_ID, &[id], Message::from_rusqlite)
+            }),
             Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_ID).bind(id).fetch_optional(pool).await?),
         }
     }
@@ -263,12 +263,12 @@ impl Store {
     /// The message `author` sent with `client_id`, if any.
     pub async fn message_by_client_id(&self, author: &UserId, client_id: &ClientId) -> Result<Option<Message>> {
         match self {
-            Store::Sqlite { lite, .. } => lite.read(|connection| {
-                lite::query_optional(
+            Store::Sqlite { direct, .. } => direct.read(|connection| {
+                sqlite_direct::query_optional(
                     connection,
                     MESSAGE_BY_CLIENT_ID,
                     &[author, client_id],
-                    Message::from_lite,
+                    Message::from_rusqlite,
                 )
             }),
             Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_CLIENT_ID)
@@ -306,9 +306,9 @@ impl Store {
         // A number only, and few distinct ones, so the statement cache keeps each.
         let sql = format!("{sql} LIMIT {limit}");
         match self {
-            Store::Sqlite { lite, .. } => lite.read(|connection| match position {
-                Some(seq) => lite::query_all(connection, &sql, &[channel, &seq], Message::from_lite),
-                None => lite::query_all(connection, &sql, &[channel], Message::from_lite),
+            Store::Sqlite { direct, .. } => direct.read(|connection| match position {
+                Some(seq) => sqlite_direct::query_all(connection, &sql, &[channel, &seq], Message::from_rusqlite),
+                None => sqlite_direct::query_all(connection, &sql, &[channel], Message::from_rusqlite),
             }),
             Store::Postgres(pool) => {
                 let query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(channel);
@@ -416,7 +416,7 @@ impl Store {
 
 /// SQLite's twin of [`write_message!`], run by the group-committing writer thread: the same
 /// statements, without a thread hop for each.
-fn lite_write_message(
+fn write_message_direct(
     connection: &rusqlite::Connection,
     new: &NewMessage,
     mentions: &Mentions,
@@ -425,13 +425,13 @@ fn lite_write_message(
     let channel = &new.channel_id;
     let at = SqlTime(new.created_at);
     let latest = new.parent_id.is_none();
-    let seq: i64 = lite::query_one(
+    let seq: i64 = sqlite_direct::query_one(
         connection,
         NEXT_MESSAGE_SEQ,
         &[channel, &latest.then_some(&new.id), &latest.then_some(at)],
         |row| row.get(0),
     )?;
-    lite::execute(
+    sqlite_direct::execute(
         connection,
         insert_message_sql!(),
         &[
@@ -446,17 +446,17 @@ fn lite_write_message(
         ],
     )?;
     if let Some(parent) = &new.parent_id {
-        lite::execute(connection, BUMP_THREAD, &[parent, &at])?;
+        sqlite_direct::execute(connection, BUMP_THREAD, &[parent, &at])?;
     }
     for username in &mentions.usernames {
-        lite::execute(
+        sqlite_direct::execute(
             connection,
             MENTION_DIRECT,
             &[&new.id, &seq, channel, &new.author_id, username],
         )?;
     }
     if let Some(kind) = mentions.broadcast {
-        lite::execute(
+        sqlite_direct::execute(
             connection,
             MENTION_BROADCAST,
             &[&new.id, &seq, channel, &new.author_id, &kind],
@@ -466,7 +466,7 @@ fn lite_write_message(
     let event = make_event(&message);
     let payload =
         serde_json::to_string(&event).map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
-    lite::execute(connection, INSERT_EVENT, &[channel, &seq, &event.kind(), &payload, &at])?;
+    sqlite_direct::execute(connection, INSERT_EVENT, &[channel, &seq, &event.kind(), &payload, &at])?;
     let stored = StoredEvent {
         channel_id: channel.clone(),
         seq,

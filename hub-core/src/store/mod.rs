@@ -1,12 +1,13 @@
-//! Persistence: one [`Store`] API over SQLite (the embedded default) and PostgreSQL, chosen by URL.
+//! Persistence: one [`Store`] API over SQLite (the embedded default) and PostgreSQL, chosen by
+//! URL. Private to hub-core: only the services call it.
 //!
 //! SQL is written once with `$N` placeholders where the dialects agree; [`db_run!`] pastes one
 //! query body into each backend's arm so the typed sqlx calls stay concrete. Dialect-specific
-//! SQL lives next to its twin, only where the dialects really differ.
+//! SQL lives next to its twin, only where the dialects really differ. SQLite's hot paths run on
+//! rusqlite ([`sqlite_direct`]); row types are mapped once for both drivers ([`rows`]).
 
 mod channels;
 pub(crate) mod events;
-mod lite;
 mod members;
 mod messages;
 mod oidc;
@@ -14,6 +15,7 @@ mod pins;
 mod reactions;
 mod rows;
 mod sessions;
+mod sqlite_direct;
 mod users;
 
 use std::str::FromStr;
@@ -49,8 +51,10 @@ pub(crate) use db_run;
 macro_rules! db_write {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::store::Store::Sqlite { write: $pool, lite, .. } => {
-                let _turn = lite.gate().lock().await;
+            $crate::store::Store::Sqlite {
+                write: $pool, direct, ..
+            } => {
+                let _turn = direct.gate().lock().await;
                 $body
             }
             $crate::store::Store::Postgres($pool) => $body,
@@ -64,14 +68,14 @@ pub(crate) use db_write;
 pub enum Store {
     /// The embedded default: one file, WAL, foreign keys on; readers share a pool, writes go
     /// through a single connection. The hot paths (sending, history, access checks) run on
-    /// rusqlite instead (see [`lite`]).
+    /// rusqlite instead (see [`sqlite_direct`]).
     Sqlite {
         /// Connections for reads.
         read: SqlitePool,
         /// The one sqlx connection that writes.
         write: SqlitePool,
         /// Per-thread read connections and the group-committing writer thread.
-        lite: lite::Lite,
+        direct: sqlite_direct::DirectSqlite,
     },
     /// PostgreSQL, for several server nodes.
     Postgres(PgPool),
@@ -90,7 +94,7 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                // The store's checkpointer thread copies the WAL back (see `lite`), off the
+                // The store's checkpointer thread copies the WAL back (see `sqlite_direct`), off the
                 // commits' latency path.
                 .pragma("wal_autocheckpoint", "0");
             if let Some(dir) = options.get_filename().parent()
@@ -111,8 +115,8 @@ impl Store {
                 .connect_with(options.clone())
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            let lite = lite::Lite::open(options.get_filename())?;
-            Ok(Store::Sqlite { read, write, lite })
+            let direct = sqlite_direct::DirectSqlite::open(options.get_filename())?;
+            Ok(Store::Sqlite { read, write, direct })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
             // One direct connection first: a pool reports only "timed out", hiding "connection refused".
@@ -173,10 +177,10 @@ impl Store {
     /// Closes every pooled connection (graceful shutdown; SQLite checkpoints its WAL).
     pub async fn close(&self) {
         match self {
-            Store::Sqlite { read, write, lite } => {
+            Store::Sqlite { read, write, direct } => {
                 read.close().await;
                 write.close().await;
-                if let Err(err) = lite.checkpoint_fully().await {
+                if let Err(err) = direct.checkpoint_fully().await {
                     tracing::warn!(error = %err, "could not fold the WAL into the database file at shutdown");
                 }
             }
@@ -205,7 +209,7 @@ pub(crate) fn unique_violation(err: sqlx::Error, constraints: &[(&str, ErrorKind
 }
 
 /// [`unique_violation`] for an error from the rusqlite paths.
-pub(crate) fn lite_unique_violation(err: rusqlite::Error, constraints: &[(&str, ErrorKind, &str)]) -> Error {
+pub(crate) fn direct_unique_violation(err: rusqlite::Error, constraints: &[(&str, ErrorKind, &str)]) -> Error {
     if let rusqlite::Error::SqliteFailure(failure, Some(message)) = &err
         && failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
     {

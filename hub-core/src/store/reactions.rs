@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 
 use super::events::commit_if_changed;
-use super::lite;
+use super::sqlite_direct;
 use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{ErrorKind, Result};
-use crate::model::{Message, MessageId, Reaction, ReactionCount, UserId};
+use crate::model::{Message, MessageId, Reaction, ReactionChange, ReactionCount, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 
 const REACTION_UNIQUE: &[(&str, ErrorKind, &str)] = &[
@@ -85,10 +85,10 @@ impl Store {
             list.join(", ")
         );
         let rows: Vec<CountRow> = match self {
-            Store::Sqlite { lite, .. } => lite.read(|connection| {
+            Store::Sqlite { direct, .. } => direct.read(|connection| {
                 let mut values: Vec<&dyn rusqlite::ToSql> = vec![viewer];
                 values.extend(messages.iter().map(|id| id as &dyn rusqlite::ToSql));
-                lite::query_all(connection, &sql, &values, |row| {
+                sqlite_direct::query_all(connection, &sql, &values, |row| {
                     Ok(CountRow {
                         message_id: row.get(0)?,
                         emoji: row.get(1)?,
@@ -127,39 +127,48 @@ impl Store {
         Ok(rows.into_iter().map(|row| (row.code, row.user_id)).collect())
     }
 
-    /// Adds (`add = true`) or removes `user`'s `code` reaction on `message`. Returns the
+    /// Adds or removes `user`'s `code` reaction on `message`. Returns the
     /// `reaction.added`/`reaction.removed` event, or `None` when nothing changed.
-    pub async fn set_reaction(
+    pub async fn change_reaction(
         &self,
         message: &Message,
         code: &str,
         user: &UserId,
-        add: bool,
+        change: ReactionChange,
         at: DateTime<Utc>,
     ) -> Result<Option<StoredEvent>> {
         const ADD: &str = "INSERT INTO message_reactions (message_id, code, user_id, created_at) VALUES ($1, $2, $3, $4) \
             ON CONFLICT (message_id, code, user_id) DO NOTHING";
         const REMOVE: &str = "DELETE FROM message_reactions WHERE message_id = $1 AND code = $2 AND user_id = $3";
-        let (sql, event) = if add {
-            let event = ChannelEvent::ReactionAdded {
-                message_id: message.id.clone(),
-                emoji: code.to_owned(),
-                user_id: user.clone(),
-            };
-            (ADD, event)
-        } else {
-            let event = ChannelEvent::ReactionRemoved {
-                message_id: message.id.clone(),
-                emoji: code.to_owned(),
-                user_id: user.clone(),
-            };
-            (REMOVE, event)
+        let (message_id, emoji, user_id) = (message.id.clone(), code.to_owned(), user.clone());
+        let (sql, event) = match change {
+            ReactionChange::Add => (
+                ADD,
+                ChannelEvent::ReactionAdded {
+                    message_id,
+                    emoji,
+                    user_id,
+                },
+            ),
+            ReactionChange::Remove => (
+                REMOVE,
+                ChannelEvent::ReactionRemoved {
+                    message_id,
+                    emoji,
+                    user_id,
+                },
+            ),
         };
         let stored = db_write!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 let query = sqlx::query(sql).bind(&message.id).bind(code).bind(user);
-                let done = if add { query.bind(at) } else { query }.execute(&mut *tx).await?;
+                let done = match change {
+                    ReactionChange::Add => query.bind(at),
+                    ReactionChange::Remove => query,
+                }
+                .execute(&mut *tx)
+                .await?;
                 Ok::<_, sqlx::Error>(commit_if_changed!(tx, done.rows_affected(), &message.channel_id, at, event))
             }
             .await

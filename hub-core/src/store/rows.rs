@@ -1,9 +1,9 @@
 //! Row mappings written once for both SQLite drivers and PostgreSQL.
 //!
-//! SQLite's hot paths read rows with rusqlite (see [`super::lite`]), the rest of the store with
+//! SQLite's hot paths read rows with rusqlite (see [`super::sqlite_direct`]), the rest of the store with
 //! sqlx. A row type is declared once with [`row_mapping!`]: the list of its columns becomes the
 //! SQL column list (a `*_columns!()` macro for `concat!`), the rusqlite reader (by position, in
-//! that order) and [`LiteRow::COLUMNS`], which the tests below hold against the tables of both
+//! that order) and [`RusqliteRow::COLUMNS`], which the tests below hold against the tables of both
 //! dialects. sqlx's derived `FromRow` reads the same columns by name. Adding a column to a table
 //! therefore touches the two migrations, the type and its one `row_mapping!` line: a field
 //! missing from the mapping does not compile, and a table column missing from it fails a test.
@@ -37,27 +37,27 @@ impl FromSql for SqlTime {
     }
 }
 
-/// A row type read from a rusqlite row whose columns are [`LiteRow::COLUMNS`], in order.
-pub(crate) trait LiteRow: Sized {
+/// A row type read from a rusqlite row whose columns are [`RusqliteRow::COLUMNS`], in order.
+pub(crate) trait RusqliteRow: Sized {
     /// The table columns, in the order they are selected and read.
     #[cfg_attr(not(test), allow(dead_code))]
     const COLUMNS: &'static [&'static str];
 
     /// Reads the row from the first columns of `row`.
-    fn from_lite(row: &Row<'_>) -> rusqlite::Result<Self>;
+    fn from_rusqlite(row: &Row<'_>) -> rusqlite::Result<Self>;
 }
 
 /// One column of a rusqlite row as a field's type. Timestamps are read as sqlx-sqlite writes
 /// them (see [`SqlTime`]); everything else by its `FromSql`.
-pub(crate) trait LiteColumn: Sized {
+pub(crate) trait RusqliteColumn: Sized {
     /// Reads column `index` of `row`.
     fn read(row: &Row<'_>, index: usize) -> rusqlite::Result<Self>;
 }
 
-macro_rules! lite_column_by_from_sql {
+macro_rules! rusqlite_column_by_from_sql {
     ($($type:ty),* $(,)?) => {
         $(
-            impl LiteColumn for $type {
+            impl RusqliteColumn for $type {
                 fn read(row: &Row<'_>, index: usize) -> rusqlite::Result<Self> {
                     row.get(index)
                 }
@@ -66,7 +66,7 @@ macro_rules! lite_column_by_from_sql {
     };
 }
 
-lite_column_by_from_sql!(
+rusqlite_column_by_from_sql!(
     String,
     Option<String>,
     i64,
@@ -82,13 +82,13 @@ lite_column_by_from_sql!(
     NotifyLevel,
 );
 
-impl LiteColumn for DateTime<Utc> {
+impl RusqliteColumn for DateTime<Utc> {
     fn read(row: &Row<'_>, index: usize) -> rusqlite::Result<Self> {
         Ok(row.get::<_, SqlTime>(index)?.0)
     }
 }
 
-impl LiteColumn for Option<DateTime<Utc>> {
+impl RusqliteColumn for Option<DateTime<Utc>> {
     fn read(row: &Row<'_>, index: usize) -> rusqlite::Result<Self> {
         Ok(row.get::<_, Option<SqlTime>>(index)?.map(|time| time.0))
     }
@@ -96,7 +96,7 @@ impl LiteColumn for Option<DateTime<Utc>> {
 
 /// `row_mapping!(columns_macro, "alias.", Type { column, ... } [computed { field: "SQL", ... }])`
 /// defines `columns_macro!()`, the SQL list of the columns (each prefixed by the alias, which
-/// may be `""`) followed by any computed ones (`SQL AS field`), and implements [`LiteRow`] for
+/// may be `""`) followed by any computed ones (`SQL AS field`), and implements [`RusqliteRow`] for
 /// `Type`, reading them in that order. `Type`'s fields are exactly the columns and the computed
 /// fields (the struct literal it builds does not compile otherwise).
 macro_rules! row_mapping {
@@ -112,17 +112,17 @@ macro_rules! row_mapping {
             };
         }
 
-        impl $crate::store::rows::LiteRow for $type {
+        impl $crate::store::rows::RusqliteRow for $type {
             const COLUMNS: &'static [&'static str] = &[stringify!($first) $(, stringify!($field))*];
 
-            fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+            fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
                 let mut next_column = 0usize..;
                 let mut next = move || next_column.next().unwrap_or_default();
                 // Fields are read in the order written, which is the order selected.
                 Ok($type {
-                    $first: $crate::store::rows::LiteColumn::read(row, next())?,
-                    $($field: $crate::store::rows::LiteColumn::read(row, next())?,)*
-                    $($($computed: $crate::store::rows::LiteColumn::read(row, next())?,)*)?
+                    $first: $crate::store::rows::RusqliteColumn::read(row, next())?,
+                    $($field: $crate::store::rows::RusqliteColumn::read(row, next())?,)*
+                    $($($computed: $crate::store::rows::RusqliteColumn::read(row, next())?,)*)?
                 })
             }
         }
@@ -137,11 +137,11 @@ mod tests {
     use chrono::{DateTime, Utc};
     use rusqlite::types::FromSqlError;
 
-    use super::{LiteColumn, LiteRow, SqlTime};
+    use super::{RusqliteColumn, RusqliteRow, SqlTime};
     use crate::error::{Error, Result};
     use crate::model::{Channel, ChannelBan, Membership, Message};
     use crate::store::Store;
-    use crate::store::lite::query_one;
+    use crate::store::sqlite_direct::query_one;
     use crate::store::users::UserRow;
 
     /// Every mapped row type, its table, and the table's columns it leaves out on purpose.
@@ -211,7 +211,7 @@ mod tests {
         connection
             .execute_batch("CREATE TABLE pairs (left INTEGER, right INTEGER); INSERT INTO pairs VALUES (2, 5);")?;
         let sql = concat!("SELECT ", pair_columns!(), " FROM pairs p");
-        let pair = connection.query_row(sql, [], Pair::from_lite)?;
+        let pair = connection.query_row(sql, [], Pair::from_rusqlite)?;
         assert_eq!(
             pair,
             Pair {
@@ -232,11 +232,11 @@ mod tests {
         let text: String = query_one(&connection, "SELECT $1", &[&SqlTime(at)], |row| row.get(0))?;
         assert_eq!(text, "2026-11-22T10:07:15.123456+00:00");
         let back = query_one(&connection, "SELECT $1", &[&text], |row| {
-            <DateTime<Utc> as LiteColumn>::read(row, 0)
+            <DateTime<Utc> as RusqliteColumn>::read(row, 0)
         })?;
         assert_eq!(back, at);
         let sqlite_spelling = query_one(&connection, "SELECT '2026-11-22 10:07:15'", &[], |row| {
-            <DateTime<Utc> as LiteColumn>::read(row, 0)
+            <DateTime<Utc> as RusqliteColumn>::read(row, 0)
         })?;
         assert_eq!(sqlite_spelling.to_rfc3339(), "2026-11-22T10:07:15+00:00");
         Ok(())

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::rows::{LiteColumn, LiteRow};
+use super::rows::{RusqliteColumn, RusqliteRow};
 use super::users::{UserRow, user_columns};
-use super::{Store, db_run, db_write, lite};
+use super::{Store, db_run, db_write, sqlite_direct};
 use crate::error::Result;
 use crate::model::{SessionId, User, UserId};
 
@@ -146,11 +146,11 @@ impl Store {
         );
         // Every authenticated request asks this: on SQLite it skips sqlx's thread hop.
         let row: Option<SessionUserRow> = match self {
-            Store::Sqlite { lite, .. } => lite.read(|connection| {
-                lite::query_optional(connection, SQL, &[session, user], |row| {
+            Store::Sqlite { direct, .. } => direct.read(|connection| {
+                sqlite_direct::query_optional(connection, SQL, &[session, user], |row| {
                     Ok(SessionUserRow {
-                        user: UserRow::from_lite(row)?,
-                        session_revoked_at: LiteColumn::read(row, UserRow::COLUMNS.len())?,
+                        user: UserRow::from_rusqlite(row)?,
+                        session_revoked_at: RusqliteColumn::read(row, UserRow::COLUMNS.len())?,
                     })
                 })
             })?,

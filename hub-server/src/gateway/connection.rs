@@ -133,7 +133,7 @@ async fn forget(gateway: &Gateway, caller: &Caller, id: u64) {
 /// One open connection, owned by its task.
 pub(super) struct Connection<W> {
     pub(super) gateway: Gateway,
-    /// Who is connected (their profile as of the last `presence.set`).
+    /// Who is connected.
     pub(super) caller: Caller,
     pub(super) id: u64,
     /// The last position written to this client in each channel.

@@ -72,13 +72,8 @@ where
     }
 
     async fn on_presence_set(&mut self, status: UserStatus) -> Result<(), WriteFailure> {
-        match self.gateway.hub().set_status(&self.caller, status).await {
-            Ok(user) => {
-                self.caller.user = user;
-                Ok(())
-            }
-            Err(err) => self.reply_error(&err, Some("presence.set".to_owned())).await,
-        }
+        let outcome = self.gateway.hub().set_status(&self.caller, status).await.map(drop);
+        self.answer(outcome, "presence.set").await
     }
 
     async fn on_read(&mut self, channel: &ChannelId, message: &MessageId) -> Result<(), WriteFailure> {

@@ -57,10 +57,7 @@ pub async fn list(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
             query.cursor.as_deref(),
         )
         .await?;
-    ApiResponse::ok(&Page {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    })
+    ApiResponse::ok(&Page::from(page))
 }
 
 /// The caller's channels with unread and mention counts and the last message.
@@ -69,10 +66,7 @@ pub async fn list(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
 pub async fn mine(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let items = state.hub.my_channels(&caller).await?;
-    ApiResponse::ok(&Page {
-        items,
-        next_cursor: None,
-    })
+    ApiResponse::ok(&Page::whole(items))
 }
 
 /// Create a channel; the caller becomes its owner.
@@ -164,10 +158,7 @@ pub async fn members(state: AppState, request: ApiRequest) -> Result<ApiResponse
         .hub
         .channel_members(&caller, &channel_id(&request)?, query.limit, query.cursor.as_deref())
         .await?;
-    ApiResponse::ok(&Page {
-        items: page.items.iter().map(member_view).collect(),
-        next_cursor: page.next_cursor,
-    })
+    ApiResponse::ok(&Page::from(page.map(|item| member_view(&item))))
 }
 
 /// Add someone (channel admins, owners, site admins); 200 when they already were a member.
@@ -254,10 +245,7 @@ pub async fn end_time_out(state: AppState, request: ApiRequest) -> Result<ApiRes
 pub async fn bans(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let bans = state.hub.channel_bans(&caller, &channel_id(&request)?).await?;
-    ApiResponse::ok(&Page {
-        items: bans.iter().map(BanView::from).collect::<Vec<_>>(),
-        next_cursor: None,
-    })
+    ApiResponse::ok(&Page::whole(bans.iter().map(BanView::from).collect()))
 }
 
 /// Ban someone: they leave and cannot rejoin until the ban ends.
@@ -328,10 +316,7 @@ pub async fn set_notifications(state: AppState, request: ApiRequest) -> Result<A
 pub async fn pins(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let items = state.hub.pins(&caller, &channel_id(&request)?).await?;
-    ApiResponse::ok(&Page {
-        items,
-        next_cursor: None,
-    })
+    ApiResponse::ok(&Page::whole(items))
 }
 
 /// Pin a message (channel admins; any member of a direct conversation).

@@ -1,7 +1,7 @@
 //! Messages, threads, versions, mentions, reactions and saved messages.
 
 use hub_core::Result;
-use hub_core::model::{ChannelId, MessageId};
+use hub_core::model::{ChannelId, MessageId, ReactionChange};
 use hub_core::protocol::v1::{
     CreateReactionRequest, EditMessageRequest, ErrorBody, MentionView, MessageVersionView, MessageView, Page,
     ReactionUsersView, ReactionView, SavedView, SendMessageRequest, ThreadView,
@@ -86,10 +86,7 @@ pub async fn history(state: AppState, request: ApiRequest) -> Result<ApiResponse
             query.limit,
         )
         .await?;
-    ApiResponse::ok(&Page {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    })
+    ApiResponse::ok(&Page::from(page))
 }
 
 /// Send a message: 201 when stored, 200 when `client_id` repeats an earlier send.
@@ -148,10 +145,7 @@ pub async fn delete(state: AppState, request: ApiRequest) -> Result<ApiResponse>
 pub async fn versions(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let items = state.hub.message_versions(&caller, &message_id(&request)?).await?;
-    ApiResponse::ok(&Page {
-        items,
-        next_cursor: None,
-    })
+    ApiResponse::ok(&Page::whole(items))
 }
 
 /// A thread: its first message and replies, oldest first.
@@ -186,10 +180,7 @@ pub async fn mentions(state: AppState, request: ApiRequest) -> Result<ApiRespons
             query.limit,
         )
         .await?;
-    ApiResponse::ok(&Page {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    })
+    ApiResponse::ok(&Page::from(page))
 }
 
 /// Who reacted to a message, reaction by reaction.
@@ -199,10 +190,7 @@ pub async fn mentions(state: AppState, request: ApiRequest) -> Result<ApiRespons
 pub async fn reactions(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let items = state.hub.message_reactions(&caller, &message_id(&request)?).await?;
-    ApiResponse::ok(&Page {
-        items,
-        next_cursor: None,
-    })
+    ApiResponse::ok(&Page::whole(items))
 }
 
 /// React (idempotent); `emoji` is a catalog code or a system reaction's glyph.
@@ -213,7 +201,12 @@ pub async fn react(state: AppState, request: ApiRequest) -> Result<ApiResponse> 
     let caller = request.caller(&state).await?;
     state
         .hub
-        .set_reaction(&caller, &message_id(&request)?, request.param("emoji")?, true)
+        .change_reaction(
+            &caller,
+            &message_id(&request)?,
+            request.param("emoji")?,
+            ReactionChange::Add,
+        )
         .await?;
     Ok(ApiResponse::no_content())
 }
@@ -226,7 +219,12 @@ pub async fn unreact(state: AppState, request: ApiRequest) -> Result<ApiResponse
     let caller = request.caller(&state).await?;
     state
         .hub
-        .set_reaction(&caller, &message_id(&request)?, request.param("emoji")?, false)
+        .change_reaction(
+            &caller,
+            &message_id(&request)?,
+            request.param("emoji")?,
+            ReactionChange::Remove,
+        )
         .await?;
     Ok(ApiResponse::no_content())
 }
@@ -237,10 +235,7 @@ pub async fn unreact(state: AppState, request: ApiRequest) -> Result<ApiResponse
 pub async fn catalog(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     request.caller(&state).await?;
     let items = state.hub.reaction_catalog().await?;
-    ApiResponse::ok(&Page {
-        items,
-        next_cursor: None,
-    })
+    ApiResponse::ok(&Page::whole(items))
 }
 
 /// Add a custom reaction (site admins).
@@ -263,10 +258,7 @@ pub async fn saved(state: AppState, request: ApiRequest) -> Result<ApiResponse> 
         .hub
         .saved_messages(&caller, query.limit, query.cursor.as_deref())
         .await?;
-    ApiResponse::ok(&Page {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    })
+    ApiResponse::ok(&Page::from(page))
 }
 
 /// Save a message for later (only the caller sees it).

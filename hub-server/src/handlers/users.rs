@@ -25,10 +25,7 @@ pub async fn search(state: AppState, request: ApiRequest) -> Result<ApiResponse>
             query.cursor.as_deref(),
         )
         .await?;
-    ApiResponse::ok(&Page {
-        items: page.items.iter().map(UserView::from).collect(),
-        next_cursor: page.next_cursor,
-    })
+    ApiResponse::ok(&Page::from(page))
 }
 
 /// One user's public profile.
@@ -41,7 +38,7 @@ pub async fn search(state: AppState, request: ApiRequest) -> Result<ApiResponse>
 pub async fn get(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let user = state.hub.user(&caller, &request.id::<UserId>("id")?).await?;
-    ApiResponse::ok(&UserView::from(&user))
+    ApiResponse::ok(&user)
 }
 
 /// The caller's own profile.
@@ -66,7 +63,7 @@ pub async fn update_me(state: AppState, request: ApiRequest) -> Result<ApiRespon
         .hub
         .update_profile(&caller, request.json::<UpdateProfileRequest>()?)
         .await?;
-    ApiResponse::ok(&MeView::from(&user))
+    ApiResponse::ok(&user)
 }
 
 /// Set the caller's status: online, away, busy or offline.
@@ -79,6 +76,5 @@ pub async fn update_me(state: AppState, request: ApiRequest) -> Result<ApiRespon
 pub async fn set_status(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
     let body: SetStatusRequest = request.json()?;
-    let user = state.hub.set_status(&caller, body.status).await?;
-    ApiResponse::ok(&MeView::from(&user))
+    ApiResponse::ok(&state.hub.set_status(&caller, body.status).await?)
 }

@@ -14,6 +14,16 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// A list that comes whole, in one page.
+    pub fn whole(items: Vec<T>) -> Page<T> {
+        Page {
+            items,
+            next_cursor: None,
+        }
+    }
+}
+
 /// Every error response: `{"error": {...}}`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {

@@ -1,15 +1,21 @@
 //! Reacting to a message, taking a reaction back, and who reacted how.
 
 use crate::error::{Error, Result};
-use crate::model::MessageId;
+use crate::model::{MessageId, ReactionChange};
 use crate::protocol::v1::ReactionUsersView;
 use crate::rules::permissions;
 use crate::service::{Caller, Hub, now};
 
 impl Hub {
-    /// Adds (`add = true`) or removes the caller's reaction; both are idempotent. `emoji` is a
-    /// catalog code or a system reaction's glyph.
-    pub async fn set_reaction(&self, caller: &Caller, id: &MessageId, emoji: &str, add: bool) -> Result<()> {
+    /// Adds or removes the caller's reaction; both are idempotent. `emoji` is a catalog code or
+    /// a system reaction's glyph.
+    pub async fn change_reaction(
+        &self,
+        caller: &Caller,
+        id: &MessageId,
+        emoji: &str,
+        change: ReactionChange,
+    ) -> Result<()> {
         let (message, context) = self.readable_message(caller, id).await?;
         permissions::check_react(context.facts, context.viewer)?;
         if message.deleted_at.is_some() {
@@ -24,7 +30,7 @@ impl Hub {
         if let Some(event) = self
             .inner
             .store
-            .set_reaction(&message, &reaction.code, &caller.user.id, add, now())
+            .change_reaction(&message, &reaction.code, &caller.user.id, change, now())
             .await?
         {
             self.publish(event);

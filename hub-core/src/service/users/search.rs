@@ -1,7 +1,7 @@
 //! `search_users`: find people by username or display name, a page at a time.
 
 use crate::error::Result;
-use crate::model::User;
+use crate::protocol::v1::UserView;
 use crate::rules::paging;
 use crate::service::{Caller, Hub, Paged};
 
@@ -15,7 +15,7 @@ impl Hub {
         query: &str,
         limit: Option<u32>,
         cursor: Option<&str>,
-    ) -> Result<Paged<User>> {
+    ) -> Result<Paged<UserView>> {
         let query = paging::search_query(query)?;
         let limit = self.page_size(limit)?;
         let pattern = paging::contains_pattern(&query);
@@ -25,6 +25,7 @@ impl Hub {
             .store
             .search_users(&pattern, cursor, limit + 1, caller.user.is_superuser)
             .await?;
-        Ok(Paged::from_lookahead(items, limit, |user| user.username.clone()).map(|user| self.with_presence(user)))
+        Ok(Paged::from_lookahead(items, limit, |user| user.username.clone())
+            .map(|user| UserView::from(&self.with_presence(user))))
     }
 }

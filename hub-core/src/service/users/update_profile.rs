@@ -1,15 +1,14 @@
 //! `update_profile`: the caller changes their own profile.
 
 use crate::error::Result;
-use crate::model::User;
-use crate::protocol::v1::UpdateProfileRequest;
+use crate::protocol::v1::{MeView, UpdateProfileRequest};
 use crate::rules::{accounts, profile};
 use crate::service::{Caller, Hub, now};
 use crate::store::ProfileUpdate;
 
 impl Hub {
     /// Validates each given field and stores them together.
-    pub async fn update_profile(&self, caller: &Caller, request: UpdateProfileRequest) -> Result<User> {
+    pub async fn update_profile(&self, caller: &Caller, request: UpdateProfileRequest) -> Result<MeView> {
         let update = ProfileUpdate {
             full_name: request
                 .full_name
@@ -29,6 +28,7 @@ impl Hub {
                 Some(Some(email)) => Some(Some(accounts::validate_email(&email)?)),
             },
         };
-        self.inner.store.update_profile(&caller.user.id, &update, now()).await
+        let user = self.inner.store.update_profile(&caller.user.id, &update, now()).await?;
+        Ok(MeView::from(&user))
     }
 }

@@ -86,24 +86,24 @@ thread_local! {
 
 /// Per-thread read connections and the writer thread of one SQLite database.
 #[derive(Clone)]
-pub struct Lite {
+pub struct DirectSqlite {
     database: u64,
     path: Arc<PathBuf>,
     writes: flume::Sender<Box<dyn WriteJob>>,
     gate: WriteGate,
 }
 
-impl std::fmt::Debug for Lite {
+impl std::fmt::Debug for DirectSqlite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lite").field("path", &self.path).finish()
+        f.debug_struct("DirectSqlite").field("path", &self.path).finish()
     }
 }
 
-impl Lite {
+impl DirectSqlite {
     /// Opens the write connection to the database file at `path` (which must exist) and starts
     /// the writer and checkpointer threads; they end when the last clone of the returned value
     /// is dropped.
-    pub(super) fn open(path: &Path) -> Result<Lite> {
+    pub(super) fn open(path: &Path) -> Result<DirectSqlite> {
         let gate = WriteGate::default();
         let (writes, write_queue) = flume::unbounded::<Box<dyn WriteJob>>();
         let (committed, commits) = flume::bounded::<()>(1);
@@ -141,7 +141,7 @@ impl Lite {
                 checkpoint(&checkpointer);
             })
             .map_err(Error::internal)?;
-        Ok(Lite {
+        Ok(DirectSqlite {
             database: NEXT_DATABASE.fetch_add(1, Ordering::Relaxed),
             path: Arc::new(path.to_path_buf()),
             writes,
@@ -438,27 +438,28 @@ mod tests {
     }
 
     /// A WAL database file in a temporary folder (kept while the folder lives) with table `t`
-    /// made by `create_table`, and a [`Lite`] over it.
-    fn database_with(create_table: &str) -> Result<(tempfile::TempDir, Lite)> {
+    /// made by `create_table`, and a [`DirectSqlite`] over it.
+    fn database_with(create_table: &str) -> Result<(tempfile::TempDir, DirectSqlite)> {
         let folder = tempfile::tempdir().map_err(Error::internal)?;
         let path = folder.path().join("hub.db");
         Connection::open(&path)?.execute_batch(&format!("PRAGMA journal_mode = WAL; {create_table}"))?;
-        let lite = Lite::open(&path)?;
-        Ok((folder, lite))
+        let direct = DirectSqlite::open(&path)?;
+        Ok((folder, direct))
     }
 
     #[tokio::test]
     async fn a_failed_read_together_leaves_the_connection_usable() -> Result<()> {
-        let (_folder, lite) = database_with("CREATE TABLE t (x INTEGER);")?;
-        let failed = lite.read_together(|connection| {
+        let (_folder, direct) = database_with("CREATE TABLE t (x INTEGER);")?;
+        let failed = direct.read_together(|connection| {
             query_one(connection, "SELECT x FROM missing", &[], |row| row.get::<_, i64>(0))
         });
         assert!(failed.is_err());
-        lite.submit(|connection| execute(connection, "INSERT INTO t (x) VALUES (7)", &[]))?
+        direct
+            .submit(|connection| execute(connection, "INSERT INTO t (x) VALUES (7)", &[]))?
             .await?;
         // A transaction left open would still see the snapshot from before the insert (or
         // refuse to BEGIN again).
-        let seen = lite.read_together(|connection| {
+        let seen = direct.read_together(|connection| {
             query_one(connection, "SELECT count(*) FROM t", &[], |row| row.get::<_, i64>(0))
         })?;
         assert_eq!(seen, 1);
@@ -467,28 +468,28 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_write_leaves_the_rest_of_its_group_alone() -> Result<()> {
-        let (_folder, lite) = database_with("CREATE TABLE t (x INTEGER UNIQUE);")?;
+        let (_folder, direct) = database_with("CREATE TABLE t (x INTEGER UNIQUE);")?;
         let insert =
             |x: i64| move |connection: &Connection| execute(connection, "INSERT INTO t (x) VALUES ($1)", &[&x]);
         // With the gate held the writer stops after taking its first write, so the three
         // after it wait together and form one group.
-        let gate = lite.gate().clone();
+        let gate = direct.gate().clone();
         let held = gate.lock().await;
-        let first = lite.submit(insert(0))?;
-        while !lite.writes.is_empty() {
+        let first = direct.submit(insert(0))?;
+        while !direct.writes.is_empty() {
             tokio::task::yield_now().await;
         }
         let (kept, refused, also_kept) = (
-            lite.submit(insert(1))?,
-            lite.submit(insert(1))?,
-            lite.submit(insert(2))?,
+            direct.submit(insert(1))?,
+            direct.submit(insert(1))?,
+            direct.submit(insert(2))?,
         );
         drop(held);
         first.await?;
         assert_eq!(kept.await?, 1);
         assert!(refused.await.is_err(), "the second 1 breaks the unique index");
         assert_eq!(also_kept.await?, 1);
-        let stored = lite.read(|connection| {
+        let stored = direct.read(|connection| {
             query_all(connection, "SELECT x FROM t ORDER BY x", &[], |row| {
                 row.get::<_, i64>(0)
             })
