@@ -142,6 +142,9 @@ pub struct Limits {
     pub max_message_length: usize,
     /// Most people in one direct conversation, the caller included (`HUB_LIMITS__MAX_DM_MEMBERS`).
     pub max_dm_members: usize,
+    /// Longest report details and moderator note, in characters
+    /// (`HUB_LIMITS__MAX_REPORT_TEXT_LENGTH`).
+    pub max_report_text_length: usize,
     /// Memory for the newest history page of recently read channels, in bytes; 0 keeps none
     /// (`HUB_LIMITS__HISTORY_CACHE_BYTES`).
     pub history_cache_bytes: usize,
@@ -226,6 +229,7 @@ impl Default for Limits {
             default_page_size: 50,
             max_message_length: 4000,
             max_dm_members: 9,
+            max_report_text_length: 2000,
             history_cache_bytes: 16 * 1024 * 1024,
         }
     }

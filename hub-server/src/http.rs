@@ -72,6 +72,14 @@ impl ApiRequest {
         parse_json(&self.body)
     }
 
+    /// The body as JSON, or `T::default()` when there is no body (routes whose body is optional).
+    pub fn json_or_default<T: DeserializeOwned + Default>(&self) -> Result<T> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(T::default());
+        }
+        self.json()
+    }
+
     /// The body as JSON, or as an `application/x-www-form-urlencoded` form with the same fields
     /// (the OAuth2 password flow sends a form).
     pub fn json_or_form<T: DeserializeOwned>(&self) -> Result<T> {

@@ -1,20 +1,25 @@
 //! The OpenAPI document, generated from the handlers' `#[utoipa::path]` attributes and the
 //! protocol types' schemas. A test holds its paths against the route table.
 
-use hub_core::model::{ChannelKind, ChannelRole, MentionKind, NotifyLevel, UserStatus};
+use hub_core::model::{
+    ChannelKind, ChannelRole, MentionKind, NotifyLevel, ReportAction, ReportReason, ReportStatus, ReportTarget,
+    UserStatus,
+};
 use hub_core::protocol::v1::{
-    AddMemberRequest, AdminUserView, AvatarView, BanRequest, BanView, ChannelEvent, ChannelView, ClientFrame,
-    ControlFrame, CreateChannelRequest, CreateDmRequest, CreateReactionRequest, EditMessageRequest, ErrorBody,
-    ErrorDetail, HealthView, JoinChannelRequest, JoinCodeView, LeaveReason, LoginRequest, MeView, MemberView,
-    MentionView, MessageVersionView, MessageView, MyChannelView, NotifyRequest, OidcExchangeRequest, PinView,
-    ReactionCountView, ReactionUsersView, ReactionView, ReadRequest, RefreshRequest, RegisterRequest, SavedView,
-    SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent, ThreadView, TimeoutRequest, TokenResponse,
-    UpdateChannelRequest, UpdateProfileRequest, UserView, VoiceParticipant,
+    AddMemberRequest, AdminReportView, AdminUserView, AuditEntryView, AvatarView, BanRequest, BanView, ChannelEvent,
+    ChannelView, ClientFrame, ControlFrame, CreateChannelRequest, CreateDmRequest, CreateReactionRequest,
+    CreateReportRequest, CurrentContent, DismissReportRequest, EditMessageRequest, ErrorBody, ErrorDetail,
+    EvidenceMessage, EvidenceUser, HealthView, JoinChannelRequest, JoinCodeView, LeaveReason, LoginRequest, MeView,
+    MemberView, MentionView, MessageVersionView, MessageView, MyChannelView, NotifyRequest, OidcExchangeRequest,
+    PinView, ReactionCountView, ReactionUsersView, ReactionView, ReadRequest, RefreshRequest, RegisterRequest,
+    ReportDetailView, ReportEvidence, ReportOutcomeView, ReportView, ResolveReportRequest, SavedView,
+    SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent, SuspendRequest, ThreadView, TimeoutRequest,
+    TokenResponse, UpdateChannelRequest, UpdateProfileRequest, UserView, VoiceParticipant,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{admin, auth, channels, messages, meta, users};
+use crate::handlers::{admin, auth, channels, messages, meta, reports, users};
 
 /// hub's API description.
 #[derive(OpenApi)]
@@ -28,6 +33,8 @@ use crate::handlers::{admin, auth, channels, messages, meta, users};
         users::search, users::get_me, users::update_me, users::set_status, users::get,
         meta::avatars, meta::avatar_image, meta::websocket,
         admin::suspend, admin::restore,
+        reports::create, reports::mine, reports::queue, reports::detail, reports::resolve, reports::dismiss,
+        reports::audit_log,
         channels::list, channels::create, channels::mine, channels::get, channels::update, channels::archive,
         channels::join, channels::leave, channels::rotate_join_code, channels::members, channels::add_member,
         channels::kick, channels::set_role, channels::time_out, channels::end_time_out, channels::bans,
@@ -44,13 +51,16 @@ use crate::handlers::{admin, auth, channels, messages, meta, users};
         JoinCodeView, MemberView, AddMemberRequest, SetRoleRequest, TimeoutRequest, BanRequest, BanView, ReadRequest,
         NotifyRequest, CreateDmRequest, SendMessageRequest, EditMessageRequest, MessageView, ReactionCountView,
         ThreadView, MessageVersionView, MentionView, ReactionUsersView, ReactionView, CreateReactionRequest, PinView,
-        SavedView, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
+        SavedView, CreateReportRequest, ReportView, AdminReportView, ReportDetailView, ReportEvidence,
+        EvidenceMessage, EvidenceUser, CurrentContent, ResolveReportRequest, DismissReportRequest, ReportOutcomeView,
+        SuspendRequest, AuditEntryView, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts, sessions and tokens"),
         (name = "users", description = "Profiles and people search"),
         (name = "admin", description = "Site-admin actions"),
+        (name = "reports", description = "Reports, the moderators' queue and the audit log"),
         (name = "channels", description = "Channels, membership, moderation, pins and direct conversations"),
         (name = "messages", description = "Messages, threads, versions, mentions and saved messages"),
         (name = "reactions", description = "The reaction catalog and reacting to messages"),

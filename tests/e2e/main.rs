@@ -16,6 +16,7 @@ mod operations;
 mod paging;
 mod reactions_pins_saved;
 mod realtime;
+mod reports;
 mod sdk;
 mod threads_mentions;
 mod users;

@@ -104,3 +104,11 @@ impl From<u64> for ConnectionId {
         ConnectionId(number.to_string())
     }
 }
+define_id!(
+    /// A report of a user or of content.
+    ReportId
+);
+define_id!(
+    /// One entry of the moderators' audit log.
+    AuditEntryId
+);

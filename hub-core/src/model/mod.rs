@@ -4,10 +4,12 @@
 mod channel;
 mod ids;
 mod message;
+mod report;
 mod text_enum;
 mod user;
 
 pub use channel::{Channel, ChannelBan, ChannelKind, ChannelRole, Membership, NotifyLevel};
-pub use ids::{ChannelId, ClientId, ConnectionId, FileId, MessageId, SessionId, UserId};
+pub use ids::{AuditEntryId, ChannelId, ClientId, ConnectionId, FileId, MessageId, ReportId, SessionId, UserId};
 pub use message::{MentionKind, Message, MessageVersion, Reaction, ReactionChange, ReactionCount};
+pub use report::{AuditEntry, Report, ReportAction, ReportReason, ReportStatus, ReportTarget};
 pub use user::{User, UserStatus};

@@ -26,8 +26,11 @@ pub struct User {
     pub is_bot: bool,
     /// Site admin.
     pub is_superuser: bool,
-    /// Suspended accounts cannot log in or use the API.
+    /// Suspended accounts cannot log in or use the API (false again once a timed suspension
+    /// has ended).
     pub is_suspended: bool,
+    /// When a timed suspension ends (`None` with `is_suspended`: until lifted).
+    pub suspended_until: Option<DateTime<Utc>>,
     /// When the account was made.
     pub created_at: DateTime<Utc>,
     /// When the profile last changed.

@@ -1,5 +1,7 @@
 //! Username, password and email policy.
 
+use chrono::{DateTime, Utc};
+
 use crate::error::{Error, ErrorKind, Result};
 
 /// Names that mean something in message text (`@channel`, `@here`) or would mislead.
@@ -146,9 +148,26 @@ pub fn username_from_claim(claim: &str, max_length: usize) -> String {
     }
 }
 
+/// Whether a suspension keeps an account out at `now`: one with an end is over once it has
+/// passed, one without lasts until it is lifted.
+pub fn suspension_in_force(is_suspended: bool, until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    is_suspended && until.is_none_or(|until| until > now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timed_suspension_ends_by_itself() {
+        let now = Utc::now();
+        let hour = chrono::Duration::hours(1);
+        assert!(suspension_in_force(true, None, now), "until lifted");
+        assert!(suspension_in_force(true, Some(now + hour), now));
+        assert!(!suspension_in_force(true, Some(now - hour), now), "over");
+        assert!(!suspension_in_force(true, Some(now), now), "ends at its end");
+        assert!(!suspension_in_force(false, None, now));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -10,3 +10,4 @@ pub mod permissions;
 pub mod profile;
 pub mod rate;
 pub mod reactions;
+pub mod reports;

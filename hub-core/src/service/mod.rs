@@ -9,6 +9,7 @@
 //! client view carries (email, the admin and suspension flags).
 
 mod admin;
+mod audit;
 mod auth;
 mod channels;
 mod gateway;
@@ -16,6 +17,7 @@ mod messages;
 mod presence;
 mod rate_limits;
 mod reactions;
+mod reports;
 mod typing;
 mod users;
 
@@ -35,7 +37,9 @@ use crate::rules;
 use crate::store::Store;
 
 pub use admin::NewAccount;
+pub use audit::AuditQuery;
 pub use gateway::CatchUp;
+pub use reports::ReportQuery;
 
 /// Events a live subscriber may fall behind before it must catch up from the log.
 const EVENT_BUFFER: usize = 4096;

@@ -139,6 +139,7 @@ mod tests {
             is_bot: false,
             is_superuser: false,
             is_suspended: false,
+            suspended_until: None,
             created_at: at,
             updated_at: at,
             last_seen_at: None,

@@ -6,6 +6,7 @@
 //! SQL lives next to its twin, only where the dialects really differ. SQLite's hot paths run on
 //! rusqlite ([`sqlite_direct`]); row types are mapped once for both drivers ([`rows`]).
 
+mod audit;
 mod channels;
 pub(crate) mod events;
 mod members;
@@ -13,6 +14,7 @@ mod messages;
 mod oidc;
 mod pins;
 mod reactions;
+mod reports;
 mod rows;
 mod sessions;
 mod sqlite_direct;
@@ -28,9 +30,11 @@ use sqlx::{Connection as _, PgPool, SqlitePool};
 use crate::config::redact_password;
 use crate::error::{Error, ErrorKind, Result};
 
+pub(crate) use audit::AuditFilter;
 pub(crate) use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
 pub(crate) use members::MemberChange;
 pub(crate) use messages::{HistoryCursor, NewMessage};
+pub(crate) use reports::{Closing, ReportFilter};
 pub(crate) use sessions::NewRefreshToken;
 pub(crate) use users::{NewUser, ProfileUpdate};
 

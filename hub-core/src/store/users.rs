@@ -6,6 +6,7 @@ use super::rows::row_mapping;
 use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{User, UserId, UserStatus};
+use crate::rules::accounts;
 
 /// The constraints whose violation means "taken", and what to tell the caller.
 const USER_UNIQUE: &[(&str, ErrorKind, &str)] = &[
@@ -26,6 +27,7 @@ pub(super) struct UserRow {
     is_bot: bool,
     is_superuser: bool,
     is_suspended: bool,
+    suspended_until: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     last_seen_at: Option<DateTime<Utc>>,
@@ -46,6 +48,7 @@ row_mapping!(
         is_bot,
         is_superuser,
         is_suspended,
+        suspended_until,
         created_at,
         updated_at,
         last_seen_at,
@@ -68,7 +71,8 @@ impl UserRow {
             status: self.status.parse().unwrap_or(UserStatus::Offline),
             is_bot: self.is_bot,
             is_superuser: self.is_superuser,
-            is_suspended: self.is_suspended,
+            is_suspended: accounts::suspension_in_force(self.is_suspended, self.suspended_until, Utc::now()),
+            suspended_until: self.suspended_until,
             created_at: self.created_at,
             updated_at: self.updated_at,
             last_seen_at: self.last_seen_at,
@@ -252,12 +256,19 @@ impl Store {
         row.map(UserRow::into_user).ok_or_else(|| Error::not_found("user"))
     }
 
-    /// Suspends or restores a user.
-    pub async fn set_suspended(&self, id: &UserId, suspended: bool, now: DateTime<Utc>) -> Result<User> {
+    /// Suspends (until `until`, or until lifted) or restores a user.
+    pub async fn set_suspended(
+        &self,
+        id: &UserId,
+        suspended: bool,
+        until: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
         let row: Option<UserRow> = db_write!(self, pool => {
-            sqlx::query_as("UPDATE users SET is_suspended = $2, updated_at = $3 WHERE id = $1 RETURNING *")
+            sqlx::query_as("UPDATE users SET is_suspended = $2, suspended_until = $3, updated_at = $4 WHERE id = $1 RETURNING *")
                 .bind(id)
                 .bind(suspended)
+                .bind(until)
                 .bind(now)
                 .fetch_optional(pool)
                 .await

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod channels;
 pub mod messages;
 pub mod meta;
+pub mod reports;
 pub mod users;
 
 use serde::Deserialize;
@@ -63,6 +64,13 @@ pub fn routes() -> Vec<Route> {
         route!(GET "/api/v1/avatars/{file}" => meta::avatar_image),
         route!(POST "/api/v1/admin/users/{id}/suspend" => admin::suspend),
         route!(POST "/api/v1/admin/users/{id}/restore" => admin::restore),
+        route!(POST "/api/v1/reports" => reports::create),
+        route!(GET "/api/v1/reports/mine" => reports::mine),
+        route!(GET "/api/v1/admin/reports" => reports::queue),
+        route!(GET "/api/v1/admin/reports/{id}" => reports::detail),
+        route!(POST "/api/v1/admin/reports/{id}/resolve" => reports::resolve),
+        route!(POST "/api/v1/admin/reports/{id}/dismiss" => reports::dismiss),
+        route!(GET "/api/v1/admin/audit-log" => reports::audit_log),
         route!(GET "/api/v1/channels" => channels::list),
         route!(POST "/api/v1/channels" => channels::create),
         route!(GET "/api/v1/channels/mine" => channels::mine),

@@ -13,14 +13,14 @@ pub async fn run(hub: &Hub, username: &str, suspend: bool) -> anyhow::Result<()>
         (true, true) => println!("{} is already suspended", user.username),
         (false, false) => println!("{} is not suspended; nothing to restore", user.username),
         (true, false) => {
-            let user = hub.set_suspension(&user.id, true).await?;
+            let user = hub.set_suspension(None, &user.id, true).await?;
             println!(
                 "suspended {} ({}): they can no longer sign in, and their sessions have ended",
                 user.username, user.id
             );
         }
         (false, true) => {
-            let user = hub.set_suspension(&user.id, false).await?;
+            let user = hub.set_suspension(None, &user.id, false).await?;
             println!("restored {} ({}): they can sign in again", user.username, user.id);
         }
     }

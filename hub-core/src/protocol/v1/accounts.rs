@@ -103,6 +103,8 @@ pub struct AdminUserView {
     pub account: MeView,
     /// Whether the account is suspended.
     pub is_suspended: bool,
+    /// When a timed suspension ends.
+    pub suspended_until: Option<DateTime<Utc>>,
 }
 
 /// `PATCH /users/me`: only the fields present change; `null` clears `avatar_url` or `email`.
@@ -187,6 +189,7 @@ impl From<&User> for AdminUserView {
         AdminUserView {
             account: MeView::from(user),
             is_suspended: user.is_suspended,
+            suspended_until: user.suspended_until.filter(|_| user.is_suspended),
         }
     }
 }

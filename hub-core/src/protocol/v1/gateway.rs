@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{MessageView, StoredEvent};
-use crate::model::{ChannelId, ClientId, ConnectionId, MessageId, UserId, UserStatus};
+use crate::model::{
+    ChannelId, ClientId, ConnectionId, MessageId, ReportId, ReportReason, ReportTarget, UserId, UserStatus,
+};
 
 /// WebSocket close codes the server uses (besides the standard 1000, 1001 and 1009).
 pub mod close_code {
@@ -226,6 +228,18 @@ pub enum ControlFrame {
         channel_id: ChannelId,
         /// Everyone in the call now.
         participants: Vec<VoiceParticipant>,
+    },
+    /// A new report arrived (sent to connected site admins).
+    #[serde(rename = "report.created")]
+    ReportCreated {
+        /// The report.
+        report_id: ReportId,
+        /// What it is about.
+        target_type: ReportTarget,
+        /// Why.
+        reason: ReportReason,
+        /// Open reports now, this one included.
+        open_reports: i64,
     },
     /// Signalling from another participant of the same call.
     #[serde(rename = "voice.signal")]

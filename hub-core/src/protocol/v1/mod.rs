@@ -1,13 +1,15 @@
-//! Version 1 of hub's wire types: REST bodies, the error body and (later) WebSocket frames.
+//! Version 1 of hub's wire types: REST bodies, the error body and WebSocket frames.
 
 mod accounts;
 mod chat;
 mod common;
 mod events;
 mod gateway;
+mod reports;
 
 pub use accounts::*;
 pub use chat::*;
 pub use common::*;
 pub use events::*;
 pub use gateway::*;
+pub use reports::*;

@@ -6,6 +6,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::{ChannelId, ChannelRole, Membership, User, UserId};
 use crate::protocol::v1::{ChannelEvent, LeaveReason};
 use crate::rules::permissions;
+use crate::service::audit::Audited;
 use crate::service::{Caller, Hub, Paged, now};
 use crate::store::MemberChange;
 
@@ -98,7 +99,16 @@ impl Hub {
         let membership = self.member_of(id, target).await?;
         let owners = self.inner.store.owner_count(id).await?;
         permissions::check_set_role(context.facts, context.viewer, membership.role, role, owners)?;
-        self.change_member(id, target, MemberChange::Role(role)).await
+        let changed = self.change_member(id, target, MemberChange::Role(role)).await?;
+        let audited = Audited {
+            action: "member.role",
+            target_type: "user",
+            target_id: target.as_str(),
+            reason: "",
+            details: serde_json::json!({ "channel_id": id, "from": membership.role, "to": role }),
+        };
+        self.audit(Some(&caller.user.id), audited).await?;
+        Ok(changed)
     }
 
     /// Stops a member from posting until `until` (or lifts it with `None`).

@@ -3,6 +3,7 @@
 use crate::error::Result;
 use crate::protocol::v1::{CreateReactionRequest, ReactionView};
 use crate::rules::reactions::{validate_image_url, validate_reaction_code};
+use crate::service::audit::Audited;
 use crate::service::{Caller, Hub, now, require_superuser};
 
 impl Hub {
@@ -22,6 +23,14 @@ impl Hub {
             .store
             .insert_custom_reaction(&code, &image_url, &caller.user.id, now())
             .await?;
+        let audited = Audited {
+            action: "reaction.create",
+            target_type: "reaction",
+            target_id: &reaction.code,
+            reason: "",
+            details: serde_json::json!({ "image_url": reaction.image_url }),
+        };
+        self.audit(Some(&caller.user.id), audited).await?;
         Ok(ReactionView::from(&reaction))
     }
 }
