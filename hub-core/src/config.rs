@@ -10,6 +10,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::ChatAvailability;
 
 /// All of hub's settings. Every field has a default, so an empty environment is a working setup.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,6 +38,35 @@ pub struct Config {
     pub oidc: Option<OidcConfig>,
     /// The WebSocket gateway's limits and timings.
     pub gateway: GatewayConfig,
+    /// Consent and safety: chat availability, chat requests, mutes and blocks.
+    pub safety: SafetyConfig,
+}
+
+/// Consent and safety (`HUB_SAFETY__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SafetyConfig {
+    /// Who may open a direct conversation with a new account: `open`, `requests` (others send
+    /// a chat request first) or `closed` (`HUB_SAFETY__DEFAULT_CHAT_AVAILABILITY`).
+    pub default_chat_availability: ChatAvailability,
+    /// How long a declined chat request cannot be sent again, in seconds
+    /// (`HUB_SAFETY__CHAT_REQUEST_COOLDOWN_SECS`).
+    pub chat_request_cooldown_secs: u64,
+    /// Longest note on a chat request, in characters (`HUB_SAFETY__MAX_CHAT_REQUEST_MESSAGE_LENGTH`).
+    pub max_chat_request_message_length: usize,
+    /// Most people one user may mute, and most one may block (`HUB_SAFETY__MAX_MUTES_AND_BLOCKS`).
+    pub max_mutes_and_blocks: usize,
+}
+
+impl Default for SafetyConfig {
+    fn default() -> Self {
+        SafetyConfig {
+            default_chat_availability: ChatAvailability::Requests,
+            chat_request_cooldown_secs: 24 * 3600,
+            max_chat_request_message_length: 500,
+            max_mutes_and_blocks: 1000,
+        }
+    }
 }
 
 /// The WebSocket gateway (`HUB_GATEWAY__*`).
@@ -217,6 +247,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             oidc: None,
             gateway: GatewayConfig::default(),
+            safety: SafetyConfig::default(),
         }
     }
 }

@@ -35,6 +35,12 @@ pub enum ErrorKind {
     AccountSuspended,
     /// Authenticated, but not allowed to do this.
     Forbidden,
+    /// One of the two people blocks the other.
+    Blocked,
+    /// The person takes direct conversations only after a chat request is accepted.
+    ChatRequestRequired,
+    /// The person takes no new direct conversations.
+    ChatClosed,
     /// The thing does not exist, or the caller may not know it exists.
     NotFound,
     /// No route has this path.
@@ -61,7 +67,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, for documentation and exhaustive tests.
-    pub const ALL: [ErrorKind; 22] = [
+    pub const ALL: [ErrorKind; 25] = [
         ErrorKind::InvalidJson,
         ErrorKind::InvalidInput,
         ErrorKind::WeakPassword,
@@ -73,6 +79,9 @@ impl ErrorKind {
         ErrorKind::RefreshTokenReused,
         ErrorKind::AccountSuspended,
         ErrorKind::Forbidden,
+        ErrorKind::Blocked,
+        ErrorKind::ChatRequestRequired,
+        ErrorKind::ChatClosed,
         ErrorKind::NotFound,
         ErrorKind::RouteNotFound,
         ErrorKind::MethodNotAllowed,
@@ -100,6 +109,9 @@ impl ErrorKind {
             ErrorKind::RefreshTokenReused => "refresh_token_reused",
             ErrorKind::AccountSuspended => "account_suspended",
             ErrorKind::Forbidden => "forbidden",
+            ErrorKind::Blocked => "blocked",
+            ErrorKind::ChatRequestRequired => "chat_request_required",
+            ErrorKind::ChatClosed => "chat_closed",
             ErrorKind::NotFound => "not_found",
             ErrorKind::RouteNotFound => "route_not_found",
             ErrorKind::MethodNotAllowed => "method_not_allowed",

@@ -253,7 +253,11 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         | ErrorKind::TokenExpired
         | ErrorKind::InvalidCredentials
         | ErrorKind::RefreshTokenReused => StatusCode::UNAUTHORIZED,
-        ErrorKind::AccountSuspended | ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::AccountSuspended
+        | ErrorKind::Forbidden
+        | ErrorKind::Blocked
+        | ErrorKind::ChatRequestRequired
+        | ErrorKind::ChatClosed => StatusCode::FORBIDDEN,
         ErrorKind::NotFound | ErrorKind::RouteNotFound => StatusCode::NOT_FOUND,
         ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorKind::UsernameTaken | ErrorKind::EmailTaken | ErrorKind::ChannelNameTaken | ErrorKind::Conflict => {

@@ -2,24 +2,25 @@
 //! protocol types' schemas. A test holds its paths against the route table.
 
 use hub_core::model::{
-    ChannelKind, ChannelRole, MentionKind, NotifyLevel, ReportAction, ReportReason, ReportStatus, ReportTarget,
-    UserStatus,
+    ChannelKind, ChannelRole, ChatAvailability, ChatRequestStatus, MentionKind, NotifyLevel, ReportAction,
+    ReportReason, ReportStatus, ReportTarget, UserStatus,
 };
 use hub_core::protocol::v1::{
     AddMemberRequest, AdminReportView, AdminUserView, AuditEntryView, AvatarView, BanRequest, BanView, ChannelEvent,
-    ChannelView, ClientFrame, ControlFrame, CreateChannelRequest, CreateDmRequest, CreateReactionRequest,
-    CreateReportRequest, CurrentContent, DismissReportRequest, EditMessageRequest, ErrorBody, ErrorDetail,
-    EvidenceMessage, EvidenceUser, HealthView, JoinChannelRequest, JoinCodeView, LeaveReason, LoginRequest, MeView,
-    MemberView, MentionView, MessageVersionView, MessageView, MyChannelView, NotifyRequest, OidcExchangeRequest,
-    PinView, ReactionCountView, ReactionUsersView, ReactionView, ReadRequest, RefreshRequest, RegisterRequest,
-    ReportDetailView, ReportEvidence, ReportOutcomeView, ReportView, ResolveReportRequest, SavedView,
-    SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent, SuspendRequest, ThreadView, TimeoutRequest,
-    TokenResponse, UpdateChannelRequest, UpdateProfileRequest, UserView, VoiceParticipant,
+    ChannelView, ChatRequestView, ClientFrame, ControlFrame, CreateChannelRequest, CreateChatRequestRequest,
+    CreateDmRequest, CreateReactionRequest, CreateReportRequest, CurrentContent, DismissReportRequest,
+    EditMessageRequest, ErrorBody, ErrorDetail, EvidenceMessage, EvidenceUser, HealthView, JoinChannelRequest,
+    JoinCodeView, LeaveReason, LoginRequest, MeView, MemberView, MentionView, MessageVersionView, MessageView,
+    MyChannelView, NotifyRequest, OidcExchangeRequest, PinView, ReactionCountView, ReactionUsersView, ReactionView,
+    ReadRequest, RefreshRequest, RegisterRequest, RelationView, ReportDetailView, ReportEvidence, ReportOutcomeView,
+    ReportView, ResolveReportRequest, SavedView, SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent,
+    SuspendRequest, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateProfileRequest, UserView,
+    VoiceParticipant,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{admin, auth, channels, messages, meta, reports, users};
+use crate::handlers::{admin, auth, channels, messages, meta, reports, safety, users};
 
 /// hub's API description.
 #[derive(OpenApi)]
@@ -35,6 +36,8 @@ use crate::handlers::{admin, auth, channels, messages, meta, reports, users};
         admin::suspend, admin::restore,
         reports::create, reports::mine, reports::queue, reports::detail, reports::resolve, reports::dismiss,
         reports::audit_log,
+        safety::mutes, safety::mute, safety::unmute, safety::blocks, safety::block, safety::unblock,
+        safety::chat_requests, safety::send_chat_request, safety::accept, safety::decline, safety::cancel,
         channels::list, channels::create, channels::mine, channels::get, channels::update, channels::archive,
         channels::join, channels::leave, channels::rotate_join_code, channels::members, channels::add_member,
         channels::kick, channels::set_role, channels::time_out, channels::end_time_out, channels::bans,
@@ -53,7 +56,8 @@ use crate::handlers::{admin, auth, channels, messages, meta, reports, users};
         ThreadView, MessageVersionView, MentionView, ReactionUsersView, ReactionView, CreateReactionRequest, PinView,
         SavedView, CreateReportRequest, ReportView, AdminReportView, ReportDetailView, ReportEvidence,
         EvidenceMessage, EvidenceUser, CurrentContent, ResolveReportRequest, DismissReportRequest, ReportOutcomeView,
-        SuspendRequest, AuditEntryView, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
+        SuspendRequest, AuditEntryView, RelationView, CreateChatRequestRequest, ChatRequestView, ChatRequestStatus,
+        ChatAvailability, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -61,6 +65,7 @@ use crate::handlers::{admin, auth, channels, messages, meta, reports, users};
         (name = "users", description = "Profiles and people search"),
         (name = "admin", description = "Site-admin actions"),
         (name = "reports", description = "Reports, the moderators' queue and the audit log"),
+        (name = "safety", description = "Mute, block and chat requests"),
         (name = "channels", description = "Channels, membership, moderation, pins and direct conversations"),
         (name = "messages", description = "Messages, threads, versions, mentions and saved messages"),
         (name = "reactions", description = "The reaction catalog and reacting to messages"),

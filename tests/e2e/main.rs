@@ -17,6 +17,7 @@ mod paging;
 mod reactions_pins_saved;
 mod realtime;
 mod reports;
+mod safety;
 mod sdk;
 mod threads_mentions;
 mod users;

@@ -122,7 +122,8 @@ impl Reply {
 }
 
 /// Settings every test server starts from: cheap password hashing (the policy is the same, the
-/// cost is not what these tests measure), a fixed secret and a generous rate limit.
+/// cost is not what these tests measure), a fixed secret, a generous rate limit and new
+/// accounts open to direct conversations.
 pub fn test_config(backend: &Backend, data_dir: &std::path::Path, database_url: String) -> Config {
     let mut config = Config {
         data_dir: data_dir.to_path_buf(),
@@ -135,6 +136,8 @@ pub fn test_config(backend: &Backend, data_dir: &std::path::Path, database_url: 
     // Set-up sends many messages as one user at once; the stories about rate limits set their own.
     config.gateway.messages_per_second = 1000.0;
     config.gateway.messages_burst = 1000.0;
+    // Stories about direct conversations open them freely; the consent stories set `requests`.
+    config.safety.default_chat_availability = hub_core::model::ChatAvailability::Open;
     if let Backend::Postgres(_) = backend {
         config.database_max_connections = 5;
     }

@@ -1,7 +1,6 @@
 //! [`Client`] calls for accounts, tokens and profiles (`/auth/*`, `/users/*`).
 
 use reqwest::Method;
-use serde_json::{Map, Value};
 
 use super::{Client, PageParams, Result};
 use crate::model::{UserId, UserStatus};
@@ -89,8 +88,8 @@ impl Client {
     /// `PATCH /users/me`: changes the fields that are `Some`; `Some(None)` clears `avatar_url` or
     /// `email`.
     pub async fn update_profile(&self, request: &UpdateProfileRequest) -> Result<MeView> {
-        let body = profile_patch(request);
-        self.fetch(self.request(Method::PATCH, &["users", "me"], &[]).json(&body))
+        // Absent fields are left out of the JSON and `Some(None)` is `null` ("clear it").
+        self.fetch(self.request(Method::PATCH, &["users", "me"], &[]).json(request))
             .await
     }
 
@@ -100,29 +99,6 @@ impl Client {
         self.fetch(self.request(Method::PUT, &["users", "me", "status"], &[]).json(&body))
             .await
     }
-}
-
-/// The JSON of a profile patch. [`UpdateProfileRequest`]'s derived `Serialize` writes an absent
-/// `avatar_url`/`email` (`None`) as `null`, which the server reads as "clear it"; so absent
-/// fields are left out here and only `Some(None)` becomes `null`.
-fn profile_patch(request: &UpdateProfileRequest) -> Value {
-    let mut body = Map::new();
-    if let Some(full_name) = &request.full_name {
-        body.insert("full_name".into(), Value::from(full_name.as_str()));
-    }
-    if let Some(bio) = &request.bio {
-        body.insert("bio".into(), Value::from(bio.as_str()));
-    }
-    if let Some(avatar_url) = &request.avatar_url {
-        body.insert(
-            "avatar_url".into(),
-            avatar_url.as_deref().map_or(Value::Null, Value::from),
-        );
-    }
-    if let Some(email) = &request.email {
-        body.insert("email".into(), email.as_deref().map_or(Value::Null, Value::from));
-    }
-    Value::Object(body)
 }
 
 #[cfg(test)]
@@ -135,15 +111,23 @@ mod tests {
             bio: Some("hi".into()),
             ..UpdateProfileRequest::default()
         };
-        assert_eq!(profile_patch(&bio_only), serde_json::json!({"bio": "hi"}));
+        assert_eq!(serde_json::to_value(&bio_only)?, serde_json::json!({"bio": "hi"}));
 
         let clear_avatar = UpdateProfileRequest {
             avatar_url: Some(None),
             email: Some(Some("a@example.org".into())),
             ..UpdateProfileRequest::default()
         };
-        let body = profile_patch(&clear_avatar);
+        let body = serde_json::to_value(&clear_avatar)?;
         assert_eq!(body, serde_json::json!({"avatar_url": null, "email": "a@example.org"}));
+        let closed = UpdateProfileRequest {
+            chat_availability: Some(crate::model::ChatAvailability::Closed),
+            ..UpdateProfileRequest::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&closed)?,
+            serde_json::json!({"chat_availability": "closed"})
+        );
         // And the server's reading of it is the request we meant.
         let read: UpdateProfileRequest = serde_json::from_value(body)?;
         assert_eq!(read.avatar_url, Some(None));

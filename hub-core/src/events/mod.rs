@@ -45,6 +45,11 @@ pub enum BusMessage {
         /// The user.
         user_id: UserId,
     },
+    /// Whom these users hear from changed (a mute or block): their connections reload it.
+    HiddenChanged {
+        /// The users.
+        user_ids: Vec<UserId>,
+    },
     /// A control frame for one connection of one user (voice signalling).
     ToConnection {
         /// The user.

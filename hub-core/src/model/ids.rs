@@ -112,3 +112,7 @@ define_id!(
     /// One entry of the moderators' audit log.
     AuditEntryId
 );
+define_id!(
+    /// A request to open a direct conversation.
+    ChatRequestId
+);

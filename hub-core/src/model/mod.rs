@@ -2,6 +2,7 @@
 //! and `protocol` turns them into wire types.
 
 mod channel;
+mod chat_request;
 mod ids;
 mod message;
 mod report;
@@ -9,7 +10,10 @@ mod text_enum;
 mod user;
 
 pub use channel::{Channel, ChannelBan, ChannelKind, ChannelRole, Membership, NotifyLevel};
-pub use ids::{AuditEntryId, ChannelId, ClientId, ConnectionId, FileId, MessageId, ReportId, SessionId, UserId};
+pub use chat_request::{ChatRequest, ChatRequestStatus};
+pub use ids::{
+    AuditEntryId, ChannelId, ChatRequestId, ClientId, ConnectionId, FileId, MessageId, ReportId, SessionId, UserId,
+};
 pub use message::{MentionKind, Message, MessageVersion, Reaction, ReactionChange, ReactionCount};
 pub use report::{AuditEntry, Report, ReportAction, ReportReason, ReportStatus, ReportTarget};
-pub use user::{User, UserStatus};
+pub use user::{ChatAvailability, User, UserStatus};

@@ -37,7 +37,21 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
     /// When the user was last seen connected.
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// Who may open a direct conversation with them.
+    pub chat_availability: ChatAvailability,
 }
+
+text_enum!(
+    /// Who may open a direct conversation with someone.
+    ChatAvailability {
+        /// Anyone.
+        Open => "open",
+        /// Others send a chat request first; an accepted one opens the conversation.
+        Requests => "requests",
+        /// Nobody new; existing conversations continue.
+        Closed => "closed",
+    }
+);
 
 text_enum!(
     /// Presence status a user can set.

@@ -11,3 +11,4 @@ pub mod profile;
 pub mod rate;
 pub mod reactions;
 pub mod reports;
+pub mod safety;

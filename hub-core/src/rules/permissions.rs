@@ -36,6 +36,8 @@ pub struct Viewer {
     pub banned: bool,
     /// Timed out in this channel until this time (in the future).
     pub timed_out_until: Option<DateTime<Utc>>,
+    /// In a direct conversation, someone else in it blocks them or is blocked by them.
+    pub blocked_in_dm: bool,
 }
 
 impl Viewer {
@@ -45,6 +47,7 @@ impl Viewer {
         role: None,
         banned: false,
         timed_out_until: None,
+        blocked_in_dm: false,
     };
 
     /// A member with `role`.
@@ -111,6 +114,12 @@ pub fn check_post(channel: ChannelFacts, viewer: Viewer, now: DateTime<Utc>) -> 
             until.to_rfc3339()
         ))
         .with_details(serde_json::json!({ "timed_out_until": until })));
+    }
+    if viewer.blocked_in_dm {
+        return Err(Error::new(
+            ErrorKind::Blocked,
+            "this conversation takes no new messages: one of you blocked the other",
+        ));
     }
     Ok(())
 }
@@ -359,6 +368,12 @@ mod tests {
             ..Viewer::member(ChannelRole::Member)
         };
         assert_eq!(kind_of(check_post(PUBLIC, expired, now)), None);
+        let blocked = Viewer {
+            blocked_in_dm: true,
+            ..Viewer::member(ChannelRole::Member)
+        };
+        assert_eq!(kind_of(check_post(DM, blocked, now)), Some(ErrorKind::Blocked));
+        assert_eq!(kind_of(check_post(DM, Viewer::member(ChannelRole::Member), now)), None);
     }
 
     #[test]
@@ -431,6 +446,7 @@ mod tests {
             role,
             banned,
             timed_out_until: None,
+            blocked_in_dm: false,
         })
     }
 

@@ -12,12 +12,14 @@ mod admin;
 mod audit;
 mod auth;
 mod channels;
+mod chat_requests;
 mod gateway;
 mod messages;
 mod presence;
 mod rate_limits;
 mod reactions;
 mod reports;
+mod safety;
 mod typing;
 mod users;
 
@@ -40,6 +42,7 @@ pub use admin::NewAccount;
 pub use audit::AuditQuery;
 pub use gateway::CatchUp;
 pub use reports::ReportQuery;
+pub use safety::Relationship;
 
 /// Events a live subscriber may fall behind before it must catch up from the log.
 const EVENT_BUFFER: usize = 4096;

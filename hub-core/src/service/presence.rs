@@ -143,6 +143,7 @@ mod tests {
             created_at: at,
             updated_at: at,
             last_seen_at: None,
+            chat_availability: crate::model::ChatAvailability::Open,
         };
         for (status, shown) in [
             (UserStatus::Online, UserStatus::Online),

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use super::events::append_event;
 use super::members::{BAN, MEMBERSHIP};
 use super::rows::{RusqliteRow, row_mapping};
+use super::safety::{heard_from, not_blocked};
 use super::sqlite_direct;
 use super::users::UserRow;
 use super::{Store, db_run, db_write, unique_violation};
@@ -19,6 +20,13 @@ row_mapping!(channel_columns, "c.", Channel {
 } computed {
     member_count: "(SELECT COUNT(*) FROM channel_members cm WHERE cm.channel_id = c.id)",
 });
+
+/// A row when someone else in direct conversation `$1` blocks `$2` or is blocked by them.
+const BLOCKED_IN_DM: &str = concat!(
+    "SELECT CAST(1 AS BIGINT) FROM channel_members m WHERE m.channel_id = $1 AND m.user_id <> $2 AND NOT ",
+    not_blocked!("m.user_id", "$2"),
+    " LIMIT 1"
+);
 
 const CHANNEL_UNIQUE: &[(&str, ErrorKind, &str)] = &[
     // PostgreSQL names the index; SQLite names the columns of a plain unique index.
@@ -94,6 +102,8 @@ pub struct ChannelAccess {
     pub membership: Option<Membership>,
     /// The caller's ban, expired or not.
     pub ban: Option<ChannelBan>,
+    /// A direct conversation in which someone else blocks the caller or is blocked by them.
+    pub blocked_in_dm: bool,
 }
 
 /// One of a user's channels with their counters.
@@ -176,10 +186,11 @@ impl Store {
         Ok(created)
     }
 
-    /// A channel and the caller's membership and ban, if the channel exists.
+    /// A channel and the caller's membership and ban, if the channel exists (and, for a direct
+    /// conversation, whether a block stands between the caller and someone in it).
     pub async fn channel_access(&self, channel: &ChannelId, user: &UserId) -> Result<Option<ChannelAccess>> {
         if let Store::Sqlite { direct, .. } = self {
-            // The three reads in one snapshot: this runs before every send and history page.
+            // The reads in one snapshot: this runs before every send and history page.
             return direct.read_together(|connection| {
                 let Some((channel_row, join_code)) =
                     sqlite_direct::query_optional(connection, CHANNEL_BY_ID, &[channel], |row| {
@@ -188,7 +199,13 @@ impl Store {
                 else {
                     return Ok(None);
                 };
+                let blocked_in_dm = channel_row.kind == ChannelKind::Dm
+                    && sqlite_direct::query_optional(connection, BLOCKED_IN_DM, &[channel, user], |row| {
+                        row.get::<_, i64>(0)
+                    })?
+                    .is_some();
                 Ok(Some(ChannelAccess {
+                    blocked_in_dm,
                     channel: channel_row,
                     join_code,
                     membership: sqlite_direct::query_optional(
@@ -208,7 +225,14 @@ impl Store {
         };
         let membership = self.membership(channel, user).await?;
         let ban = self.ban(channel, user).await?;
+        let blocked_in_dm = row.channel.kind == ChannelKind::Dm && {
+            let found: Option<i64> = db_run!(self, pool => {
+                sqlx::query_scalar(BLOCKED_IN_DM).bind(channel).bind(user).fetch_optional(pool).await
+            })?;
+            found.is_some()
+        };
         Ok(Some(ChannelAccess {
+            blocked_in_dm,
             channel: row.channel,
             join_code: row.join_code,
             membership,
@@ -239,10 +263,14 @@ impl Store {
             ", m.role, m.notify, c.join_code, \
              (SELECT COUNT(*) FROM messages x WHERE x.channel_id = c.id AND x.parent_id IS NULL \
                 AND x.seq > m.last_read_seq AND x.deleted_at IS NULL \
-                AND (x.author_id IS NULL OR x.author_id <> m.user_id)) AS unread_count, \
+                AND (x.author_id IS NULL OR x.author_id <> m.user_id) AND ",
+            heard_from!("m.user_id", "x.author_id"),
+            ") AS unread_count, \
              (SELECT COUNT(*) FROM mentions n JOIN messages x ON x.id = n.message_id \
                 WHERE n.user_id = m.user_id AND n.channel_id = c.id AND n.seq > m.last_read_seq \
-                AND x.deleted_at IS NULL) AS mention_count \
+                AND x.deleted_at IS NULL AND ",
+            heard_from!("m.user_id", "x.author_id"),
+            ") AS mention_count \
              FROM channel_members m JOIN channels c ON c.id = m.channel_id \
              WHERE m.user_id = $1 AND ($2 IS NULL OR c.id = $2) ORDER BY COALESCE(c.last_message_id, c.id) DESC"
         );

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::events::{append_event, commit_if_changed};
 use super::rows::row_mapping;
+use super::safety::not_blocked;
 use super::users::UserRow;
 use super::{Store, db_run, db_write};
 use crate::error::Result;
@@ -279,10 +280,14 @@ impl Store {
         Ok(db_run!(self, pool => sqlx::query_scalar(SQL).bind(channel).fetch_all(pool).await)?)
     }
 
-    /// Everyone who shares at least one channel with `user` (`user` included).
+    /// Everyone who shares at least one channel with `user` (`user` included), except those who
+    /// block `user` or whom `user` blocks: the audience of their presence.
     pub async fn channel_neighbours(&self, user: &UserId) -> Result<Vec<UserId>> {
-        const SQL: &str = "SELECT DISTINCT other.user_id FROM channel_members mine \
-            JOIN channel_members other ON other.channel_id = mine.channel_id WHERE mine.user_id = $1";
+        const SQL: &str = concat!(
+            "SELECT DISTINCT other.user_id FROM channel_members mine \
+             JOIN channel_members other ON other.channel_id = mine.channel_id WHERE mine.user_id = $1 AND ",
+            not_blocked!("$1", "other.user_id")
+        );
         Ok(db_run!(self, pool => sqlx::query_scalar(SQL).bind(user).fetch_all(pool).await)?)
     }
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::events::{INSERT_EVENT, append_event, commit_if_changed, record_event};
 use super::rows::{RusqliteRow, SqlTime, row_mapping};
+use super::safety::{heard_from, not_blocked};
 use super::sqlite_direct;
 use super::{Store, db_run, db_write, direct_unique_violation, unique_violation};
 use crate::error::{ErrorKind, Result};
@@ -99,16 +100,24 @@ const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, la
 const NEXT_MESSAGE_SEQ: &str = "UPDATE channels SET last_seq = last_seq + 1, \
     last_message_id = COALESCE($2, last_message_id), last_message_at = COALESCE($3, last_message_at) \
     WHERE id = $1 RETURNING last_seq";
-/// A direct `@user` mention: only members, never the author.
-const MENTION_DIRECT: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
-    SELECT $1, m.user_id, m.channel_id, $2, 'user' FROM channel_members m JOIN users u ON u.id = m.user_id \
-    WHERE m.channel_id = $3 AND m.user_id <> $4 AND lower(u.username) = $5 \
-    ON CONFLICT (message_id, user_id) DO NOTHING";
-/// `@channel`, `@everyone` or `@here`: every other member (a direct mention, recorded first, wins).
-const MENTION_BROADCAST: &str = "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
-    SELECT $1, m.user_id, m.channel_id, $2, $5 FROM channel_members m \
-    WHERE m.channel_id = $3 AND m.user_id <> $4 \
-    ON CONFLICT (message_id, user_id) DO NOTHING";
+/// A direct `@user` mention: only members, never the author, never across a block (either
+/// way: the mention stays plain text).
+const MENTION_DIRECT: &str = concat!(
+    "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
+     SELECT $1, m.user_id, m.channel_id, $2, 'user' FROM channel_members m JOIN users u ON u.id = m.user_id \
+     WHERE m.channel_id = $3 AND m.user_id <> $4 AND lower(u.username) = $5 AND ",
+    not_blocked!("m.user_id", "$4"),
+    " ON CONFLICT (message_id, user_id) DO NOTHING"
+);
+/// `@channel`, `@everyone` or `@here`: every other member (a direct mention, recorded first,
+/// wins), except across a block.
+const MENTION_BROADCAST: &str = concat!(
+    "INSERT INTO mentions (message_id, user_id, channel_id, seq, kind) \
+     SELECT $1, m.user_id, m.channel_id, $2, $5 FROM channel_members m \
+     WHERE m.channel_id = $3 AND m.user_id <> $4 AND ",
+    not_blocked!("m.user_id", "$4"),
+    " ON CONFLICT (message_id, user_id) DO NOTHING"
+);
 
 /// Records who `$mentions` mentions in message `$message` (channel `$channel`, position `$seq`,
 /// author `$author`), inside `$tx`. Only members are mentioned, never the author; a direct
@@ -392,8 +401,8 @@ impl Store {
         Ok(stored)
     }
 
-    /// `user`'s mentions in channels they still belong to and have not muted, newest first,
-    /// before the message-id cursor.
+    /// `user`'s mentions in channels they still belong to and have not muted, by people they
+    /// hear from, newest first, before the message-id cursor.
     pub async fn mentions_of(
         &self,
         user: &UserId,
@@ -401,13 +410,16 @@ impl Store {
         unread_only: bool,
         limit: u32,
     ) -> Result<Vec<MentionRow>> {
-        const SQL: &str = "SELECT x.*, n.kind AS mention_kind, (n.seq <= m.last_read_seq) AS is_read \
-            FROM mentions n \
-            JOIN messages x ON x.id = n.message_id \
-            JOIN channel_members m ON m.channel_id = n.channel_id AND m.user_id = n.user_id \
-            WHERE n.user_id = $1 AND x.deleted_at IS NULL AND m.notify <> 'nothing' \
-              AND ($2 IS NULL OR n.message_id < $2) AND ($3 = FALSE OR n.seq > m.last_read_seq) \
-            ORDER BY n.message_id DESC LIMIT $4";
+        const SQL: &str = concat!(
+            "SELECT x.*, n.kind AS mention_kind, (n.seq <= m.last_read_seq) AS is_read \
+             FROM mentions n \
+             JOIN messages x ON x.id = n.message_id \
+             JOIN channel_members m ON m.channel_id = n.channel_id AND m.user_id = n.user_id \
+             WHERE n.user_id = $1 AND x.deleted_at IS NULL AND m.notify <> 'nothing' AND ",
+            heard_from!("$1", "x.author_id"),
+            " AND ($2 IS NULL OR n.message_id < $2) AND ($3 = FALSE OR n.seq > m.last_read_seq) \
+             ORDER BY n.message_id DESC LIMIT $4"
+        );
         Ok(db_run!(self, pool => {
             sqlx::query_as(SQL).bind(user).bind(before).bind(unread_only).bind(i64::from(limit)).fetch_all(pool).await
         })?)

@@ -8,6 +8,7 @@
 
 mod audit;
 mod channels;
+mod chat_requests;
 pub(crate) mod events;
 mod members;
 mod messages;
@@ -16,6 +17,7 @@ mod pins;
 mod reactions;
 mod reports;
 mod rows;
+mod safety;
 mod sessions;
 mod sqlite_direct;
 mod users;
@@ -32,9 +34,11 @@ use crate::error::{Error, ErrorKind, Result};
 
 pub(crate) use audit::AuditFilter;
 pub(crate) use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
+pub(crate) use chat_requests::Direction;
 pub(crate) use members::MemberChange;
 pub(crate) use messages::{HistoryCursor, NewMessage};
 pub(crate) use reports::{Closing, ReportFilter};
+pub(crate) use safety::Relation;
 pub(crate) use sessions::NewRefreshToken;
 pub(crate) use users::{NewUser, ProfileUpdate};
 

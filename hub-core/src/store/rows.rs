@@ -8,7 +8,7 @@
 //! therefore touches the two migrations, the type and its one `row_mapping!` line: a field
 //! missing from the mapping does not compile, and a table column missing from it fails a test.
 
-use crate::model::{ChannelId, ChannelKind, ChannelRole, ClientId, MessageId, NotifyLevel, UserId};
+use crate::model::{ChannelId, ChannelKind, ChannelRole, ChatAvailability, ClientId, MessageId, NotifyLevel, UserId};
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use rusqlite::Row;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -78,6 +78,7 @@ rusqlite_column_by_from_sql!(
     Option<MessageId>,
     Option<ClientId>,
     ChannelKind,
+    ChatAvailability,
     ChannelRole,
     NotifyLevel,
 );

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::rows::row_mapping;
 use super::{Store, db_run, db_write, unique_violation};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{User, UserId, UserStatus};
+use crate::model::{ChatAvailability, User, UserId, UserStatus};
 use crate::rules::accounts;
 
 /// The constraints whose violation means "taken", and what to tell the caller.
@@ -31,6 +31,7 @@ pub(super) struct UserRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     last_seen_at: Option<DateTime<Utc>>,
+    chat_availability: ChatAvailability,
 }
 
 // The columns of [`UserRow`] over `users u` (the password hash is read only where needed).
@@ -52,6 +53,7 @@ row_mapping!(
         created_at,
         updated_at,
         last_seen_at,
+        chat_availability,
     }
 );
 // Lets `sessions` name the macro `row_mapping!` defined (clippy does not see that definition).
@@ -76,6 +78,7 @@ impl UserRow {
             created_at: self.created_at,
             updated_at: self.updated_at,
             last_seen_at: self.last_seen_at,
+            chat_availability: self.chat_availability,
         }
     }
 }
@@ -106,6 +109,8 @@ pub struct NewUser {
     pub is_bot: bool,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+    /// Who may open a direct conversation with them.
+    pub chat_availability: ChatAvailability,
 }
 
 /// The profile fields `PATCH /users/me` may change; `None` leaves a field as it is.
@@ -119,11 +124,13 @@ pub struct ProfileUpdate {
     pub avatar_url: Option<Option<String>>,
     /// New email (`Some(None)` clears it).
     pub email: Option<Option<String>>,
+    /// Who may open a direct conversation with them.
+    pub chat_availability: Option<ChatAvailability>,
 }
 
 const INSERT_USER: &str = "INSERT INTO users \
-    (id, username, email, full_name, bio, avatar_url, status, is_bot, is_superuser, is_suspended, password_hash, created_at, updated_at) \
-    VALUES ($1, $2, $3, $4, '', NULL, 'online', $5, $6, FALSE, $7, $8, $8) RETURNING *";
+    (id, username, email, full_name, bio, avatar_url, status, is_bot, is_superuser, is_suspended, password_hash, created_at, updated_at, chat_availability) \
+    VALUES ($1, $2, $3, $4, '', NULL, 'online', $5, $6, FALSE, $7, $8, $8, $9) RETURNING *";
 
 impl Store {
     /// Creates a user. A taken username or email is [`ErrorKind::UsernameTaken`] / [`ErrorKind::EmailTaken`].
@@ -146,6 +153,7 @@ impl Store {
                     .bind(new.is_superuser)
                     .bind(&new.password_hash)
                     .bind(new.created_at)
+                    .bind(new.chat_availability)
                     .fetch_one(&mut *tx)
                     .await?;
                 if let Some((issuer, subject)) = identity {
@@ -224,7 +232,8 @@ impl Store {
             bio = COALESCE($3, bio), \
             avatar_url = CASE WHEN $4 THEN $5 ELSE avatar_url END, \
             email = CASE WHEN $6 THEN $7 ELSE email END, \
-            updated_at = $8 \
+            updated_at = $8, \
+            chat_availability = COALESCE($9, chat_availability) \
             WHERE id = $1 RETURNING *";
         let row: Option<UserRow> = db_write!(self, pool => {
             sqlx::query_as(SQL)
@@ -236,6 +245,7 @@ impl Store {
                 .bind(update.email.is_some())
                 .bind(update.email.clone().flatten())
                 .bind(now)
+                .bind(update.chat_availability)
                 .fetch_optional(pool)
                 .await
         })

@@ -9,11 +9,12 @@
 //! client frame, writing a batch, closing) are boxed so they take memory only while they run.
 //! That took the future from 17 KiB to under 3 KiB.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{Sink, Stream, StreamExt};
-use hub_core::model::ConnectionId;
+use hub_core::model::{ConnectionId, UserId};
 use hub_core::protocol::v1::{ClientFrame, ControlFrame, close_code};
 use hub_core::service::Caller;
 use hub_core::{Error, ErrorKind};
@@ -87,7 +88,9 @@ where
     }
     gateway.metrics().ws_connections.inc();
     Box::pin(gateway.hub().connection_opened(&caller)).await;
+    let hidden = Box::pin(load_hidden(&gateway, &caller)).await;
     let mut connection = Connection {
+        hidden,
         gateway: gateway.clone(),
         caller,
         id,
@@ -120,6 +123,18 @@ where
     }
 }
 
+/// Whom `caller` does not hear from (nobody, if it cannot be read: a refusal to deliver would
+/// be worse than a muted message getting through).
+async fn load_hidden(gateway: &Gateway, caller: &Caller) -> HashSet<UserId> {
+    match gateway.hub().hidden_authors(&caller.user.id).await {
+        Ok(hidden) => hidden,
+        Err(err) => {
+            tracing::warn!(error = %err, "could not read whom a connection's user mutes or blocks");
+            HashSet::new()
+        }
+    }
+}
+
 /// Unregisters a closed connection: the calls it was in, and presence.
 async fn forget(gateway: &Gateway, caller: &Caller, id: u64) {
     gateway.registry().remove(&caller.user.id, id);
@@ -138,6 +153,9 @@ pub(super) struct Connection<W> {
     pub(super) id: u64,
     /// The last position written to this client in each channel.
     pub(super) delivered: Delivered,
+    /// Whom the user does not hear from (mutes and blocks): their events and typing are not
+    /// written, though their positions count as delivered.
+    pub(super) hidden: HashSet<UserId>,
     pub(super) writer: Writer<W>,
     /// This connection's own outgoing queue, for answers produced off the connection task.
     pub(super) own_queue: mpsc::Sender<Outgoing>,
@@ -290,8 +308,24 @@ where
     async fn write_item(&mut self, item: Outgoing) -> Result<(), WriteFailure> {
         match item {
             Outgoing::Frame(frame) => self.writer.feed(Message::Text(frame)).await,
+            Outgoing::FrameFrom(from, frame) => {
+                if self.hears_from(Some(&from)) {
+                    self.writer.feed(Message::Text(frame)).await
+                } else {
+                    Ok(())
+                }
+            }
             Outgoing::Close(code) => Err(WriteFailure::CloseWith(code)),
-            Outgoing::Event { channel, seq, frame } => {
+            Outgoing::ReloadHidden => {
+                self.hidden = Box::pin(load_hidden(&self.gateway, &self.caller)).await;
+                Ok(())
+            }
+            Outgoing::Event {
+                channel,
+                seq,
+                frame,
+                speaker,
+            } => {
                 match self.delivered.next(&channel, seq) {
                     Next::Duplicate => return Ok(()),
                     Next::InOrder => {}
@@ -299,9 +333,18 @@ where
                     Next::AfterGap(last) => self.replay_gap(&channel, last, seq).await?,
                 }
                 self.delivered.record(&channel, seq);
+                if !self.hears_from(speaker.as_deref()) {
+                    return Ok(());
+                }
                 self.writer.feed(Message::Text(frame)).await
             }
         }
+    }
+
+    /// Whether the user hears from `speaker` (anyone they do not mute or block, and who does
+    /// not block them).
+    pub(super) fn hears_from(&self, speaker: Option<&UserId>) -> bool {
+        self.hidden.is_empty() || speaker.is_none_or(|speaker| !self.hidden.contains(speaker))
     }
 
     /// Answers a frame that failed.

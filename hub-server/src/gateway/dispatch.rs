@@ -160,6 +160,7 @@ impl Dispatcher {
             channel: Arc::new(channel.clone()),
             seq: event.seq,
             frame,
+            speaker: event.event.speaker().cloned().map(Arc::new),
         };
         self.load_members(gateway, channel).await;
         let members = self.members.entry(channel.clone()).or_default();
@@ -194,7 +195,12 @@ impl Dispatcher {
                 let Some(members) = self.members.get(channel_id) else {
                     return;
                 };
-                let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
+                let frame = Utf8Bytes::from(frame.clone());
+                let item = match except_user {
+                    // Not for the one it is from, nor for those who do not hear from them.
+                    Some(from) => Outgoing::FrameFrom(Arc::new(from.clone()), frame),
+                    None => Outgoing::Frame(frame),
+                };
                 gateway.registry().send_to_users(
                     members.iter().filter(|member| Some(*member) != except_user.as_ref()),
                     &item,
@@ -208,6 +214,11 @@ impl Dispatcher {
                 let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
                 for user in user_ids {
                     gateway.registry().send_to_user(user, &item, *except_connection);
+                }
+            }
+            BusMessage::HiddenChanged { user_ids } => {
+                for user in user_ids {
+                    gateway.registry().send_to_user(user, &Outgoing::ReloadHidden, None);
                 }
             }
             BusMessage::Disconnect { user_id } => {

@@ -21,9 +21,15 @@ pub enum Outgoing {
         seq: i64,
         /// The frame, serialized once for every recipient.
         frame: Utf8Bytes,
+        /// Whose words it carries (see `ChannelEvent::speaker`).
+        speaker: Option<Arc<UserId>>,
     },
     /// A control frame.
     Frame(Utf8Bytes),
+    /// A control frame about what someone does (typing): not for those who do not hear from them.
+    FrameFrom(Arc<UserId>, Utf8Bytes),
+    /// Whom this connection's user hears from changed: reload it.
+    ReloadHidden,
     /// Close the connection with this code (after what is queued before it).
     Close(u16),
 }

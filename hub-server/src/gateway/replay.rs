@@ -71,7 +71,8 @@ where
         }
     }
 
-    /// Writes an event read from the log (not yet serialized), unless already delivered.
+    /// Writes an event read from the log (not yet serialized), unless already delivered or from
+    /// someone the user does not hear from.
     async fn write_event(&mut self, event: &StoredEvent) -> Result<bool, WriteFailure> {
         if self.delivered.next(&event.channel_id, event.seq) == Next::Duplicate {
             return Ok(false);
@@ -80,6 +81,9 @@ where
             return Ok(false);
         };
         self.delivered.record(&event.channel_id, event.seq);
+        if !self.hears_from(event.event.speaker()) {
+            return Ok(false);
+        }
         self.writer.feed_text(text).await?;
         Ok(true)
     }

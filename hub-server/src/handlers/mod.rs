@@ -7,6 +7,7 @@ pub mod channels;
 pub mod messages;
 pub mod meta;
 pub mod reports;
+pub mod safety;
 pub mod users;
 
 use serde::Deserialize;
@@ -64,6 +65,17 @@ pub fn routes() -> Vec<Route> {
         route!(GET "/api/v1/avatars/{file}" => meta::avatar_image),
         route!(POST "/api/v1/admin/users/{id}/suspend" => admin::suspend),
         route!(POST "/api/v1/admin/users/{id}/restore" => admin::restore),
+        route!(GET "/api/v1/users/me/mutes" => safety::mutes),
+        route!(PUT "/api/v1/users/me/mutes/{user_id}" => safety::mute),
+        route!(DELETE "/api/v1/users/me/mutes/{user_id}" => safety::unmute),
+        route!(GET "/api/v1/users/me/blocks" => safety::blocks),
+        route!(PUT "/api/v1/users/me/blocks/{user_id}" => safety::block),
+        route!(DELETE "/api/v1/users/me/blocks/{user_id}" => safety::unblock),
+        route!(GET "/api/v1/chat-requests" => safety::chat_requests),
+        route!(POST "/api/v1/chat-requests" => safety::send_chat_request),
+        route!(POST "/api/v1/chat-requests/{id}/accept" => safety::accept),
+        route!(POST "/api/v1/chat-requests/{id}/decline" => safety::decline),
+        route!(POST "/api/v1/chat-requests/{id}/cancel" => safety::cancel),
         route!(POST "/api/v1/reports" => reports::create),
         route!(GET "/api/v1/reports/mine" => reports::mine),
         route!(GET "/api/v1/admin/reports" => reports::queue),

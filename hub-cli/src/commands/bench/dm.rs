@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow};
 use futures_util::{SinkExt as _, StreamExt as _, TryStreamExt as _, stream};
-use hub_core::model::ChannelId;
+use hub_core::model::{ChannelId, ChatAvailability};
+use hub_core::protocol::v1::UpdateProfileRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::accounts::{self, BenchUser, REST_CONCURRENCY};
@@ -92,6 +93,16 @@ async fn open_conversations(users: &[BenchUser]) -> anyhow::Result<Vec<ChannelId
     let bar = progress::counting("dms", users.len() / 2);
     let conversations = stream::iter(users.chunks_exact(2))
         .map(|pair| async {
+            // New accounts take direct conversations after a chat request; B opens up to A.
+            let open_to_all = UpdateProfileRequest {
+                chat_availability: Some(ChatAvailability::Open),
+                ..UpdateProfileRequest::default()
+            };
+            pair[1]
+                .client
+                .update_profile(&open_to_all)
+                .await
+                .with_context(|| format!("{} cannot open up to direct messages", pair[1].username))?;
             let conversation = pair[0]
                 .client
                 .open_dm(std::slice::from_ref(&pair[1].id))

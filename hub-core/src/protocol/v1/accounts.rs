@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use crate::model::{User, UserId, UserStatus};
+use crate::model::{ChatAvailability, User, UserId, UserStatus};
 use crate::rules::avatars::{self, DefaultAvatar};
 
 /// `POST /auth/register`.
@@ -93,6 +93,8 @@ pub struct MeView {
     pub email: Option<String>,
     /// Whether the user is a site admin.
     pub is_superuser: bool,
+    /// Who may open a direct conversation with you: `open`, `requests` or `closed`.
+    pub chat_availability: ChatAvailability,
 }
 
 /// A user as a site admin sees them.
@@ -111,10 +113,10 @@ pub struct AdminUserView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct UpdateProfileRequest {
     /// New display name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// New bio.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
     /// A default avatar name or path (see `GET /avatars`), an http(s) URL, or `null`.
     #[serde(
@@ -132,6 +134,9 @@ pub struct UpdateProfileRequest {
     )]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
+    /// Who may open a direct conversation with you: `open`, `requests` or `closed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_availability: Option<ChatAvailability>,
 }
 
 /// `PUT /users/me/status`.
@@ -180,6 +185,7 @@ impl From<&User> for MeView {
             profile: UserView::from(user),
             email: user.email.clone(),
             is_superuser: user.is_superuser,
+            chat_availability: user.chat_availability,
         }
     }
 }

@@ -126,6 +126,20 @@ pub enum ChannelEvent {
 }
 
 impl ChannelEvent {
+    /// Whose words or doing the event carries to readers (a message's author, who reacted):
+    /// what a receiver who does not hear from that person is not sent.
+    pub fn speaker(&self) -> Option<&UserId> {
+        match self {
+            ChannelEvent::MessageCreated { message } | ChannelEvent::MessageUpdated { message } => {
+                message.author_id.as_ref()
+            }
+            ChannelEvent::ReactionAdded { user_id, .. } | ChannelEvent::ReactionRemoved { user_id, .. } => {
+                Some(user_id)
+            }
+            _ => None,
+        }
+    }
+
     /// The event's `type` tag.
     pub fn kind(&self) -> &'static str {
         match self {

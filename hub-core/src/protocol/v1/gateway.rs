@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{MessageView, StoredEvent};
+use super::{ChatRequestView, MessageView, StoredEvent};
 use crate::model::{
     ChannelId, ClientId, ConnectionId, MessageId, ReportId, ReportReason, ReportTarget, UserId, UserStatus,
 };
@@ -228,6 +228,30 @@ pub enum ControlFrame {
         channel_id: ChannelId,
         /// Everyone in the call now.
         participants: Vec<VoiceParticipant>,
+    },
+    /// Someone asked for a direct conversation (sent to both sides).
+    #[serde(rename = "chat_request.created")]
+    ChatRequestCreated {
+        /// The request.
+        request: ChatRequestView,
+    },
+    /// A chat request was accepted; its `channel_id` is the conversation (both sides).
+    #[serde(rename = "chat_request.accepted")]
+    ChatRequestAccepted {
+        /// The request.
+        request: ChatRequestView,
+    },
+    /// A chat request was declined (both sides).
+    #[serde(rename = "chat_request.declined")]
+    ChatRequestDeclined {
+        /// The request.
+        request: ChatRequestView,
+    },
+    /// A chat request was taken back (both sides).
+    #[serde(rename = "chat_request.cancelled")]
+    ChatRequestCancelled {
+        /// The request.
+        request: ChatRequestView,
     },
     /// A new report arrived (sent to connected site admins).
     #[serde(rename = "report.created")]

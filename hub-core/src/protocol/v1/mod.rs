@@ -6,6 +6,7 @@ mod common;
 mod events;
 mod gateway;
 mod reports;
+mod safety;
 
 pub use accounts::*;
 pub use chat::*;
@@ -13,3 +14,4 @@ pub use common::*;
 pub use events::*;
 pub use gateway::*;
 pub use reports::*;
+pub use safety::*;

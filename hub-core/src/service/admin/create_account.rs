@@ -51,6 +51,7 @@ impl Hub {
                 is_superuser: account.is_superuser,
                 is_bot: false,
                 created_at: now(),
+                chat_availability: self.inner.config.safety.default_chat_availability,
             })
             .await
     }

@@ -56,6 +56,7 @@ impl Hub {
                 is_superuser: false,
                 is_bot: false,
                 created_at: now(),
+                chat_availability: self.inner.config.safety.default_chat_availability,
             };
             match store
                 .insert_user_with_identity(&new, &identity.issuer, &identity.subject)

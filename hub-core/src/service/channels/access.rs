@@ -38,6 +38,7 @@ impl ChannelContext {
                 .as_ref()
                 .and_then(|membership| membership.timed_out_until)
                 .filter(|until| *until > at),
+            blocked_in_dm: access.blocked_in_dm,
         };
         ChannelContext { access, facts, viewer }
     }

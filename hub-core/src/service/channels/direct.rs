@@ -1,16 +1,31 @@
-//! `open_dm`: the one direct conversation of an exact set of people, made on first use.
+//! `open_dm`: the one direct conversation of an exact set of people, made on first use with
+//! everyone's consent (see `rules::safety`).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{ChannelId, ChannelKind, ChannelRole, UserId};
 use crate::protocol::v1::{ChannelEvent, ChannelView, MyChannelView};
 use crate::rules::channels::dm_key;
+use crate::rules::safety::{DirectFacts, check_direct_start, pair_key};
 use crate::service::{Caller, Hub, now};
 use crate::store::NewChannel;
 
 impl Hub {
     /// The direct conversation between the caller and `user_ids`. Returns it and whether it was
-    /// made now (`false`: it already existed).
+    /// made now (`false`: it already existed). Nobody blocked either way may be in it, and a new
+    /// one needs each other person's consent: availability `open`, or an accepted chat request
+    /// with the caller (`requests`); `closed` takes none.
     pub async fn open_dm(&self, caller: &Caller, user_ids: &[UserId]) -> Result<(MyChannelView, bool)> {
+        self.open_direct(caller, user_ids, true).await
+    }
+
+    /// [`Hub::open_dm`]; `check_consent` is false when consent was just given (an accepted chat
+    /// request).
+    pub(crate) async fn open_direct(
+        &self,
+        caller: &Caller,
+        user_ids: &[UserId],
+        check_consent: bool,
+    ) -> Result<(MyChannelView, bool)> {
         if user_ids.is_empty() {
             return Err(Error::invalid("user_ids", "name at least one person"));
         }
@@ -25,13 +40,31 @@ impl Hub {
                     .with_details(serde_json::json!({ "max_members": max })),
             );
         }
+        let store = &self.inner.store;
+        let mut others = Vec::with_capacity(members.len());
         for member in &members {
-            self.active_user(member).await?;
+            let user = self.active_user(member).await?;
+            if member != &caller.user.id {
+                if store.blocked_either_way(&caller.user.id, member).await? {
+                    return Err(Error::new(ErrorKind::Blocked, "one of you blocked the other"));
+                }
+                others.push(user);
+            }
         }
         let key = dm_key(&members);
-        let store = &self.inner.store;
         if let Some(existing) = store.channel_by_dm_key(&key).await? {
             return Ok((self.my_channel(caller, &existing.id).await?, false));
+        }
+        if check_consent {
+            for other in &others {
+                let facts = DirectFacts {
+                    availability: other.chat_availability,
+                    blocked: false,
+                    request_accepted: store.accepted_between(&pair_key(&caller.user.id, &other.id)).await?,
+                };
+                check_direct_start(facts)
+                    .map_err(|err| err.with_details(serde_json::json!({ "user_id": other.id })))?;
+            }
         }
         let id = ChannelId::generate();
         let new = NewChannel {

@@ -30,6 +30,8 @@ impl Hub {
 
     /// A page of a channel's top-level messages: newest first (from the newest, or `before` a
     /// message), or oldest first `after` a message. `next_cursor` continues in the same direction.
+    /// Messages of people the caller mutes or blocks (or who block them) are left out, so a
+    /// page may hold fewer than `limit`.
     pub async fn history(
         &self,
         caller: &Caller,
@@ -47,12 +49,19 @@ impl Hub {
                 HistoryCursor::Before(self.message_in_channel(channel, before, "before").await?.seq)
             }
             (None, Some(after)) => HistoryCursor::After(self.message_in_channel(channel, after, "after").await?.seq),
-            (None, None) => return self.newest_page(caller, &context.access.channel, limit).await,
+            (None, None) => {
+                let mut page = self.newest_page(caller, &context.access.channel, limit).await?;
+                self.drop_hidden(&caller.user.id, &mut page.items).await?;
+                return Ok(page);
+            }
         };
         let messages = self.inner.store.history(channel, cursor, limit + 1).await?;
         let page = Paged::from_lookahead(messages, limit, |message| message.id.to_string());
+        // The cursor is the last message read, shown or not, so paging neither skips nor repeats.
+        let mut items = self.message_views(caller, &page.items).await?;
+        self.drop_hidden(&caller.user.id, &mut items).await?;
         Ok(Paged {
-            items: self.message_views(caller, &page.items).await?,
+            items,
             next_cursor: page.next_cursor,
         })
     }
@@ -116,9 +125,13 @@ impl Hub {
             .thread_replies(&parent.id, after_seq, limit + 1)
             .await?;
         let page = Paged::from_lookahead(replies, limit, |reply| reply.id.to_string());
+        // The thread stays reachable whoever started it; replies from people the caller does
+        // not hear from are left out.
+        let mut items = self.message_views(caller, &page.items).await?;
+        self.drop_hidden(&caller.user.id, &mut items).await?;
         Ok(ThreadView {
             parent: self.message_view(caller, &parent).await?,
-            items: self.message_views(caller, &page.items).await?,
+            items,
             next_cursor: page.next_cursor,
         })
     }

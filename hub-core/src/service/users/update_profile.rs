@@ -27,6 +27,7 @@ impl Hub {
                 Some(Some(email)) if email.trim().is_empty() => Some(None),
                 Some(Some(email)) => Some(Some(accounts::validate_email(&email)?)),
             },
+            chat_availability: request.chat_availability,
         };
         let user = self.inner.store.update_profile(&caller.user.id, &update, now()).await?;
         Ok(MeView::from(&user))
