@@ -40,6 +40,40 @@ pub struct Config {
     pub gateway: GatewayConfig,
     /// Consent and safety: chat availability, chat requests, mutes and blocks.
     pub safety: SafetyConfig,
+    /// The forum's limits and voting rule.
+    pub forum: ForumConfig,
+}
+
+/// The forum (`HUB_FORUM__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ForumConfig {
+    /// Whether people may vote on their own posts and comments (counted once, like anyone's)
+    /// (`HUB_FORUM__ALLOW_SELF_VOTES`).
+    pub allow_self_votes: bool,
+    /// Most tags on one post (`HUB_FORUM__MAX_TAGS_PER_POST`).
+    pub max_tags_per_post: usize,
+    /// Longest post title, in characters (`HUB_FORUM__MAX_TITLE_LENGTH`).
+    pub max_title_length: usize,
+    /// Longest post body, in characters (`HUB_FORUM__MAX_POST_LENGTH`).
+    pub max_post_length: usize,
+    /// Longest comment, in characters (`HUB_FORUM__MAX_COMMENT_LENGTH`).
+    pub max_comment_length: usize,
+    /// Deepest reply (a top-level comment is depth 0) (`HUB_FORUM__MAX_COMMENT_DEPTH`).
+    pub max_comment_depth: i64,
+}
+
+impl Default for ForumConfig {
+    fn default() -> Self {
+        ForumConfig {
+            allow_self_votes: true,
+            max_tags_per_post: 5,
+            max_title_length: 300,
+            max_post_length: 40_000,
+            max_comment_length: 10_000,
+            max_comment_depth: 16,
+        }
+    }
 }
 
 /// Consent and safety (`HUB_SAFETY__*`).
@@ -248,6 +282,7 @@ impl Default for Config {
             oidc: None,
             gateway: GatewayConfig::default(),
             safety: SafetyConfig::default(),
+            forum: ForumConfig::default(),
         }
     }
 }

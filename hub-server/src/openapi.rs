@@ -2,25 +2,26 @@
 //! protocol types' schemas. A test holds its paths against the route table.
 
 use hub_core::model::{
-    ChannelKind, ChannelRole, ChatAvailability, ChatRequestStatus, MentionKind, NotifyLevel, ReportAction,
-    ReportReason, ReportStatus, ReportTarget, UserStatus,
+    ChannelKind, ChannelRole, ChatAvailability, ChatRequestStatus, CommentSort, MentionKind, NotifyLevel, PostSort,
+    ReportAction, ReportReason, ReportStatus, ReportTarget, TimeWindow, UserStatus,
 };
 use hub_core::protocol::v1::{
     AddMemberRequest, AdminReportView, AdminUserView, AuditEntryView, AvatarView, BanRequest, BanView, ChannelEvent,
-    ChannelView, ChatRequestView, ClientFrame, ControlFrame, CreateChannelRequest, CreateChatRequestRequest,
-    CreateDmRequest, CreateReactionRequest, CreateReportRequest, CurrentContent, DismissReportRequest,
-    EditMessageRequest, ErrorBody, ErrorDetail, EvidenceMessage, EvidenceUser, HealthView, JoinChannelRequest,
-    JoinCodeView, LeaveReason, LoginRequest, MeView, MemberView, MentionView, MessageVersionView, MessageView,
-    MyChannelView, NotifyRequest, OidcExchangeRequest, PinView, ReactionCountView, ReactionUsersView, ReactionView,
-    ReadRequest, RefreshRequest, RegisterRequest, RelationView, ReportDetailView, ReportEvidence, ReportOutcomeView,
-    ReportView, ResolveReportRequest, SavedView, SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent,
-    SuspendRequest, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateProfileRequest, UserView,
-    VoiceParticipant,
+    ChannelView, ChatRequestView, ClientFrame, CommentView, ControlFrame, CreateChannelRequest,
+    CreateChatRequestRequest, CreateCommentRequest, CreateDmRequest, CreatePostRequest, CreateReactionRequest,
+    CreateReportRequest, CurrentContent, DismissReportRequest, EditMessageRequest, ErrorBody, ErrorDetail,
+    EvidenceMessage, EvidenceUser, HealthView, JoinChannelRequest, JoinCodeView, LeaveReason, LoginRequest, MeView,
+    MemberView, MentionView, MessageVersionView, MessageView, MyChannelView, NotifyRequest, OidcExchangeRequest,
+    PinView, PostView, ReactionCountView, ReactionUsersView, ReactionView, ReadRequest, RefreshRequest,
+    RegisterRequest, RelationView, ReportDetailView, ReportEvidence, ReportOutcomeView, ReportView,
+    ResolveReportRequest, SavedView, SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent, SuspendRequest,
+    ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateCommentRequest, UpdatePostRequest,
+    UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{admin, auth, channels, messages, meta, reports, safety, users};
+use crate::handlers::{admin, auth, channels, forum, messages, meta, reports, safety, users};
 
 /// hub's API description.
 #[derive(OpenApi)]
@@ -36,6 +37,8 @@ use crate::handlers::{admin, auth, channels, messages, meta, reports, safety, us
         admin::suspend, admin::restore,
         reports::create, reports::mine, reports::queue, reports::detail, reports::resolve, reports::dismiss,
         reports::audit_log,
+        forum::list, forum::create, forum::get, forum::update, forum::delete, forum::vote_post, forum::comments,
+        forum::comment, forum::update_comment, forum::delete_comment, forum::vote_comment,
         safety::mutes, safety::mute, safety::unmute, safety::blocks, safety::block, safety::unblock,
         safety::chat_requests, safety::send_chat_request, safety::accept, safety::decline, safety::cancel,
         channels::list, channels::create, channels::mine, channels::get, channels::update, channels::archive,
@@ -57,7 +60,8 @@ use crate::handlers::{admin, auth, channels, messages, meta, reports, safety, us
         SavedView, CreateReportRequest, ReportView, AdminReportView, ReportDetailView, ReportEvidence,
         EvidenceMessage, EvidenceUser, CurrentContent, ResolveReportRequest, DismissReportRequest, ReportOutcomeView,
         SuspendRequest, AuditEntryView, RelationView, CreateChatRequestRequest, ChatRequestView, ChatRequestStatus,
-        ChatAvailability, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
+        ChatAvailability, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
+        CommentView, VoteRequest, VoteView, PostSort, TimeWindow, CommentSort, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -66,6 +70,7 @@ use crate::handlers::{admin, auth, channels, messages, meta, reports, safety, us
         (name = "admin", description = "Site-admin actions"),
         (name = "reports", description = "Reports, the moderators' queue and the audit log"),
         (name = "safety", description = "Mute, block and chat requests"),
+        (name = "forum", description = "Posts, comment trees and votes"),
         (name = "channels", description = "Channels, membership, moderation, pins and direct conversations"),
         (name = "messages", description = "Messages, threads, versions, mentions and saved messages"),
         (name = "reactions", description = "The reaction catalog and reacting to messages"),

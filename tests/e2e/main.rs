@@ -8,6 +8,7 @@ mod authorization;
 mod bad_input;
 mod channels;
 mod dms;
+mod forum;
 mod membership;
 mod messages;
 mod oidc;

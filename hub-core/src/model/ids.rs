@@ -116,3 +116,27 @@ define_id!(
     /// A request to open a direct conversation.
     ChatRequestId
 );
+define_id!(
+    /// A forum post.
+    PostId
+);
+define_id!(
+    /// A comment on a forum post.
+    CommentId
+);
+
+/// The forum log's id: not a UUID, so no channel has it.
+const FORUM: &str = "forum";
+
+impl ChannelId {
+    /// The forum's event log: forum events carry this as their `channel_id`, and a client
+    /// resumes the forum with it in `resume`'s positions like any channel.
+    pub fn forum() -> ChannelId {
+        ChannelId(FORUM.to_owned())
+    }
+
+    /// Whether this is the forum's log.
+    pub fn is_forum(&self) -> bool {
+        self.0 == FORUM
+    }
+}

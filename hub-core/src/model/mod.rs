@@ -3,6 +3,7 @@
 
 mod channel;
 mod chat_request;
+mod forum;
 mod ids;
 mod message;
 mod report;
@@ -11,8 +12,10 @@ mod user;
 
 pub use channel::{Channel, ChannelBan, ChannelKind, ChannelRole, Membership, NotifyLevel};
 pub use chat_request::{ChatRequest, ChatRequestStatus};
+pub use forum::{Comment, CommentSort, Post, PostSort, TimeWindow};
 pub use ids::{
-    AuditEntryId, ChannelId, ChatRequestId, ClientId, ConnectionId, FileId, MessageId, ReportId, SessionId, UserId,
+    AuditEntryId, ChannelId, ChatRequestId, ClientId, CommentId, ConnectionId, FileId, MessageId, PostId, ReportId,
+    SessionId, UserId,
 };
 pub use message::{MentionKind, Message, MessageVersion, Reaction, ReactionChange, ReactionCount};
 pub use report::{AuditEntry, Report, ReportAction, ReportReason, ReportStatus, ReportTarget};

@@ -68,8 +68,9 @@ impl Hub {
         let mut catch_up = CatchUp::default();
         for (channel, seen) in positions {
             let channel = channel.clone();
-            // Only the membership matters here, not the channel row or a ban.
-            if store.membership(&channel, &caller.user.id).await?.is_none() {
+            // Only the membership matters here, not the channel row or a ban; everyone reads
+            // the forum.
+            if !channel.is_forum() && store.membership(&channel, &caller.user.id).await?.is_none() {
                 continue;
             }
             let missed = store.events_after(&channel, *seen, max_events + 1).await?;

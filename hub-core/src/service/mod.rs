@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod channels;
 mod chat_requests;
+mod forum;
 mod gateway;
 mod messages;
 mod presence;
@@ -40,6 +41,7 @@ use crate::store::Store;
 
 pub use admin::NewAccount;
 pub use audit::AuditQuery;
+pub use forum::PostListQuery;
 pub use gateway::CatchUp;
 pub use reports::ReportQuery;
 pub use safety::Relationship;
@@ -138,6 +140,8 @@ struct HubInner {
     rates: rate_limits::RateBuckets,
     /// When each user last said they were typing in each channel.
     typing: typing::TypingThrottle,
+    /// Whom each recent viewer does not hear from (mutes and blocks).
+    hidden: safety::HiddenCache,
     /// Loaded on first use: operator tools that issue no tokens need no secret.
     tokens: std::sync::OnceLock<TokenIssuer>,
     oidc: Option<OidcVerifier>,
@@ -176,6 +180,7 @@ impl Hub {
                 presence: presence::PresenceTracker::default(),
                 rates: rate_limits::RateBuckets::default(),
                 typing: typing::TypingThrottle::default(),
+                hidden: safety::HiddenCache::default(),
                 tokens: OnceLock::new(),
                 oidc,
                 recent_pages,

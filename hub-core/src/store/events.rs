@@ -86,8 +86,12 @@ struct EventRow {
 }
 
 impl Store {
-    /// Events of `channel` after `after_seq`, oldest first, at most `limit`.
+    /// Events of `channel` (or of the forum's log, [`ChannelId::forum`]) after `after_seq`,
+    /// oldest first, at most `limit`.
     pub async fn events_after(&self, channel: &ChannelId, after_seq: i64, limit: u32) -> Result<Vec<StoredEvent>> {
+        if channel.is_forum() {
+            return self.forum_events_after(after_seq, limit).await;
+        }
         const SQL: &str = "SELECT channel_id, seq, payload, created_at FROM channel_events \
             WHERE channel_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
         let rows: Vec<EventRow> = db_run!(self, pool => {

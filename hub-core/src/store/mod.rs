@@ -9,7 +9,9 @@
 mod audit;
 mod channels;
 mod chat_requests;
+mod comments;
 pub(crate) mod events;
+mod forum;
 mod members;
 mod messages;
 mod oidc;
@@ -35,6 +37,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub(crate) use audit::AuditFilter;
 pub(crate) use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
 pub(crate) use chat_requests::Direction;
+pub(crate) use forum::{PostQuery, Votable};
 pub(crate) use members::MemberChange;
 pub(crate) use messages::{HistoryCursor, NewMessage};
 pub(crate) use reports::{Closing, ReportFilter};

@@ -125,12 +125,12 @@ where
 
 /// Whom `caller` does not hear from (nobody, if it cannot be read: a refusal to deliver would
 /// be worse than a muted message getting through).
-async fn load_hidden(gateway: &Gateway, caller: &Caller) -> HashSet<UserId> {
+async fn load_hidden(gateway: &Gateway, caller: &Caller) -> Arc<HashSet<UserId>> {
     match gateway.hub().hidden_authors(&caller.user.id).await {
         Ok(hidden) => hidden,
         Err(err) => {
             tracing::warn!(error = %err, "could not read whom a connection's user mutes or blocks");
-            HashSet::new()
+            Arc::default()
         }
     }
 }
@@ -155,7 +155,7 @@ pub(super) struct Connection<W> {
     pub(super) delivered: Delivered,
     /// Whom the user does not hear from (mutes and blocks): their events and typing are not
     /// written, though their positions count as delivered.
-    pub(super) hidden: HashSet<UserId>,
+    pub(super) hidden: Arc<HashSet<UserId>>,
     pub(super) writer: Writer<W>,
     /// This connection's own outgoing queue, for answers produced off the connection task.
     pub(super) own_queue: mpsc::Sender<Outgoing>,

@@ -162,6 +162,12 @@ impl Dispatcher {
             frame,
             speaker: event.event.speaker().cloned().map(Arc::new),
         };
+        if channel.is_forum() {
+            // The forum has no members: everyone connected reads it.
+            gateway.registry().send_to_all(&item);
+            self.delivered.record(channel, event.seq);
+            return;
+        }
         self.load_members(gateway, channel).await;
         let members = self.members.entry(channel.clone()).or_default();
         match &event.event {
@@ -217,6 +223,8 @@ impl Dispatcher {
                 }
             }
             BusMessage::HiddenChanged { user_ids } => {
+                // The node that published it has forgotten already; the others do now.
+                gateway.hub().forget_hidden(user_ids);
                 for user in user_ids {
                     gateway.registry().send_to_user(user, &Outgoing::ReloadHidden, None);
                 }

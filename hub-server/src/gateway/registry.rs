@@ -154,6 +154,14 @@ impl Registry {
             }
         }
     }
+
+    /// Queues `item` on every open connection (forum events go to everyone).
+    pub fn send_to_all(&self, item: &Outgoing) {
+        let connections = self.lock();
+        for handle in connections.users.values().flatten() {
+            offer(handle, item.clone());
+        }
+    }
 }
 
 /// Queues without waiting; a full queue means the reader cannot keep up, and it is closed.

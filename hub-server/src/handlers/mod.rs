@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod channels;
+pub mod forum;
 pub mod messages;
 pub mod meta;
 pub mod reports;
@@ -65,6 +66,17 @@ pub fn routes() -> Vec<Route> {
         route!(GET "/api/v1/avatars/{file}" => meta::avatar_image),
         route!(POST "/api/v1/admin/users/{id}/suspend" => admin::suspend),
         route!(POST "/api/v1/admin/users/{id}/restore" => admin::restore),
+        route!(GET "/api/v1/posts" => forum::list),
+        route!(POST "/api/v1/posts" => forum::create),
+        route!(GET "/api/v1/posts/{id}" => forum::get),
+        route!(PATCH "/api/v1/posts/{id}" => forum::update),
+        route!(DELETE "/api/v1/posts/{id}" => forum::delete),
+        route!(POST "/api/v1/posts/{id}/vote" => forum::vote_post),
+        route!(GET "/api/v1/posts/{id}/comments" => forum::comments),
+        route!(POST "/api/v1/posts/{id}/comments" => forum::comment),
+        route!(PATCH "/api/v1/comments/{id}" => forum::update_comment),
+        route!(DELETE "/api/v1/comments/{id}" => forum::delete_comment),
+        route!(POST "/api/v1/comments/{id}/vote" => forum::vote_comment),
         route!(GET "/api/v1/users/me/mutes" => safety::mutes),
         route!(PUT "/api/v1/users/me/mutes/{user_id}" => safety::mute),
         route!(DELETE "/api/v1/users/me/mutes/{user_id}" => safety::unmute),

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ChannelView, MessageView};
-use crate::model::{ChannelId, ChannelRole, MessageId, UserId};
+use super::{ChannelView, CommentView, MessageView, PostView};
+use crate::model::{ChannelId, ChannelRole, CommentId, MessageId, PostId, UserId};
 
 /// Why someone is no longer a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -123,6 +123,58 @@ pub enum ChannelEvent {
         /// The message.
         message_id: MessageId,
     },
+    /// A forum post was written (forum log only).
+    #[serde(rename = "post.created")]
+    PostCreated {
+        /// The post.
+        post: PostView,
+    },
+    /// A forum post was edited.
+    #[serde(rename = "post.updated")]
+    PostUpdated {
+        /// The post now.
+        post: PostView,
+    },
+    /// A forum post was deleted (its comments stay).
+    #[serde(rename = "post.deleted")]
+    PostDeleted {
+        /// The post.
+        post_id: PostId,
+    },
+    /// A comment was written.
+    #[serde(rename = "comment.created")]
+    CommentCreated {
+        /// The comment.
+        comment: CommentView,
+    },
+    /// A comment was edited.
+    #[serde(rename = "comment.updated")]
+    CommentUpdated {
+        /// The comment now.
+        comment: CommentView,
+    },
+    /// A comment was deleted (its replies stay).
+    #[serde(rename = "comment.deleted")]
+    CommentDeleted {
+        /// The comment.
+        comment_id: CommentId,
+        /// Its post.
+        post_id: PostId,
+    },
+    /// A post's or comment's score changed (never who voted).
+    #[serde(rename = "vote.changed")]
+    VoteChanged {
+        /// `post` or `comment`.
+        target_type: String,
+        /// Its id.
+        target_id: String,
+        /// Upvotes minus downvotes.
+        score: i64,
+        /// How many voted +1.
+        upvotes: i64,
+        /// How many voted -1.
+        downvotes: i64,
+    },
 }
 
 impl ChannelEvent {
@@ -135,6 +187,10 @@ impl ChannelEvent {
             }
             ChannelEvent::ReactionAdded { user_id, .. } | ChannelEvent::ReactionRemoved { user_id, .. } => {
                 Some(user_id)
+            }
+            ChannelEvent::PostCreated { post } | ChannelEvent::PostUpdated { post } => post.author_id.as_ref(),
+            ChannelEvent::CommentCreated { comment } | ChannelEvent::CommentUpdated { comment } => {
+                comment.author_id.as_ref()
             }
             _ => None,
         }
@@ -156,6 +212,13 @@ impl ChannelEvent {
             ChannelEvent::ReactionRemoved { .. } => "reaction.removed",
             ChannelEvent::PinAdded { .. } => "pin.added",
             ChannelEvent::PinRemoved { .. } => "pin.removed",
+            ChannelEvent::PostCreated { .. } => "post.created",
+            ChannelEvent::PostUpdated { .. } => "post.updated",
+            ChannelEvent::PostDeleted { .. } => "post.deleted",
+            ChannelEvent::CommentCreated { .. } => "comment.created",
+            ChannelEvent::CommentUpdated { .. } => "comment.updated",
+            ChannelEvent::CommentDeleted { .. } => "comment.deleted",
+            ChannelEvent::VoteChanged { .. } => "vote.changed",
         }
     }
 }

@@ -14,4 +14,6 @@
 mod hidden;
 mod relations;
 
+pub(crate) use hidden::HiddenCache;
+
 pub use relations::Relationship;

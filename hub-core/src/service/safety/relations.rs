@@ -99,6 +99,7 @@ impl Hub {
         if kind == Relationship::Block {
             user_ids.push(target.clone());
         }
+        self.forget_hidden(&user_ids);
         self.inner.bus.publish(BusMessage::HiddenChanged { user_ids });
     }
 }
