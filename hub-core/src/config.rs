@@ -42,6 +42,29 @@ pub struct Config {
     pub safety: SafetyConfig,
     /// The forum's limits and voting rule.
     pub forum: ForumConfig,
+    /// What closing an account does.
+    pub privacy: PrivacyConfig,
+}
+
+/// Closing accounts (`HUB_PRIVACY__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivacyConfig {
+    /// Whether a closed account's username may be taken again; otherwise it stays reserved
+    /// so nobody can pass for the person who left (`HUB_PRIVACY__RELEASE_USERNAMES`).
+    pub release_usernames: bool,
+    /// Whether closing an account erases what it wrote (messages, posts, comments); otherwise
+    /// it stays, shown as written by a deleted user (`HUB_PRIVACY__ERASE_CONTENT_ON_CLOSE`).
+    pub erase_content_on_close: bool,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        PrivacyConfig {
+            release_usernames: false,
+            erase_content_on_close: true,
+        }
+    }
 }
 
 /// The forum (`HUB_FORUM__*`).
@@ -283,6 +306,7 @@ impl Default for Config {
             gateway: GatewayConfig::default(),
             safety: SafetyConfig::default(),
             forum: ForumConfig::default(),
+            privacy: PrivacyConfig::default(),
         }
     }
 }

@@ -178,6 +178,8 @@ pub struct ApiResponse {
     pub body: Bytes,
     /// Extra headers (content type included).
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// A body written piece by piece instead (`body` is then empty).
+    pub stream: Option<tokio::sync::mpsc::Receiver<Vec<u8>>>,
 }
 
 impl ApiResponse {
@@ -188,6 +190,7 @@ impl ApiResponse {
             status,
             body: Bytes::from(body),
             headers: vec![(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            stream: None,
         })
     }
 
@@ -202,6 +205,7 @@ impl ApiResponse {
             status: StatusCode::NO_CONTENT,
             body: Bytes::new(),
             headers: Vec::new(),
+            stream: None,
         }
     }
 
@@ -212,6 +216,7 @@ impl ApiResponse {
             status,
             body: body.into(),
             headers: vec![(header::CONTENT_TYPE, value)],
+            stream: None,
         })
     }
 
@@ -221,6 +226,7 @@ impl ApiResponse {
             status: StatusCode::MOVED_PERMANENTLY,
             body: Bytes::new(),
             headers: vec![(header::LOCATION, HeaderValue::from_static(location))],
+            stream: None,
         }
     }
 
@@ -230,9 +236,31 @@ impl ApiResponse {
         self
     }
 
+    /// 200 with a JSON body written piece by piece into `chunks` by someone else (a large
+    /// export), sent as it comes.
+    pub fn json_stream(chunks: tokio::sync::mpsc::Receiver<Vec<u8>>) -> Self {
+        ApiResponse {
+            status: StatusCode::OK,
+            body: Bytes::new(),
+            headers: vec![(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            stream: Some(chunks),
+        }
+    }
+
     /// Into warp's response.
     pub fn into_response(self) -> warp::reply::Response {
-        let mut response = warp::reply::Response::new(self.body.into());
+        use warp::Reply as _;
+        let mut response = match self.stream {
+            Some(mut chunks) => {
+                let stream = futures_util::stream::poll_fn(move |cx| {
+                    chunks
+                        .poll_recv(cx)
+                        .map(|chunk| chunk.map(|chunk| Ok::<_, std::io::Error>(Bytes::from(chunk))))
+                });
+                warp::reply::stream(stream).into_response()
+            }
+            None => warp::reply::Response::new(self.body.into()),
+        };
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
         for (name, value) in self.headers {
@@ -283,6 +311,7 @@ pub fn error_response(err: &Error) -> warp::reply::Response {
         status,
         body: Bytes::from(body),
         headers: vec![(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        stream: None,
     };
     if status == StatusCode::UNAUTHORIZED {
         response = response.with_header(

@@ -18,10 +18,11 @@ use hub_core::protocol::v1::{
     ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateCommentRequest, UpdatePostRequest,
     UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
 };
+use hub_core::protocol::v1::{CloseAccountRequest, ErasedView};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{admin, auth, channels, forum, messages, meta, reports, safety, users};
+use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, reports, safety, users};
 
 /// hub's API description.
 #[derive(OpenApi)]
@@ -37,6 +38,8 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, reports, saf
         admin::suspend, admin::restore,
         reports::create, reports::mine, reports::queue, reports::detail, reports::resolve, reports::dismiss,
         reports::audit_log,
+        privacy::export, privacy::erase_messages, privacy::erase_posts, privacy::erase_comments,
+        privacy::close_account,
         forum::list, forum::create, forum::get, forum::update, forum::delete, forum::vote_post, forum::comments,
         forum::comment, forum::update_comment, forum::delete_comment, forum::vote_comment,
         safety::mutes, safety::mute, safety::unmute, safety::blocks, safety::block, safety::unblock,
@@ -60,7 +63,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, reports, saf
         SavedView, CreateReportRequest, ReportView, AdminReportView, ReportDetailView, ReportEvidence,
         EvidenceMessage, EvidenceUser, CurrentContent, ResolveReportRequest, DismissReportRequest, ReportOutcomeView,
         SuspendRequest, AuditEntryView, RelationView, CreateChatRequestRequest, ChatRequestView, ChatRequestStatus,
-        ChatAvailability, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
+        ChatAvailability, ErasedView, CloseAccountRequest, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
         CommentView, VoteRequest, VoteView, PostSort, TimeWindow, CommentSort, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
     )),
     modifiers(&BearerAuth),
@@ -71,6 +74,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, reports, saf
         (name = "reports", description = "Reports, the moderators' queue and the audit log"),
         (name = "safety", description = "Mute, block and chat requests"),
         (name = "forum", description = "Posts, comment trees and votes"),
+        (name = "privacy", description = "Your data: export, erasure, closing the account"),
         (name = "channels", description = "Channels, membership, moderation, pins and direct conversations"),
         (name = "messages", description = "Messages, threads, versions, mentions and saved messages"),
         (name = "reactions", description = "The reaction catalog and reacting to messages"),

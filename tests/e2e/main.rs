@@ -15,6 +15,7 @@ mod oidc;
 mod openapi;
 mod operations;
 mod paging;
+mod privacy;
 mod reactions_pins_saved;
 mod realtime;
 mod reports;

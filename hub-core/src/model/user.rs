@@ -39,6 +39,8 @@ pub struct User {
     pub last_seen_at: Option<DateTime<Utc>>,
     /// Who may open a direct conversation with them.
     pub chat_availability: ChatAvailability,
+    /// When they closed their account (its profile is emptied; it cannot sign in).
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 text_enum!(

@@ -17,6 +17,7 @@ mod forum;
 mod gateway;
 mod messages;
 mod presence;
+mod privacy;
 mod rate_limits;
 mod reactions;
 mod reports;

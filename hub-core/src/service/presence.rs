@@ -144,6 +144,7 @@ mod tests {
             updated_at: at,
             last_seen_at: None,
             chat_availability: crate::model::ChatAvailability::Open,
+            deleted_at: None,
         };
         for (status, shown) in [
             (UserStatus::Online, UserStatus::Online),

@@ -16,6 +16,7 @@ mod members;
 mod messages;
 mod oidc;
 mod pins;
+mod privacy;
 mod reactions;
 mod reports;
 mod rows;
@@ -40,6 +41,7 @@ pub(crate) use chat_requests::Direction;
 pub(crate) use forum::{PostQuery, Votable};
 pub(crate) use members::MemberChange;
 pub(crate) use messages::{HistoryCursor, NewMessage};
+pub(crate) use privacy::Marks;
 pub(crate) use reports::{Closing, ReportFilter};
 pub(crate) use safety::Relation;
 pub(crate) use sessions::NewRefreshToken;
@@ -107,7 +109,9 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10))
                 // The store's checkpointer thread copies the WAL back (see `sqlite_direct`), off the
                 // commits' latency path.
-                .pragma("wal_autocheckpoint", "0");
+                .pragma("wal_autocheckpoint", "0")
+                // Erased text must not linger in freed pages.
+                .pragma("secure_delete", "ON");
             if let Some(dir) = options.get_filename().parent()
                 && !dir.as_os_str().is_empty()
             {

@@ -258,8 +258,10 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection> {
     connection.busy_timeout(Duration::from_secs(10))?;
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // The same settings sqlx's connections get (journal_mode=WAL is kept by the file).
-    connection
-        .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;")?;
+    connection.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; \
+             PRAGMA secure_delete = ON;",
+    )?;
     if read_only {
         connection.execute_batch("PRAGMA query_only = ON;")?;
     }

@@ -32,6 +32,7 @@ pub(super) struct UserRow {
     updated_at: DateTime<Utc>,
     last_seen_at: Option<DateTime<Utc>>,
     chat_availability: ChatAvailability,
+    deleted_at: Option<DateTime<Utc>>,
 }
 
 // The columns of [`UserRow`] over `users u` (the password hash is read only where needed).
@@ -54,6 +55,7 @@ row_mapping!(
         updated_at,
         last_seen_at,
         chat_availability,
+        deleted_at,
     }
 );
 // Lets `sessions` name the macro `row_mapping!` defined (clippy does not see that definition).
@@ -79,6 +81,7 @@ impl UserRow {
             updated_at: self.updated_at,
             last_seen_at: self.last_seen_at,
             chat_availability: self.chat_availability,
+            deleted_at: self.deleted_at,
         }
     }
 }

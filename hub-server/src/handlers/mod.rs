@@ -7,6 +7,7 @@ pub mod channels;
 pub mod forum;
 pub mod messages;
 pub mod meta;
+pub mod privacy;
 pub mod reports;
 pub mod safety;
 pub mod users;
@@ -77,6 +78,11 @@ pub fn routes() -> Vec<Route> {
         route!(PATCH "/api/v1/comments/{id}" => forum::update_comment),
         route!(DELETE "/api/v1/comments/{id}" => forum::delete_comment),
         route!(POST "/api/v1/comments/{id}/vote" => forum::vote_comment),
+        route!(GET "/api/v1/users/me/export" => privacy::export),
+        route!(DELETE "/api/v1/users/me/messages" => privacy::erase_messages),
+        route!(DELETE "/api/v1/users/me/posts" => privacy::erase_posts),
+        route!(DELETE "/api/v1/users/me/comments" => privacy::erase_comments),
+        route!(DELETE "/api/v1/users/me" => privacy::close_account),
         route!(GET "/api/v1/users/me/mutes" => safety::mutes),
         route!(PUT "/api/v1/users/me/mutes/{user_id}" => safety::mute),
         route!(DELETE "/api/v1/users/me/mutes/{user_id}" => safety::unmute),

@@ -1,4 +1,5 @@
-//! Mutes, blocks, chat availability and chat requests.
+//! Mutes, blocks, chat availability and chat requests, and a person's own data (erasure,
+//! closing the account).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,20 @@ pub struct RelationView {
     pub user: UserView,
     /// Since when.
     pub since: DateTime<Utc>,
+}
+
+/// What an erasure did (`DELETE /users/me/messages`, `/posts`, `/comments`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ErasedView {
+    /// How many items were erased.
+    pub erased: u64,
+}
+
+/// `DELETE /users/me`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CloseAccountRequest {
+    /// Your password (empty for accounts that sign in only through the identity provider).
+    pub password: String,
 }
 
 /// `POST /chat-requests`.
