@@ -7,6 +7,7 @@ mod accounts;
 mod authorization;
 mod bad_input;
 mod channels;
+mod community_authorization;
 mod dms;
 mod forum;
 mod membership;
