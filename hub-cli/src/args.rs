@@ -3,12 +3,17 @@
 //! benchmark workloads' options live in `bench`.
 
 mod bench;
+mod remote;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 pub use self::bench::{BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ServerOptions};
+pub use self::remote::{
+    Action, AuditCommand, AuditListArgs, AuthCommand, DismissArgs, Format, ListReportsArgs, LoginArgs as AuthLoginArgs,
+    ProfileOption, ReportsCommand, ResolveArgs, ShowReportArgs, SwitchArgs,
+};
 
 const EXAMPLES: &str = "\
 Getting started on a fresh install:
@@ -16,8 +21,18 @@ Getting started on a fresh install:
   hub users create alice --admin     make the first site admin; asks for a password
   hub users list                     see who has an account
 
+Moderating a running server (as a site admin):
+  hub auth login --server http://127.0.0.1:8000 --username boss
+  hub reports list                   the open queue, oldest first
+  hub reports show ID                what was reported, as captured and as it is now
+  hub reports resolve ID --action delete-content --reason \"threat\"
+  hub audit list                     what moderators did, newest first
+
 Measuring a running server (it makes its own users, named bench-...):
   hub bench fanout --server http://127.0.0.1:8000
+
+Exit status: 0 ok, 1 error, 2 usage, 3 cancelled (or refused for want of --yes),
+4 not authorised (or not signed in), 5 not found.
 
 Settings come from the same places as hub-server: defaults, the TOML file named by
 HUB_CONFIG, then HUB_* environment variables. The global options above override them.";
@@ -106,6 +121,18 @@ pub enum Command {
     ///   hub bench login
     #[command(subcommand, verbatim_doc_comment)]
     Bench(BenchCommand),
+
+    /// Sign in to running servers (one profile each) [talks to a server]
+    #[command(subcommand)]
+    Auth(AuthCommand),
+
+    /// Work the report queue: list, show, resolve, dismiss [talks to a server; site admins]
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+
+    /// Read the audit log of moderator and site-admin actions [talks to a server; site admins]
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 /// `hub migrate`.

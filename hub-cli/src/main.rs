@@ -8,11 +8,14 @@
 //! - `commands`: one module per command.
 //! - `password`, `table`: reading a new password; printing a table.
 //!
-//! Exit status: 0 on success, 1 on any error, which is printed as `hub: <error>` on stderr.
+//! Exit status: 0 ok, 1 error, 2 usage, 3 cancelled, 4 not authorised, 5 not found (see
+//! `exit`); an error is printed as `hub: <error>` on stderr.
 
 mod args;
 mod commands;
+mod exit;
 mod password;
+mod profiles;
 mod setup;
 mod table;
 
@@ -32,7 +35,7 @@ fn main() -> ExitCode {
             return if err.exit_code() == 0 {
                 ExitCode::SUCCESS
             } else {
-                ExitCode::FAILURE
+                ExitCode::from(exit::USAGE)
             };
         }
     };
@@ -49,7 +52,7 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("hub: {}", describe(&err));
-            ExitCode::FAILURE
+            exit::status_of(&err)
         }
     }
 }
@@ -59,7 +62,9 @@ fn main() -> ExitCode {
 fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
     let mut builder = match command {
         Command::Bench(_) => tokio::runtime::Builder::new_multi_thread(),
-        Command::Migrate(_) | Command::Users(_) => tokio::runtime::Builder::new_current_thread(),
+        Command::Migrate(_) | Command::Users(_) | Command::Auth(_) | Command::Reports(_) | Command::Audit(_) => {
+            tokio::runtime::Builder::new_current_thread()
+        }
     };
     builder.enable_all().build()
 }
@@ -70,6 +75,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users(command) => commands::users::run(setup::load_config(&cli.global)?, command).await,
         // Benchmarks talk to a running server, not to the database.
         Command::Bench(command) => commands::bench::run(command).await,
+        // These talk to a running server as a signed-in profile.
+        Command::Auth(command) => commands::auth::run(command).await,
+        Command::Reports(command) => commands::reports::run(command).await,
+        Command::Audit(command) => commands::audit::run(command).await,
     }
 }
 

@@ -252,10 +252,10 @@ fn list_pages_with_a_cursor_hint_and_all_walks_every_page() -> TestResult {
 }
 
 #[test]
-fn usage_errors_exit_with_1_and_help_with_0() -> TestResult {
+fn usage_errors_exit_with_2_and_help_with_0() -> TestResult {
     let hub = Sandbox::new()?;
     let bad = hub.run(&["users", "create"], None)?;
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2));
     let help = hub.ok(&["users", "create", "--help"], None)?;
     assert!(help.contains("--password-stdin"));
     assert!(help.contains("Examples:"));

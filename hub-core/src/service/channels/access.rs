@@ -60,15 +60,19 @@ impl Hub {
     /// A message and its channel, if the caller may read that channel; otherwise the message
     /// does not exist for them.
     pub(crate) async fn readable_message(&self, caller: &Caller, id: &MessageId) -> Result<(Message, ChannelContext)> {
-        let message = self
-            .inner
-            .store
-            .message(id)
-            .await?
-            .ok_or_else(|| Error::not_found("message"))?;
+        let message = self.message_by_id(id).await?;
         let context = self.channel_context(caller, &message.channel_id).await?;
         permissions::check_read(context.facts, context.viewer).map_err(|_| Error::not_found("message"))?;
         Ok((message, context))
+    }
+
+    /// The message with `id`, whoever asks (callers check access), or not found.
+    pub(crate) async fn message_by_id(&self, id: &MessageId) -> Result<Message> {
+        self.inner
+            .store
+            .message(id)
+            .await?
+            .ok_or_else(|| Error::not_found("message"))
     }
 
     /// A message that must belong to `channel` (named by a request `field`).

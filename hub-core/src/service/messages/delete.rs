@@ -2,7 +2,7 @@
 //! tombstone; its place and its thread stay. A deletion by anyone but the author is a
 //! moderator's action and goes into the audit log.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Message, MessageId};
 use crate::protocol::v1::ChannelEvent;
 use crate::rules::permissions;
@@ -30,12 +30,7 @@ impl Hub {
         id: &MessageId,
         reason: &str,
     ) -> Result<()> {
-        let message = self
-            .inner
-            .store
-            .message(id)
-            .await?
-            .ok_or_else(|| Error::not_found("message"))?;
+        let message = self.message_by_id(id).await?;
         if self.tombstone(&message).await? {
             self.audit_deletion(caller, &message, reason).await?;
         }

@@ -1,0 +1,270 @@
+//! `hub auth`, `hub reports` and `hub audit` as a moderator uses them: the real `hub` binary
+//! against a real hub-server started in this process (SQLite in a temporary folder), with its
+//! profiles in a temporary config folder.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use hub_core::client::Client;
+use hub_core::model::ChannelKind;
+use hub_core::protocol::v1::{CreateChannelRequest, CreateReportRequest, RegisterRequest, SendMessageRequest};
+use hub_core::service::NewAccount;
+use hub_core::{Config, Hub};
+use serde_json::Value;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A server, a site admin `boss`, and a folder for the CLI's profiles.
+struct Scene {
+    base: String,
+    config_home: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    _data: TempDir,
+}
+
+impl Drop for Scene {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn scene() -> Result<Scene, Box<dyn std::error::Error>> {
+    let data = tempfile::tempdir()?;
+    let mut config = Config {
+        data_dir: data.path().to_path_buf(),
+        database_url: Some(format!("sqlite://{}", data.path().join("hub.db").display())),
+        jwt_secret: Some("cli-test-secret-cli-test-secret-0123456789".to_owned()),
+        ..Config::default()
+    };
+    config.auth.argon2_memory_kib = 1024;
+    config.auth.argon2_iterations = 1;
+    let hub = Hub::open(config).await?;
+    hub.create_account(NewAccount {
+        username: "boss".to_owned(),
+        password: PASSWORD.to_owned(),
+        email: None,
+        full_name: None,
+        is_superuser: true,
+    })
+    .await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(hub_server::run(listener, hub, async {
+        let _ = stopped.await;
+    }));
+    Ok(Scene {
+        base,
+        config_home: tempfile::tempdir()?,
+        stop: Some(stop),
+        _data: data,
+    })
+}
+
+impl Scene {
+    /// Runs `hub args...` with `stdin`, the scene's config folder and no `HUB_*` variables.
+    async fn hub(&self, args: &[&str], stdin: &str) -> Result<Output, Box<dyn std::error::Error>> {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hub"));
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("HUB_") {
+                command.env_remove(name);
+            }
+        }
+        command
+            .env("XDG_CONFIG_HOME", self.config_home.path())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let stdin = stdin.to_owned();
+        let output = tokio::task::spawn_blocking(move || -> std::io::Result<Output> {
+            let mut child = command.spawn()?;
+            if let Some(mut input) = child.stdin.take() {
+                input.write_all(stdin.as_bytes())?;
+            }
+            child.wait_with_output()
+        })
+        .await??;
+        Ok(output)
+    }
+
+    /// `hub args...`, which must succeed; its stdout.
+    async fn ok(&self, args: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
+        let output = self.hub(args, "").await?;
+        if !output.status.success() {
+            return Err(format!(
+                "hub {args:?}: {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        Ok(String::from_utf8(output.stdout)?)
+    }
+
+    async fn member(&self, username: &str) -> Result<Client, Box<dyn std::error::Error>> {
+        let mut client = Client::new(&self.base)?;
+        client
+            .register(&RegisterRequest {
+                username: username.to_owned(),
+                password: PASSWORD.to_owned(),
+                email: None,
+                full_name: None,
+            })
+            .await?;
+        Ok(client)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_works_the_queue_from_the_command_line() -> TestResult {
+    let scene = scene().await?;
+    // Not signed in yet: exit 4, with what to do.
+    let early = scene.hub(&["reports", "list"], "").await?;
+    assert_eq!(
+        early.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    assert!(String::from_utf8_lossy(&early.stderr).contains("hub auth login"));
+
+    let login = scene
+        .hub(
+            &[
+                "auth",
+                "login",
+                "--server",
+                &scene.base,
+                "--username",
+                "boss",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        )
+        .await?;
+    assert!(login.status.success(), "{}", String::from_utf8_lossy(&login.stderr));
+    let profiles = scene.config_home.path().join("hub/profiles.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&profiles)?.permissions().mode() & 0o777, 0o600);
+    }
+    assert!(scene.ok(&["auth", "status"]).await?.contains("as boss (site admin)"));
+
+    // A report filed over the API shows up in the queue.
+    let alice = scene.member("alice").await?;
+    let bob = scene.member("bob").await?;
+    let general = alice
+        .create_channel(&CreateChannelRequest {
+            name: "general".to_owned(),
+            kind: ChannelKind::Public,
+            description: None,
+            topic: None,
+        })
+        .await?
+        .channel
+        .id;
+    bob.join_channel(&general, None).await?;
+    let send = |content: &str| SendMessageRequest {
+        content: content.to_owned(),
+        client_id: None,
+        parent_id: None,
+        file_ids: Vec::new(),
+    };
+    let threat = bob.send_message(&general, &send("I know where you live")).await?;
+    let report = alice
+        .create_report(&CreateReportRequest {
+            target_type: hub_core::model::ReportTarget::Message,
+            target_id: threat.id.to_string(),
+            reason: hub_core::model::ReportReason::Harassment,
+            details: Some("second time".to_owned()),
+        })
+        .await?;
+    let listed: Value = serde_json::from_str(&scene.ok(&["reports", "list", "--format", "json"]).await?)?;
+    assert_eq!(listed["items"][0]["id"], report.id.as_str());
+    assert!(scene.ok(&["reports", "list"]).await?.contains("harassment"));
+    let shown = scene.ok(&["reports", "show", report.id.as_str()]).await?;
+    assert!(shown.contains("I know where you live"), "{shown}");
+    assert!(shown.contains("@bob"), "{shown}");
+
+    // Destructive without a terminal needs --yes: exit 3, nothing changed.
+    let refused = scene
+        .hub(
+            &[
+                "reports",
+                "resolve",
+                report.id.as_str(),
+                "--action",
+                "delete-content",
+                "--reason",
+                "threat",
+            ],
+            "",
+        )
+        .await?;
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!alice.message(&threat.id).await?.deleted);
+    scene
+        .ok(&[
+            "reports",
+            "resolve",
+            report.id.as_str(),
+            "--action",
+            "delete-content",
+            "--reason",
+            "threat in #general",
+            "--yes",
+        ])
+        .await?;
+    assert!(
+        alice.message(&threat.id).await?.deleted,
+        "the message is gone for users"
+    );
+    let audit: Value = serde_json::from_str(
+        &scene
+            .ok(&["audit", "list", "--action", "report.resolve", "--format", "json"])
+            .await?,
+    )?;
+    assert_eq!(audit["items"][0]["reason"], "threat in #general");
+    assert_eq!(audit["items"][0]["target_id"], report.id.as_str());
+
+    let missing = scene.hub(&["reports", "show", "no-such-report"], "").await?;
+    assert_eq!(missing.status.code(), Some(5));
+    let again = scene
+        .hub(&["reports", "dismiss", report.id.as_str(), "--reason", "late"], "")
+        .await?;
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "already resolved: {}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    // A member's token is not a moderator's: exit 4.
+    let member_token = alice.token().unwrap_or_default().to_owned();
+    let mut member = Command::new(env!("CARGO_BIN_EXE_hub"));
+    let output = member
+        .env("HUB_SERVER", &scene.base)
+        .env("HUB_TOKEN", member_token)
+        .env("XDG_CONFIG_HOME", scene.config_home.path())
+        .args(["reports", "list"])
+        .output()?;
+    assert_eq!(output.status.code(), Some(4));
+
+    scene.ok(&["auth", "logout"]).await?;
+    let after = scene.hub(&["reports", "list"], "").await?;
+    assert_eq!(after.status.code(), Some(4));
+    Ok(())
+}
