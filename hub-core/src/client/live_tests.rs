@@ -288,8 +288,22 @@ async fn every_rest_call_decodes_what_the_server_sends() -> TestResult {
         2
     );
     assert_eq!(alice.my_channels().await?.items.len(), 1);
+    // Bob takes direct conversations after a request (the default): Alice asks, he accepts.
+    let refused = alice.open_dm(std::slice::from_ref(&bob_id)).await;
+    assert!(
+        matches!(&refused, Err(err) if err.code() == Some("chat_request_required")),
+        "{refused:?}"
+    );
+    let request = alice.send_chat_request(&bob_id, Some("hi")).await?;
+    assert_eq!(bob.chat_requests(true, &PageParams::default()).await?.items.len(), 1);
+    let accepted = bob.accept_chat_request(&request.id).await?;
     let dm = alice.open_dm(std::slice::from_ref(&bob_id)).await?;
     assert_eq!(dm.channel.kind, ChannelKind::Dm);
+    assert_eq!(dm.channel.id, accepted.channel.id);
+    alice.set_muted(&bob_id, true).await?;
+    assert_eq!(alice.mutes().await?.items.len(), 1);
+    alice.set_muted(&bob_id, false).await?;
+    assert!(alice.blocks().await?.items.is_empty());
 
     // Messages, threads, mentions, reactions, pins.
     let send = |content: &str, parent_id: Option<MessageId>| SendMessageRequest {

@@ -48,6 +48,7 @@ mod http;
 mod moderation;
 mod params;
 mod positions;
+mod safety;
 mod session;
 mod shared;
 mod worker;
