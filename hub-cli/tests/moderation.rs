@@ -190,6 +190,20 @@ async fn a_moderator_works_the_queue_from_the_command_line() -> TestResult {
     let listed: Value = serde_json::from_str(&scene.ok(&["reports", "list", "--format", "json"]).await?)?;
     assert_eq!(listed["items"][0]["id"], report.id.as_str());
     assert!(scene.ok(&["reports", "list"]).await?.contains("harassment"));
+    let recent: Value = serde_json::from_str(
+        &scene
+            .ok(&["reports", "list", "--since", "1d", "--format", "json"])
+            .await?,
+    )?;
+    assert_eq!(recent["items"].as_array().map(Vec::len), Some(1));
+    let later: Value = serde_json::from_str(
+        &scene
+            .ok(&["reports", "list", "--since", "2999-01-01T00:00:00Z", "--format", "json"])
+            .await?,
+    )?;
+    assert_eq!(later["items"].as_array().map(Vec::len), Some(0));
+    let bad = scene.hub(&["reports", "list", "--since", "yesterday"], "").await?;
+    assert_eq!(bad.status.code(), Some(1));
     let shown = scene.ok(&["reports", "show", report.id.as_str()]).await?;
     assert!(shown.contains("I know where you live"), "{shown}");
     assert!(shown.contains("@bob"), "{shown}");

@@ -110,6 +110,9 @@ pub struct ListReportsArgs {
     /// spam, harassment, hate, self_harm, sexual_content, violence or other
     #[arg(long)]
     pub reason: Option<String>,
+    /// Only reports made in the last DURATION (30m, 12h, 2d, 1w) or since a time (RFC 3339)
+    #[arg(long, value_name = "DURATION|TIME")]
+    pub since: Option<String>,
     /// Most reports to list
     #[arg(long, default_value_t = 50)]
     pub limit: u32,

@@ -39,6 +39,7 @@ async fn list(args: ListReportsArgs) -> anyhow::Result<()> {
         status: parse::<ReportStatus>("status", args.status.as_deref())?,
         target_type: parse::<ReportTarget>("type", args.target_type.as_deref())?,
         reason: parse::<ReportReason>("reason", args.reason.as_deref())?,
+        since: args.since.as_deref().map(since).transpose()?,
     };
     let page = client.report_queue(&filter, &PageParams::first(args.limit)).await?;
     match args.format {
@@ -46,6 +47,16 @@ async fn list(args: ListReportsArgs) -> anyhow::Result<()> {
         Format::Table => print!("{}", report_table(&page.items)),
     }
     Ok(())
+}
+
+/// `--since`: a time as given, or one DURATION ago (the server's suspension lengths' spelling).
+fn since(value: &str) -> anyhow::Result<String> {
+    if chrono::DateTime::parse_from_rfc3339(value).is_ok() {
+        return Ok(value.to_owned());
+    }
+    let ago = hub_core::rules::reports::parse_duration(value)
+        .map_err(|_| anyhow!("--since {value:?}: give a duration (30m, 12h, 2d, 1w) or an RFC 3339 time"))?;
+    Ok((chrono::Utc::now() - ago).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn report_table(reports: &[AdminReportView]) -> String {

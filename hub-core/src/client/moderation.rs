@@ -18,6 +18,8 @@ pub struct ReportFilter {
     pub target_type: Option<ReportTarget>,
     /// Only this reason.
     pub reason: Option<ReportReason>,
+    /// Only reports made since this time (RFC 3339).
+    pub since: Option<String>,
 }
 
 /// Which entries `GET /admin/audit-log` lists.
@@ -46,6 +48,7 @@ impl Client {
         pairs.extend(filter.status.map(|status| ("status", status.to_string())));
         pairs.extend(filter.target_type.map(|kind| ("target_type", kind.to_string())));
         pairs.extend(filter.reason.map(|reason| ("reason", reason.to_string())));
+        pairs.extend(filter.since.clone().map(|since| ("since", since)));
         self.fetch(self.request(Method::GET, &["admin", "reports"], &pairs))
             .await
     }

@@ -27,6 +27,8 @@ pub(crate) struct ReportFilter {
     pub status: Option<ReportStatus>,
     pub target_type: Option<ReportTarget>,
     pub reason: Option<ReportReason>,
+    /// Only reports made since this time.
+    pub since: Option<DateTime<Utc>>,
 }
 
 /// How a report is closed.
@@ -78,7 +80,8 @@ impl Store {
     /// The queue: reports matching `filter`, oldest first, after the report-id cursor.
     pub async fn reports(&self, filter: &ReportFilter, after: Option<&ReportId>, limit: u32) -> Result<Vec<Report>> {
         const SQL: &str = "SELECT * FROM reports WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR target_type = $2) \
-            AND ($3 IS NULL OR reason = $3) AND ($4 IS NULL OR id > $4) ORDER BY id LIMIT $5";
+            AND ($3 IS NULL OR reason = $3) AND ($4 IS NULL OR id > $4) AND ($6 IS NULL OR created_at >= $6) \
+            ORDER BY id LIMIT $5";
         Ok(db_run!(self, pool => {
             sqlx::query_as(SQL)
                 .bind(filter.status)
@@ -86,6 +89,7 @@ impl Store {
                 .bind(filter.reason)
                 .bind(after)
                 .bind(i64::from(limit))
+                .bind(filter.since)
                 .fetch_all(pool)
                 .await
         })?)

@@ -41,6 +41,9 @@ pub struct QueueQuery {
     /// One of the report reasons.
     #[serde(default)]
     reason: Option<ReportReason>,
+    /// Only reports made since this time (RFC 3339).
+    #[serde(default)]
+    since: Option<DateTime<Utc>>,
     /// Page size.
     #[serde(default)]
     limit: Option<u32>,
@@ -111,6 +114,7 @@ pub async fn queue(state: AppState, request: ApiRequest) -> Result<ApiResponse> 
         status: query.status,
         target_type: query.target_type,
         reason: query.reason,
+        since: query.since,
     };
     let page = state
         .hub

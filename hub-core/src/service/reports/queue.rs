@@ -19,6 +19,8 @@ pub struct ReportQuery {
     pub target_type: Option<ReportTarget>,
     /// Only reports for this reason.
     pub reason: Option<ReportReason>,
+    /// Only reports made since this time.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Hub {
@@ -54,6 +56,7 @@ impl Hub {
             status: Some(query.status.unwrap_or(ReportStatus::Open)),
             target_type: query.target_type,
             reason: query.reason,
+            since: query.since,
         };
         let after = cursor.map(ReportId::from);
         let reports = self.inner.store.reports(&filter, after.as_ref(), limit + 1).await?;
