@@ -122,6 +122,28 @@ pub enum Command {
     #[command(subcommand, verbatim_doc_comment)]
     Bench(BenchCommand),
 
+    /// Write a consistent copy of the SQLite database to a new file, while it serves
+    /// [works on the database]
+    ///
+    /// The copy is a compact, plain database file (SQLite's VACUUM INTO), safe to take
+    /// while hub-server runs. PostgreSQL is backed up with pg_dump.
+    ///
+    /// Examples:
+    ///   hub backup /backups/hub-2026-12-01.db
+    #[command(verbatim_doc_comment)]
+    Backup(BackupArgs),
+
+    /// Replace the SQLite database with a backup [works on the database; the server must be stopped]
+    ///
+    /// Refuses while a hub-server holds the data folder, or when the file is not a sound hub
+    /// database. The replaced database is kept beside it as hub.db.before-restore. Asks first
+    /// (No by default); without a terminal it needs --yes.
+    ///
+    /// Examples:
+    ///   hub restore /backups/hub-2026-12-01.db
+    #[command(verbatim_doc_comment)]
+    Restore(RestoreArgs),
+
     /// Sign in to running servers (one profile each) [talks to a server]
     #[command(subcommand)]
     Auth(AuthCommand),
@@ -133,6 +155,23 @@ pub enum Command {
     /// Read the audit log of moderator and site-admin actions [talks to a server; site admins]
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+/// `hub backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The new file to write
+    pub path: PathBuf,
+}
+
+/// `hub restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore
+    pub path: PathBuf,
+    /// Do it without asking
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// `hub migrate`.

@@ -62,9 +62,13 @@ fn main() -> ExitCode {
 fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
     let mut builder = match command {
         Command::Bench(_) => tokio::runtime::Builder::new_multi_thread(),
-        Command::Migrate(_) | Command::Users(_) | Command::Auth(_) | Command::Reports(_) | Command::Audit(_) => {
-            tokio::runtime::Builder::new_current_thread()
-        }
+        Command::Migrate(_)
+        | Command::Users(_)
+        | Command::Backup(_)
+        | Command::Restore(_)
+        | Command::Auth(_)
+        | Command::Reports(_)
+        | Command::Audit(_) => tokio::runtime::Builder::new_current_thread(),
     };
     builder.enable_all().build()
 }
@@ -73,6 +77,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate(args) => commands::migrate::run(&setup::load_config(&cli.global)?, &args).await,
         Command::Users(command) => commands::users::run(setup::load_config(&cli.global)?, command).await,
+        Command::Backup(args) => commands::backup::backup(&setup::load_config(&cli.global)?, &args).await,
+        Command::Restore(args) => commands::backup::restore(&setup::load_config(&cli.global)?, &args).await,
         // Benchmarks talk to a running server, not to the database.
         Command::Bench(command) => commands::bench::run(command).await,
         // These talk to a running server as a signed-in profile.

@@ -263,3 +263,45 @@ fn usage_errors_exit_with_2_and_help_with_0() -> TestResult {
     assert!(version.starts_with("hub "));
     Ok(())
 }
+
+#[test]
+fn backup_then_restore_brings_the_accounts_back() -> TestResult {
+    let hub = Sandbox::new()?;
+    assert!(hub.create("ann", &[])?.status.success());
+    let copy = hub.dir.path().join("copy.db");
+    let copy_arg = copy.to_string_lossy().into_owned();
+    let backed_up = hub.run(&["backup", &copy_arg], None)?;
+    assert!(backed_up.status.success(), "{}", stderr(&backed_up));
+    assert!(copy.exists());
+    let again = hub.run(&["backup", &copy_arg], None)?;
+    assert_eq!(again.status.code(), Some(1), "an existing file is not overwritten");
+    assert!(stderr(&again).contains("exists already"), "{}", stderr(&again));
+
+    assert!(hub.create("ben", &[])?.status.success());
+    assert_eq!(hub.users()?.len(), 2);
+    // Destructive: without a terminal it needs --yes (exit 3, nothing changed).
+    let refused = hub.run(&["restore", &copy_arg], None)?;
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
+    assert_eq!(hub.users()?.len(), 2);
+    // Not while a server holds the data folder.
+    {
+        let _server = hub_core::database::DataFolderLock::acquire(hub.dir.path())?;
+        let busy = hub.run(&["restore", &copy_arg, "--yes"], None)?;
+        assert_eq!(busy.status.code(), Some(1));
+        assert!(stderr(&busy).contains("is running"), "{}", stderr(&busy));
+    }
+    let restored = hub.run(&["restore", &copy_arg, "--yes"], None)?;
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let users = hub.users()?;
+    assert!(find(&users, "ann").is_some());
+    assert!(find(&users, "ben").is_none(), "back to the backup's state");
+    assert!(hub.dir.path().join("hub.db.before-restore").exists());
+
+    let junk = hub.dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database")?;
+    let bad = hub.run(&["restore", &junk.to_string_lossy(), "--yes"], None)?;
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("not a hub backup"), "{}", stderr(&bad));
+    assert!(find(&hub.users()?, "ann").is_some(), "a refused restore changes nothing");
+    Ok(())
+}

@@ -34,6 +34,8 @@ async fn serve() -> anyhow::Result<()> {
     let bind = config.bind;
     let data_dir = std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone());
     let database = config.shown_database_url();
+    // Held while serving: `hub restore` refuses to replace the database under a running server.
+    let _data_folder = hub_core::database::DataFolderLock::acquire(&config.data_dir)?;
     let hub = hub_core::Hub::open(config).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -189,6 +189,22 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a consistent copy of the database to `path` (SQLite); PostgreSQL has its own tools.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        match self {
+            // A read transaction: writers, in this process or a server's, go on meanwhile.
+            Store::Sqlite { read, .. } => {
+                let target = path.to_string_lossy().into_owned();
+                sqlx::query("VACUUM INTO $1").bind(target).execute(read).await?;
+                Ok(())
+            }
+            Store::Postgres(_) => Err(Error::invalid(
+                "database_url",
+                "back up PostgreSQL with pg_dump (hub backup copies SQLite databases)",
+            )),
+        }
+    }
+
     /// Closes every pooled connection (graceful shutdown; SQLite checkpoints its WAL).
     pub async fn close(&self) {
         match self {
@@ -211,6 +227,27 @@ fn unreachable_database(url: &str, err: sqlx::Error) -> Error {
         format!("cannot connect to the database at {shown}: {err}"),
     )
     .with_source(err)
+}
+
+/// Checks that the file at `path` is a sound SQLite database that hub made (it has hub's
+/// migrations table), for `hub restore`.
+pub(crate) fn check_backup(path: &std::path::Path) -> Result<()> {
+    let bad = |why: String| Error::invalid("path", format!("{} is not a hub backup: {why}", path.display()));
+    let connection = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|err| bad(err.to_string()))?;
+    let integrity: String = connection
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .map_err(|err| bad(err.to_string()))?;
+    if integrity != "ok" {
+        return Err(bad(format!("integrity check: {integrity}")));
+    }
+    let migrated: i64 = connection
+        .query_row("SELECT COUNT(*) FROM _sqlx_migrations", [], |row| row.get(0))
+        .map_err(|err| bad(err.to_string()))?;
+    if migrated == 0 {
+        return Err(bad("it has no migrations applied".to_owned()));
+    }
+    Ok(())
 }
 
 /// Maps a unique-constraint violation on `constraint` to `kind`; any other error passes through.
