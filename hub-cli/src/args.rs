@@ -144,6 +144,17 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Restore(RestoreArgs),
 
+    /// Check what a server needs: configuration, data folder, token secret, database, schema
+    /// [works on the database]
+    ///
+    /// One line per check (ok, warn or FAIL) with what to do; exits 1 when a check fails.
+    ///
+    /// Examples:
+    ///   hub doctor
+    ///   HUB_DATABASE_URL=postgres://hub@db/hub hub doctor
+    #[command(verbatim_doc_comment)]
+    Doctor,
+
     /// Sign in to running servers (one profile each) [talks to a server]
     #[command(subcommand)]
     Auth(AuthCommand),

@@ -66,6 +66,7 @@ fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
         | Command::Users(_)
         | Command::Backup(_)
         | Command::Restore(_)
+        | Command::Doctor
         | Command::Auth(_)
         | Command::Reports(_)
         | Command::Audit(_) => tokio::runtime::Builder::new_current_thread(),
@@ -77,6 +78,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate(args) => commands::migrate::run(&setup::load_config(&cli.global)?, &args).await,
         Command::Users(command) => commands::users::run(setup::load_config(&cli.global)?, command).await,
+        Command::Doctor => commands::doctor::run(&cli.global).await,
         Command::Backup(args) => commands::backup::backup(&setup::load_config(&cli.global)?, &args).await,
         Command::Restore(args) => commands::backup::restore(&setup::load_config(&cli.global)?, &args).await,
         // Benchmarks talk to a running server, not to the database.

@@ -302,6 +302,37 @@ fn backup_then_restore_brings_the_accounts_back() -> TestResult {
     let bad = hub.run(&["restore", &junk.to_string_lossy(), "--yes"], None)?;
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("not a hub backup"), "{}", stderr(&bad));
-    assert!(find(&hub.users()?, "ann").is_some(), "a refused restore changes nothing");
+    assert!(
+        find(&hub.users()?, "ann").is_some(),
+        "a refused restore changes nothing"
+    );
+    Ok(())
+}
+
+#[test]
+fn doctor_says_what_is_missing_and_fails_on_an_unreachable_database() -> TestResult {
+    let hub = Sandbox::new()?;
+    let fresh = hub.run(&["doctor"], None)?;
+    let said = String::from_utf8_lossy(&fresh.stdout).into_owned();
+    assert_eq!(fresh.status.code(), Some(0), "warnings alone pass: {said}");
+    assert!(said.contains("warn  no token secret yet"), "{said}");
+    assert!(said.contains("does not exist yet: hub migrate"), "{said}");
+    assert!(!hub.dir.path().join("hub.db").exists(), "the doctor makes no database");
+
+    hub.ok(&["migrate"], None)?;
+    let migrated = hub.ok(&["doctor"], None)?;
+    assert!(migrated.contains("ok    the schema is up to date"), "{migrated}");
+    assert!(migrated.contains("ok    the data folder"), "{migrated}");
+
+    let unreachable = hub.run(
+        &["doctor", "--database-url", "postgres://nobody@127.0.0.1:9/nothing"],
+        None,
+    )?;
+    assert_eq!(unreachable.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&unreachable.stdout).contains("FAIL  cannot reach the database"),
+        "{}",
+        String::from_utf8_lossy(&unreachable.stdout)
+    );
     Ok(())
 }
