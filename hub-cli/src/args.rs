@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 pub use self::bench::{BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ServerOptions};
 pub use self::remote::{
     Action, AuditCommand, AuditListArgs, AuthCommand, DismissArgs, Format, ListReportsArgs, LoginArgs as AuthLoginArgs,
-    ProfileOption, ReportsCommand, ResolveArgs, ShowReportArgs, SwitchArgs,
+    ProfileOption, ReportsCommand, ResolveArgs, SendArgs, ShowReportArgs, SwitchArgs, TailArgs,
 };
 
 const EXAMPLES: &str = "\
@@ -154,6 +154,22 @@ pub enum Command {
     ///   HUB_DATABASE_URL=postgres://hub@db/hub hub doctor
     #[command(verbatim_doc_comment)]
     Doctor,
+
+    /// Post a message to a channel, from the argument or stdin [talks to a server]
+    ///
+    /// Examples:
+    ///   hub send '#general' "deploy finished"
+    ///   make test 2>&1 | tail -n 20 | hub send '#ci'
+    #[command(verbatim_doc_comment)]
+    Send(SendArgs),
+
+    /// Print a channel's newest messages, and with --follow every new one [talks to a server]
+    ///
+    /// Examples:
+    ///   hub tail '#general' --limit 50
+    ///   hub tail '#alerts' --follow --format json | jq -r .content
+    #[command(verbatim_doc_comment)]
+    Tail(TailArgs),
 
     /// Sign in to running servers (one profile each) [talks to a server]
     #[command(subcommand)]

@@ -67,6 +67,8 @@ fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
         | Command::Backup(_)
         | Command::Restore(_)
         | Command::Doctor
+        | Command::Send(_)
+        | Command::Tail(_)
         | Command::Auth(_)
         | Command::Reports(_)
         | Command::Audit(_) => tokio::runtime::Builder::new_current_thread(),
@@ -85,6 +87,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(command) => commands::bench::run(command).await,
         // These talk to a running server as a signed-in profile.
         Command::Auth(command) => commands::auth::run(command).await,
+        Command::Send(args) => commands::chat::send(args).await,
+        Command::Tail(args) => commands::chat::tail(args).await,
         Command::Reports(command) => commands::reports::run(command).await,
         Command::Audit(command) => commands::audit::run(command).await,
     }

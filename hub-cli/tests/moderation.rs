@@ -282,3 +282,95 @@ async fn a_moderator_works_the_queue_from_the_command_line() -> TestResult {
     assert_eq!(after.status.code(), Some(4));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scripts_send_to_a_channel_and_tail_it() -> TestResult {
+    use std::io::BufRead as _;
+
+    let scene = scene().await?;
+    let mut boss = Client::new(&scene.base)?;
+    boss.login("boss", PASSWORD).await?;
+    boss.create_channel(&CreateChannelRequest {
+        name: "ci".to_owned(),
+        kind: ChannelKind::Public,
+        description: None,
+        topic: None,
+    })
+    .await?;
+    let login = scene
+        .hub(
+            &[
+                "auth",
+                "login",
+                "--server",
+                &scene.base,
+                "--username",
+                "boss",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        )
+        .await?;
+    assert!(login.status.success());
+
+    let id = scene.ok(&["send", "#ci", "deploy finished"]).await?;
+    let piped = scene.hub(&["send", "#ci"], "build log\nline two\n").await?;
+    assert!(piped.status.success(), "{}", String::from_utf8_lossy(&piped.stderr));
+    let missing = scene.hub(&["send", "#nowhere", "x"], "").await?;
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no channel named #nowhere"));
+
+    let lines = scene.ok(&["tail", "#ci", "--limit", "5", "--format", "json"]).await?;
+    let contents: Vec<String> = lines
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).map(|m| m["content"].as_str().unwrap_or_default().to_owned()))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(contents, ["deploy finished", "build log\nline two\n"], "oldest first");
+    assert!(lines.contains(id.trim()));
+
+    // --follow prints what arrives afterwards, as it arrives.
+    let mut follower = Command::new(env!("CARGO_BIN_EXE_hub"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("HUB_") {
+            follower.env_remove(name);
+        }
+    }
+    let mut child = follower
+        .env("XDG_CONFIG_HOME", scene.config_home.path())
+        .args(["tail", "#ci", "--limit", "1", "--follow", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (lines_tx, mut lines_rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), lines_rx.recv()).await?;
+    assert!(
+        first.is_some_and(|line| line.contains("line two")),
+        "the newest message first"
+    );
+    let general = boss.my_channels().await?.items[0].channel.id.clone();
+    // The session may still be resuming; a message sent now arrives either way, once.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    boss.send_message(
+        &general,
+        &SendMessageRequest {
+            content: "live one".to_owned(),
+            client_id: None,
+            parent_id: None,
+            file_ids: Vec::new(),
+        },
+    )
+    .await?;
+    let live = tokio::time::timeout(std::time::Duration::from_secs(10), lines_rx.recv()).await?;
+    let _ = child.kill();
+    let live: Value = serde_json::from_str(&live.ok_or("the follower ended")?)?;
+    assert_eq!(live["content"], "live one");
+    Ok(())
+}

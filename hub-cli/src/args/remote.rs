@@ -215,3 +215,39 @@ pub struct AuditListArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
+
+/// `hub send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub profile: ProfileOption,
+    /// The channel: `#name` (one of yours) or its id
+    pub channel: String,
+    /// The text; read from stdin when left out
+    pub text: Option<String>,
+    /// Reply in this message's thread
+    #[arg(long, value_name = "MESSAGE_ID")]
+    pub thread: Option<String>,
+    /// How to print the sent message
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `hub tail`.
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    #[command(flatten)]
+    pub profile: ProfileOption,
+    /// The channel: `#name` (one of yours) or its id
+    pub channel: String,
+    /// How many of the newest messages to print first
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    /// Then keep printing new messages as they arrive (resuming after a dropped connection
+    /// with nothing lost or doubled), until interrupted
+    #[arg(long, short)]
+    pub follow: bool,
+    /// `table`: one line per message; `json`: one JSON object per line
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}

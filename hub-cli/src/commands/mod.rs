@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod bench;
+pub mod chat;
 pub mod doctor;
 pub mod migrate;
 pub mod reports;
