@@ -171,6 +171,23 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Tail(TailArgs),
 
+    /// Print a shell completion script
+    ///
+    /// Examples:
+    ///   hub completions bash > /etc/bash_completion.d/hub
+    ///   hub completions zsh > "${fpath[1]}/_hub"
+    ///   hub completions fish > ~/.config/fish/completions/hub.fish
+    #[command(verbatim_doc_comment)]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff)
+    ///
+    /// Examples:
+    ///   hub man > /usr/local/share/man/man1/hub.1
+    ///   hub man | man -l -
+    #[command(verbatim_doc_comment)]
+    Man,
+
     /// Sign in to running servers (one profile each) [talks to a server]
     #[command(subcommand)]
     Auth(AuthCommand),
@@ -182,6 +199,13 @@ pub enum Command {
     /// Read the audit log of moderator and site-admin actions [talks to a server; site admins]
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+/// `hub completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    pub shell: clap_complete::Shell,
 }
 
 /// `hub backup`.

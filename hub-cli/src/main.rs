@@ -67,6 +67,8 @@ fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
         | Command::Backup(_)
         | Command::Restore(_)
         | Command::Doctor
+        | Command::Completions(_)
+        | Command::Man
         | Command::Send(_)
         | Command::Tail(_)
         | Command::Auth(_)
@@ -78,6 +80,8 @@ fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Completions(args) => commands::help::completions(args.shell),
+        Command::Man => commands::help::man(),
         Command::Migrate(args) => commands::migrate::run(&setup::load_config(&cli.global)?, &args).await,
         Command::Users(command) => commands::users::run(setup::load_config(&cli.global)?, command).await,
         Command::Doctor => commands::doctor::run(&cli.global).await,

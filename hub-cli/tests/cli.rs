@@ -336,3 +336,23 @@ fn doctor_says_what_is_missing_and_fails_on_an_unreachable_database() -> TestRes
     );
     Ok(())
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_commands() -> TestResult {
+    let hub = Sandbox::new()?;
+    let bash = hub.ok(&["completions", "bash"], None)?;
+    assert!(bash.contains("_hub()"), "{bash}");
+    assert!(bash.contains("reports"), "every command is completed");
+    let fish = hub.ok(&["completions", "fish"], None)?;
+    assert!(fish.contains("complete -c hub"));
+    let man = hub.ok(&["man"], None)?;
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH hub"),
+        "{}",
+        &man[..man.len().min(200)]
+    );
+    assert!(man.contains("migrate"));
+    let unknown = hub.run(&["completions", "tcsh"], None)?;
+    assert_eq!(unknown.status.code(), Some(2));
+    Ok(())
+}

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod bench;
 pub mod chat;
 pub mod doctor;
+pub mod help;
 pub mod migrate;
 pub mod reports;
 pub mod users;
