@@ -1,6 +1,9 @@
-//! `hub auth`, `hub reports` and `hub audit` as a moderator uses them: the real `hub` binary
-//! against a real hub-server started in this process (SQLite in a temporary folder), with its
-//! profiles in a temporary config folder.
+//! `hub auth`, `hub reports`, `hub audit`, `hub send` and `hub tail` as a moderator or a
+//! script uses them: the real `hub` binary against a real hub-server (on SQLite, and on
+//! PostgreSQL when `HUB_TEST_POSTGRES_URL` is set), with its profiles in a temporary config
+//! folder.
+
+#![allow(clippy::expect_used)]
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
@@ -8,62 +11,41 @@ use std::process::{Command, Output, Stdio};
 use hub_core::client::Client;
 use hub_core::model::ChannelKind;
 use hub_core::protocol::v1::{CreateChannelRequest, CreateReportRequest, RegisterRequest, SendMessageRequest};
-use hub_core::service::NewAccount;
-use hub_core::{Config, Hub};
+use hub_tests::{Backend, TestServer};
 use serde_json::Value;
 use tempfile::TempDir;
-use tokio::sync::oneshot;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const PASSWORD: &str = "correct horse battery staple";
+const PASSWORD: &str = hub_tests::PASSWORD;
 
-/// A server, a site admin `boss`, and a folder for the CLI's profiles.
+hub_tests::on_both_databases!(
+    a_moderator_works_the_queue_from_the_command_line,
+    scripts_send_to_a_channel_and_tail_it
+);
+
+async fn a_moderator_works_the_queue_from_the_command_line(backend: Backend) {
+    moderator_story(backend).await.expect("the moderator's story");
+}
+
+async fn scripts_send_to_a_channel_and_tail_it(backend: Backend) {
+    scripting_story(backend).await.expect("the scripting story");
+}
+
+/// A server with a site admin `boss`, and a folder for the CLI's profiles.
 struct Scene {
     base: String,
     config_home: TempDir,
-    stop: Option<oneshot::Sender<()>>,
-    _data: TempDir,
+    _server: TestServer,
 }
 
-impl Drop for Scene {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-async fn scene() -> Result<Scene, Box<dyn std::error::Error>> {
-    let data = tempfile::tempdir()?;
-    let mut config = Config {
-        data_dir: data.path().to_path_buf(),
-        database_url: Some(format!("sqlite://{}", data.path().join("hub.db").display())),
-        jwt_secret: Some("cli-test-secret-cli-test-secret-0123456789".to_owned()),
-        ..Config::default()
-    };
-    config.auth.argon2_memory_kib = 1024;
-    config.auth.argon2_iterations = 1;
-    let hub = Hub::open(config).await?;
-    hub.create_account(NewAccount {
-        username: "boss".to_owned(),
-        password: PASSWORD.to_owned(),
-        email: None,
-        full_name: None,
-        is_superuser: true,
-    })
-    .await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(hub_server::run(listener, hub, async {
-        let _ = stopped.await;
-    }));
+async fn scene(backend: &Backend) -> Result<Scene, Box<dyn std::error::Error>> {
+    let server = TestServer::start(backend).await;
+    server.new_admin("boss").await;
     Ok(Scene {
-        base,
+        base: server.base.clone(),
         config_home: tempfile::tempdir()?,
-        stop: Some(stop),
-        _data: data,
+        _server: server,
     })
 }
 
@@ -122,9 +104,8 @@ impl Scene {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_moderator_works_the_queue_from_the_command_line() -> TestResult {
-    let scene = scene().await?;
+async fn moderator_story(backend: Backend) -> TestResult {
+    let scene = scene(&backend).await?;
     // Not signed in yet: exit 4, with what to do.
     let early = scene.hub(&["reports", "list"], "").await?;
     assert_eq!(
@@ -283,11 +264,10 @@ async fn a_moderator_works_the_queue_from_the_command_line() -> TestResult {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn scripts_send_to_a_channel_and_tail_it() -> TestResult {
+async fn scripting_story(backend: Backend) -> TestResult {
     use std::io::BufRead as _;
 
-    let scene = scene().await?;
+    let scene = scene(&backend).await?;
     let mut boss = Client::new(&scene.base)?;
     boss.login("boss", PASSWORD).await?;
     boss.create_channel(&CreateChannelRequest {
