@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, anyhow};
 use hub_core::client::Client;
+use hub_core::rules::versions::{self, Compatibility};
 use serde::{Deserialize, Serialize};
 
 /// The profile used when none is named and none was chosen.
@@ -23,6 +24,9 @@ pub struct Profile {
     pub access_token: String,
     /// The refresh token that renews it (none for a pasted token).
     pub refresh_token: Option<String>,
+    /// The server version a mismatch warning was last printed for, so it is printed once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_warned: Option<String>,
 }
 
 /// Every profile and which is current.
@@ -96,43 +100,86 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// A client signed in as `profile` (or as `HUB_TOKEN` on `HUB_SERVER`), its session renewed
-/// with the refresh token when the access token has expired.
+/// with the refresh token when the access token has expired. A server whose version may speak
+/// another API is warned about once per profile and server version.
 pub async fn signed_in(profile: Option<&str>) -> anyhow::Result<Client> {
     if let (Ok(server), Ok(token)) = (std::env::var("HUB_SERVER"), std::env::var("HUB_TOKEN"))
         && !token.is_empty()
     {
         let mut client = Client::new(&server)?;
         client.set_token(Some(token));
+        // No profile to remember the warning in: once per run.
+        if let Some((warning, _)) = version_warning(&server, reported_version(&client).await, None) {
+            eprintln!("{warning}");
+        }
         return Ok(client);
     }
     let mut profiles = Profiles::load()?;
     let name = profiles.name_of(profile);
-    let saved = profiles
+    let mut saved = profiles
         .profiles
         .get(&name)
         .cloned()
         .ok_or_else(|| anyhow!(crate::exit::NotSignedIn(name.clone())))?;
     let mut client = Client::new(&saved.server)?;
     client.set_token(Some(saved.access_token.clone()));
-    match client.me().await {
+    let (me, version) = tokio::join!(client.me(), reported_version(&client));
+    let mut changed = false;
+    match me {
         Err(err) if err.code() == Some("token_expired") => {
             let refresh = saved
                 .refresh_token
                 .clone()
                 .ok_or_else(|| anyhow!(crate::exit::NotSignedIn(name.clone())))?;
             let tokens = client.refresh(&refresh).await.context("cannot renew the session")?;
-            let renewed = Profile {
-                access_token: tokens.access_token,
-                refresh_token: Some(tokens.refresh_token),
-                ..saved
-            };
-            profiles.profiles.insert(name, renewed);
-            profiles.save()?;
+            saved.access_token = tokens.access_token;
+            saved.refresh_token = Some(tokens.refresh_token);
+            changed = true;
         }
         Err(err) => return Err(err.into()),
         Ok(_) => {}
     }
+    if let Some((warning, version)) = version_warning(&saved.server, version, saved.version_warned.as_deref()) {
+        eprintln!("{warning} (said once for this server version)");
+        saved.version_warned = Some(version);
+        changed = true;
+    }
+    if changed {
+        profiles.profiles.insert(name, saved);
+        profiles.save()?;
+    }
     Ok(client)
+}
+
+/// The version the server reports on `/healthz` (none when it does not answer it).
+async fn reported_version(client: &Client) -> Option<String> {
+    client.health().await.ok().and_then(|health| health.version)
+}
+
+/// The warning to print about `server`'s `reported` version, and the version it is about,
+/// unless the versions agree or this version was `already_warned` about.
+fn version_warning(server: &str, reported: Option<String>, already_warned: Option<&str>) -> Option<(String, String)> {
+    let this = versions::THIS_BUILD;
+    let Compatibility::Mismatch {
+        server: version,
+        server_is_newer,
+    } = versions::compatibility(this, reported.as_deref())
+    else {
+        return None;
+    };
+    if already_warned == Some(version.as_str()) {
+        return None;
+    }
+    let advice = if server_is_newer {
+        format!("upgrade hub to {version}")
+    } else {
+        format!("use a hub {version} or upgrade the server")
+    };
+    let warning = format!(
+        "hub: warning: this hub is {this} and {server} runs {version}, which may speak another API; \
+         {advice}"
+    );
+    Some((warning, version))
 }
 
 #[cfg(test)]
@@ -146,5 +193,40 @@ mod tests {
         profiles.current = Some("work".to_owned());
         assert_eq!(profiles.name_of(None), "work");
         assert_eq!(profiles.name_of(Some("home")), "home");
+    }
+
+    #[test]
+    fn a_server_of_another_api_is_warned_about_once_per_version() {
+        let server = "https://hub.example";
+        let Some((warning, version)) = version_warning(server, Some("99.0.0".to_owned()), None) else {
+            panic!("a newer major version is not warned about");
+        };
+        assert_eq!(version, "99.0.0");
+        assert!(
+            warning.contains(server) && warning.contains("upgrade hub to 99.0.0"),
+            "{warning}"
+        );
+        assert_eq!(version_warning(server, Some("99.0.0".to_owned()), Some("99.0.0")), None);
+        assert!(version_warning(server, Some("100.0.0".to_owned()), Some("99.0.0")).is_some());
+    }
+
+    #[test]
+    fn a_matching_or_silent_server_is_not_warned_about() {
+        let server = "https://hub.example";
+        assert_eq!(
+            version_warning(server, Some(versions::THIS_BUILD.to_owned()), None),
+            None
+        );
+        assert_eq!(version_warning(server, None, None), None);
+    }
+
+    #[test]
+    fn profiles_saved_before_the_version_warning_still_load() {
+        let text = r#"{"current":"default","profiles":{"default":{"server":"http://h","username":"ann","access_token":"t","refresh_token":null}}}"#;
+        let profiles: Result<Profiles, _> = serde_json::from_str(text);
+        let Ok(profiles) = profiles else {
+            panic!("an older profiles file does not load: {profiles:?}")
+        };
+        assert_eq!(profiles.profiles["default"].version_warned, None);
     }
 }

@@ -10,6 +10,8 @@ async fn probes_and_metrics(backend: Backend) {
     let health = server.call(Method::GET, "/healthz", None, None).await;
     health.expect(200);
     assert_eq!(health.body["status"], "ok");
+    // Clients compare it with their own to warn about a mismatch.
+    assert_eq!(health.body["version"], env!("CARGO_PKG_VERSION"));
     server.call(Method::GET, "/readyz", None, None).await.expect(200);
     server
         .call(Method::GET, "/api/v1/auth/me", None, None)

@@ -33,6 +33,7 @@ async fn login(args: LoginArgs) -> anyhow::Result<()> {
             username: me.profile.username,
             access_token: token,
             refresh_token: None,
+            version_warned: None,
         }
     } else {
         let username = match args.username {
@@ -53,6 +54,7 @@ async fn login(args: LoginArgs) -> anyhow::Result<()> {
             username: tokens.user.profile.username,
             access_token: tokens.access_token,
             refresh_token: Some(tokens.refresh_token),
+            version_warned: None,
         }
     };
     let mut profiles = Profiles::load()?;

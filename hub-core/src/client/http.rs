@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 
 use super::{ClientError, Result};
 use super::{Session, SessionOptions};
+use crate::protocol::v1::HealthView;
 
 /// A REST client of one hub server. Cheap to clone: clones share the connection pool and each
 /// keeps its own copy of the bearer token (a load generator makes one clone a user).
@@ -61,6 +62,16 @@ impl Client {
     /// The server root this client talks to.
     pub fn base_url(&self) -> &Url {
         &self.base
+    }
+
+    /// `GET /healthz`: whether the server answers, and the version it runs.
+    pub async fn health(&self) -> Result<HealthView> {
+        let mut url = self.base.clone();
+        // Cannot fail, as in `endpoint`.
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().push("healthz");
+        }
+        self.fetch(self.http.get(url)).await
     }
 
     /// The WebSocket gateway's URL: `ws://` or `wss://` + the base + `/api/v1/ws` (no token).

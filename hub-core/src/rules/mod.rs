@@ -13,3 +13,4 @@ pub mod rate;
 pub mod reactions;
 pub mod reports;
 pub mod safety;
+pub mod versions;

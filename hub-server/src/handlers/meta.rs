@@ -10,12 +10,10 @@ use warp::http::header::{self, HeaderValue};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 
-/// Liveness: the process answers.
+/// Liveness: the process answers, with its version.
 #[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = HealthView)))]
 pub async fn healthz(_state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
-    ApiResponse::ok(&HealthView {
-        status: "ok".to_owned(),
-    })
+    ApiResponse::ok(&HealthView::ok())
 }
 
 /// Readiness: the database answers.
@@ -23,9 +21,7 @@ pub async fn healthz(_state: AppState, _request: ApiRequest) -> Result<ApiRespon
     responses((status = 200, body = HealthView), (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn readyz(state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
     state.hub.ping().await?;
-    ApiResponse::ok(&HealthView {
-        status: "ok".to_owned(),
-    })
+    ApiResponse::ok(&HealthView::ok())
 }
 
 /// Prometheus metrics (text exposition format).

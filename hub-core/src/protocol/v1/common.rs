@@ -51,6 +51,20 @@ pub struct ErrorDetail {
 pub struct HealthView {
     /// `ok`, or what is wrong.
     pub status: String,
+    /// The server's version (`0.1.0`), for clients to warn about a mismatch. Absent from
+    /// servers older than this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl HealthView {
+    /// `ok`, with this build's version.
+    pub fn ok() -> Self {
+        Self {
+            status: "ok".to_owned(),
+            version: Some(crate::rules::versions::THIS_BUILD.to_owned()),
+        }
+    }
 }
 
 impl From<&Error> for ErrorBody {
