@@ -100,6 +100,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// One line for an operator: each context, then the hub error's message. An internal error also
 /// shows its cause, which the server would only log: here the operator is the one reading the log.
+/// A cause that its wrapper already printed (`request failed: {reqwest error}`) is said once.
 fn describe(err: &anyhow::Error) -> String {
     let mut parts = Vec::new();
     for cause in err.chain() {
@@ -112,7 +113,10 @@ fn describe(err: &anyhow::Error) -> String {
             }
             break;
         }
-        parts.push(cause.to_string());
+        let text = cause.to_string();
+        if !parts.last().is_some_and(|wrapper: &String| wrapper.contains(&text)) {
+            parts.push(text);
+        }
     }
     parts.join(": ")
 }
@@ -164,6 +168,25 @@ mod tests {
     fn plain_errors_keep_their_chain() {
         let err = anyhow::anyhow!("inner").context("outer");
         assert_eq!(describe(&err), "outer: inner");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_described_once() {
+        // A real refused connection: nothing listens on a port just released.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr());
+        let Ok(port) = port.map(|address| address.port()) else {
+            panic!("no free port");
+        };
+        let Ok(client) = hub_core::client::Client::new(&format!("http://127.0.0.1:{port}")) else {
+            panic!("the URL is valid");
+        };
+        let Err(err) = client.me().await else {
+            panic!("something answered on port {port}");
+        };
+        let described = describe(&anyhow::Error::from(err));
+        assert_eq!(described.matches("error sending request").count(), 1, "{described}");
+        assert!(described.starts_with("request failed: "), "{described}");
+        assert!(described.contains(&format!("127.0.0.1:{port}")), "{described}");
     }
 
     #[test]
