@@ -1,4 +1,5 @@
-//! The commands that talk to a running server: `hub auth`, `hub reports`, `hub audit`.
+//! The commands that talk to a running server: `hub auth`, `hub reports`, `hub audit`, `hub send`,
+//! `hub tail`.
 
 use clap::{Args, Subcommand, ValueEnum};
 
