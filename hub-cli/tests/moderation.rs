@@ -76,6 +76,20 @@ impl Scene {
         Ok(output)
     }
 
+    /// `hub auth login` as the site admin `boss`, the password on stdin.
+    async fn sign_in_as_boss(&self) -> Result<Output, Box<dyn std::error::Error>> {
+        let args = [
+            "auth",
+            "login",
+            "--server",
+            &self.base,
+            "--username",
+            "boss",
+            "--password-stdin",
+        ];
+        self.hub(&args, &format!("{PASSWORD}\n")).await
+    }
+
     /// `hub args...`, which must succeed; its stdout.
     async fn ok(&self, args: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
         let output = self.hub(args, "").await?;
@@ -116,20 +130,7 @@ async fn moderator_story(backend: Backend) -> TestResult {
     );
     assert!(String::from_utf8_lossy(&early.stderr).contains("hub auth login"));
 
-    let login = scene
-        .hub(
-            &[
-                "auth",
-                "login",
-                "--server",
-                &scene.base,
-                "--username",
-                "boss",
-                "--password-stdin",
-            ],
-            &format!("{PASSWORD}\n"),
-        )
-        .await?;
+    let login = scene.sign_in_as_boss().await?;
     assert!(login.status.success(), "{}", String::from_utf8_lossy(&login.stderr));
     let profiles = scene.config_home.path().join("hub/profiles.json");
     #[cfg(unix)]
@@ -277,20 +278,7 @@ async fn scripting_story(backend: Backend) -> TestResult {
         topic: None,
     })
     .await?;
-    let login = scene
-        .hub(
-            &[
-                "auth",
-                "login",
-                "--server",
-                &scene.base,
-                "--username",
-                "boss",
-                "--password-stdin",
-            ],
-            &format!("{PASSWORD}\n"),
-        )
-        .await?;
+    let login = scene.sign_in_as_boss().await?;
     assert!(login.status.success());
 
     let id = scene.ok(&["send", "#ci", "deploy finished"]).await?;
