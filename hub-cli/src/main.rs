@@ -17,6 +17,7 @@ mod exit;
 mod password;
 mod profiles;
 mod setup;
+mod since;
 mod table;
 
 use std::process::ExitCode;

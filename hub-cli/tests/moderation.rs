@@ -235,6 +235,23 @@ async fn moderator_story(backend: Backend) -> TestResult {
     )?;
     assert_eq!(audit["items"][0]["reason"], "threat in #general");
     assert_eq!(audit["items"][0]["target_id"], report.id.as_str());
+    // --since reads a duration as reports list does: the entry is from the last hour, not later.
+    let recent: Value = serde_json::from_str(
+        &scene
+            .ok(&["audit", "list", "--since", "1h", "--format", "json"])
+            .await?,
+    )?;
+    assert!(
+        recent["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|entry| entry["target_id"] == report.id.as_str()))
+    );
+    let later: Value = serde_json::from_str(
+        &scene
+            .ok(&["audit", "list", "--since", "2999-01-01T00:00:00Z", "--format", "json"])
+            .await?,
+    )?;
+    assert_eq!(later["items"].as_array().map(Vec::len), Some(0));
 
     let missing = scene.hub(&["reports", "show", "no-such-report"], "").await?;
     assert_eq!(missing.status.code(), Some(5));

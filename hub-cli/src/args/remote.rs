@@ -206,8 +206,8 @@ pub struct AuditListArgs {
     /// Only entries about this id
     #[arg(long)]
     pub target: Option<String>,
-    /// Only entries since this time (RFC 3339)
-    #[arg(long)]
+    /// Only entries of the last DURATION (30m, 12h, 2d, 1w) or since a time (RFC 3339)
+    #[arg(long, value_name = "DURATION|TIME")]
     pub since: Option<String>,
     /// Most entries to list
     #[arg(long, default_value_t = 50)]

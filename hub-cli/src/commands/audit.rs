@@ -4,6 +4,7 @@ use hub_core::client::{AuditFilter, PageParams};
 
 use crate::args::{AuditCommand, AuditListArgs, Format};
 use crate::profiles::signed_in;
+use crate::since::since;
 use crate::table;
 
 /// Runs one `hub audit` command.
@@ -19,7 +20,7 @@ async fn list(args: AuditListArgs) -> anyhow::Result<()> {
         actor: args.actor,
         action: args.action,
         target: args.target,
-        since: args.since,
+        since: args.since.as_deref().map(since).transpose()?,
     };
     let page = client.audit_log(&filter, &PageParams::first(args.limit)).await?;
     match args.format {

@@ -11,6 +11,7 @@ use crate::args::{Action, DismissArgs, Format, ListReportsArgs, ReportsCommand, 
 use crate::exit::Cancelled;
 use crate::password::first_line;
 use crate::profiles::signed_in;
+use crate::since::since;
 use crate::table;
 
 /// Runs one `hub reports` command.
@@ -47,16 +48,6 @@ async fn list(args: ListReportsArgs) -> anyhow::Result<()> {
         Format::Table => print!("{}", report_table(&page.items)),
     }
     Ok(())
-}
-
-/// `--since`: a time as given, or one DURATION ago (the server's suspension lengths' spelling).
-fn since(value: &str) -> anyhow::Result<String> {
-    if chrono::DateTime::parse_from_rfc3339(value).is_ok() {
-        return Ok(value.to_owned());
-    }
-    let ago = hub_core::rules::reports::parse_duration(value)
-        .map_err(|_| anyhow!("--since {value:?}: give a duration (30m, 12h, 2d, 1w) or an RFC 3339 time"))?;
-    Ok((chrono::Utc::now() - ago).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn report_table(reports: &[AdminReportView]) -> String {
