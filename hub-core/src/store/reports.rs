@@ -166,18 +166,16 @@ impl Store {
             AND seq < $3 AND deleted_at IS NULL ORDER BY seq DESC LIMIT $4";
         const AFTER: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NOT DISTINCT FROM $2 \
             AND seq > $3 AND deleted_at IS NULL ORDER BY seq ASC LIMIT $4";
-        let mut before: Vec<Message> = db_run!(self, pool => {
-            sqlx::query_as(BEFORE)
-                .bind(&message.channel_id)
-                .bind(&message.parent_id)
-                .bind(message.seq)
-                .bind(i64::from(count))
-                .fetch_all(pool)
-                .await
-        })?;
+        let mut before = self.messages_beside(BEFORE, message, count).await?;
         before.reverse();
-        let after: Vec<Message> = db_run!(self, pool => {
-            sqlx::query_as(AFTER)
+        let after = self.messages_beside(AFTER, message, count).await?;
+        Ok((before, after))
+    }
+
+    /// The messages `sql` picks beside `message`: the same binds for either side.
+    async fn messages_beside(&self, sql: &'static str, message: &Message, count: u32) -> Result<Vec<Message>> {
+        let messages = db_run!(self, pool => {
+            sqlx::query_as(sql)
                 .bind(&message.channel_id)
                 .bind(&message.parent_id)
                 .bind(message.seq)
@@ -185,7 +183,7 @@ impl Store {
                 .fetch_all(pool)
                 .await
         })?;
-        Ok((before, after))
+        Ok(messages)
     }
 
     /// Every site admin, for live notices to moderators.
