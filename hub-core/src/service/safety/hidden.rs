@@ -18,30 +18,53 @@ const MAX_VIEWERS: usize = 65_536;
 /// Whom each recent viewer does not hear from.
 #[derive(Debug, Default)]
 pub(crate) struct HiddenCache {
-    viewers: Mutex<HashMap<UserId, Arc<HashSet<UserId>>>>,
+    state: Mutex<CacheState>,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    viewers: HashMap<UserId, Arc<HashSet<UserId>>>,
+    /// Bumped by every `forget`: a set read from the store before a forget may predate the
+    /// change it announces, so `put` refuses it.
+    generation: u64,
+}
+
+/// Where a cache miss started, for [`HiddenCache::put`].
+#[derive(Debug, Clone, Copy)]
+struct Miss {
+    generation: u64,
 }
 
 impl HiddenCache {
-    fn get(&self, viewer: &UserId) -> Option<Arc<HashSet<UserId>>> {
-        self.viewers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(viewer)
-            .cloned()
+    fn state(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn put(&self, viewer: &UserId, hidden: Arc<HashSet<UserId>>) {
-        let mut viewers = self.viewers.lock().unwrap_or_else(PoisonError::into_inner);
-        if viewers.len() >= MAX_VIEWERS {
-            viewers.clear();
+    /// The cached set, or where the miss started.
+    fn get(&self, viewer: &UserId) -> std::result::Result<Arc<HashSet<UserId>>, Miss> {
+        let state = self.state();
+        state.viewers.get(viewer).cloned().ok_or(Miss {
+            generation: state.generation,
+        })
+    }
+
+    /// Keeps `hidden`, read from the store after `miss`, unless a forget came in between.
+    fn put(&self, viewer: &UserId, hidden: Arc<HashSet<UserId>>, miss: Miss) {
+        let mut state = self.state();
+        if state.generation != miss.generation {
+            return;
         }
-        viewers.insert(viewer.clone(), hidden);
+        if state.viewers.len() >= MAX_VIEWERS {
+            state.viewers.clear();
+        }
+        state.viewers.insert(viewer.clone(), hidden);
     }
 
     fn forget(&self, users: &[UserId]) {
-        let mut viewers = self.viewers.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.state();
+        state.generation += 1;
         for user in users {
-            viewers.remove(user);
+            state.viewers.remove(user);
         }
     }
 }
@@ -50,12 +73,13 @@ impl Hub {
     /// The people `viewer` does not hear from: those they mute or block, and those who block them.
     pub async fn hidden_authors(&self, viewer: &UserId) -> Result<Arc<HashSet<UserId>>> {
         let cache = &self.inner.hidden;
-        if let Some(hidden) = cache.get(viewer) {
-            return Ok(hidden);
-        }
+        let miss = match cache.get(viewer) {
+            Ok(hidden) => return Ok(hidden),
+            Err(miss) => miss,
+        };
         let hidden: Arc<HashSet<UserId>> =
             Arc::new(self.inner.store.hidden_authors(viewer).await?.into_iter().collect());
-        cache.put(viewer, hidden.clone());
+        cache.put(viewer, hidden.clone(), miss);
         Ok(hidden)
     }
 
@@ -72,5 +96,44 @@ impl Hub {
             messages.retain(|message| message.author_id.as_ref().is_none_or(|author| !hidden.contains(author)));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str) -> UserId {
+        UserId::from(name.to_owned())
+    }
+
+    fn set(names: &[&str]) -> Arc<HashSet<UserId>> {
+        Arc::new(names.iter().map(|name| user(name)).collect())
+    }
+
+    #[test]
+    fn a_set_read_before_a_forget_is_not_kept() {
+        let cache = HiddenCache::default();
+        let ann = user("ann");
+        let Err(miss) = cache.get(&ann) else {
+            panic!("an empty cache has nothing")
+        };
+        // Ann mutes Bob while her page's read of the store is in flight.
+        cache.forget(std::slice::from_ref(&ann));
+        cache.put(&ann, set(&[]), miss);
+        assert!(cache.get(&ann).is_err(), "the stale set was kept");
+    }
+
+    #[test]
+    fn a_set_read_with_no_forget_since_is_served() {
+        let cache = HiddenCache::default();
+        let ann = user("ann");
+        let Err(miss) = cache.get(&ann) else {
+            panic!("an empty cache has nothing")
+        };
+        cache.put(&ann, set(&["bob"]), miss);
+        assert_eq!(cache.get(&ann).ok(), Some(set(&["bob"])));
+        cache.forget(std::slice::from_ref(&ann));
+        assert!(cache.get(&ann).is_err(), "forget drops the entry");
     }
 }
