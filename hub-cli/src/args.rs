@@ -15,7 +15,7 @@ pub use self::bench::{BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, L
 pub use self::local::{BackupArgs, CreateUserArgs, ListUsersArgs, MigrateArgs, RestoreArgs, UsersCommand};
 pub use self::remote::{
     Action, AuditCommand, AuditListArgs, AuthCommand, DismissArgs, Format, ListReportsArgs, LoginArgs as AuthLoginArgs,
-    ProfileOption, ReportsCommand, ResolveArgs, SendArgs, ShowReportArgs, SwitchArgs, TailArgs,
+    ProfileOption, ReportsCommand, ResolveArgs, SendArgs, ShowReportArgs, SwitchArgs, TailArgs, TriageArgs,
 };
 
 const EXAMPLES: &str = "\

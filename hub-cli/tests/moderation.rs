@@ -5,19 +5,17 @@
 
 #![allow(clippy::expect_used)]
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use hub_core::client::Client;
 use hub_core::model::ChannelKind;
-use hub_core::protocol::v1::{CreateChannelRequest, CreateReportRequest, RegisterRequest, SendMessageRequest};
-use hub_tests::{Backend, TestServer};
+use hub_core::protocol::v1::{CreateChannelRequest, CreateReportRequest, SendMessageRequest};
+use hub_tests::Backend;
 use serde_json::Value;
-use tempfile::TempDir;
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+mod common;
 
-const PASSWORD: &str = hub_tests::PASSWORD;
+use common::{PASSWORD, TestResult, scene};
 
 hub_tests::on_both_databases!(
     a_moderator_works_the_queue_from_the_command_line,
@@ -30,92 +28,6 @@ async fn a_moderator_works_the_queue_from_the_command_line(backend: Backend) {
 
 async fn scripts_send_to_a_channel_and_tail_it(backend: Backend) {
     scripting_story(backend).await.expect("the scripting story");
-}
-
-/// A server with a site admin `boss`, and a folder for the CLI's profiles.
-struct Scene {
-    base: String,
-    config_home: TempDir,
-    _server: TestServer,
-}
-
-async fn scene(backend: &Backend) -> Result<Scene, Box<dyn std::error::Error>> {
-    let server = TestServer::start(backend).await;
-    server.new_admin("boss").await;
-    Ok(Scene {
-        base: server.base.clone(),
-        config_home: tempfile::tempdir()?,
-        _server: server,
-    })
-}
-
-impl Scene {
-    /// Runs `hub args...` with `stdin`, the scene's config folder and no `HUB_*` variables.
-    async fn hub(&self, args: &[&str], stdin: &str) -> Result<Output, Box<dyn std::error::Error>> {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_hub"));
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("HUB_") {
-                command.env_remove(name);
-            }
-        }
-        command
-            .env("XDG_CONFIG_HOME", self.config_home.path())
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let stdin = stdin.to_owned();
-        let output = tokio::task::spawn_blocking(move || -> std::io::Result<Output> {
-            let mut child = command.spawn()?;
-            if let Some(mut input) = child.stdin.take() {
-                input.write_all(stdin.as_bytes())?;
-            }
-            child.wait_with_output()
-        })
-        .await??;
-        Ok(output)
-    }
-
-    /// `hub auth login` as the site admin `boss`, the password on stdin.
-    async fn sign_in_as_boss(&self) -> Result<Output, Box<dyn std::error::Error>> {
-        let args = [
-            "auth",
-            "login",
-            "--server",
-            &self.base,
-            "--username",
-            "boss",
-            "--password-stdin",
-        ];
-        self.hub(&args, &format!("{PASSWORD}\n")).await
-    }
-
-    /// `hub args...`, which must succeed; its stdout.
-    async fn ok(&self, args: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
-        let output = self.hub(args, "").await?;
-        if !output.status.success() {
-            return Err(format!(
-                "hub {args:?}: {}: {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            )
-            .into());
-        }
-        Ok(String::from_utf8(output.stdout)?)
-    }
-
-    async fn member(&self, username: &str) -> Result<Client, Box<dyn std::error::Error>> {
-        let mut client = Client::new(&self.base)?;
-        client
-            .register(&RegisterRequest {
-                username: username.to_owned(),
-                password: PASSWORD.to_owned(),
-                email: None,
-                full_name: None,
-            })
-            .await?;
-        Ok(client)
-    }
 }
 
 async fn moderator_story(backend: Backend) -> TestResult {
@@ -314,14 +226,8 @@ async fn scripting_story(backend: Backend) -> TestResult {
     assert!(lines.contains(id.trim()));
 
     // --follow prints what arrives afterwards, as it arrives.
-    let mut follower = Command::new(env!("CARGO_BIN_EXE_hub"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("HUB_") {
-            follower.env_remove(name);
-        }
-    }
-    let mut child = follower
-        .env("XDG_CONFIG_HOME", scene.config_home.path())
+    let mut child = scene
+        .command()
         .args(["tail", "#ci", "--limit", "1", "--follow", "--format", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

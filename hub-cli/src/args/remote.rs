@@ -95,6 +95,26 @@ pub enum ReportsCommand {
     Resolve(ResolveArgs),
     /// Dismiss a report: nothing to act on
     Dismiss(DismissArgs),
+    /// Work through the open queue, one report per screen (full-screen; needs a terminal)
+    ///
+    /// Keys: r resolve, x delete content, s suspend, b ban, d dismiss, n next (skip),
+    /// p previous, u undo, q quit, ? help. Every choice asks why (it lands in the audit
+    /// log); delete, suspend and ban then ask again, No by default. A choice is sent when
+    /// you move on, so u takes it back while it is on screen. Reports made while you
+    /// triage join the queue. Without a terminal use list, show, resolve and dismiss.
+    ///
+    /// Examples:
+    ///   hub reports triage
+    ///   hub reports triage --profile prod
+    #[command(verbatim_doc_comment)]
+    Triage(TriageArgs),
+}
+
+/// `hub reports triage`.
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    #[command(flatten)]
+    pub profile: ProfileOption,
 }
 
 /// `hub reports list`.

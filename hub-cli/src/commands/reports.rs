@@ -7,7 +7,9 @@ use hub_core::client::{PageParams, ReportFilter};
 use hub_core::model::{ReportAction, ReportId, ReportReason, ReportStatus, ReportTarget};
 use hub_core::protocol::v1::{AdminReportView, DismissReportRequest, ReportDetailView, ResolveReportRequest};
 
-use crate::args::{Action, DismissArgs, Format, ListReportsArgs, ReportsCommand, ResolveArgs, ShowReportArgs};
+use crate::args::{
+    Action, DismissArgs, Format, ListReportsArgs, ReportsCommand, ResolveArgs, ShowReportArgs, TriageArgs,
+};
 use crate::exit::Cancelled;
 use crate::password::first_line;
 use crate::profiles::signed_in;
@@ -21,6 +23,7 @@ pub async fn run(command: ReportsCommand) -> anyhow::Result<()> {
         ReportsCommand::Show(args) => show(args).await,
         ReportsCommand::Resolve(args) => resolve(args).await,
         ReportsCommand::Dismiss(args) => dismiss(args).await,
+        ReportsCommand::Triage(args) => triage(args).await,
     }
 }
 
@@ -218,5 +221,49 @@ async fn dismiss(args: DismissArgs) -> anyhow::Result<()> {
         )
         .await?;
     eprintln!("dismissed {}", outcome.report.report.id);
+    Ok(())
+}
+
+/// The full-screen queue (`hub_tui::triage`, the screen hub-tui shares).
+async fn triage(args: TriageArgs) -> anyhow::Result<()> {
+    if !hub_tui::terminal::is_interactive() {
+        return Err(anyhow!(Cancelled(
+            "hub reports triage needs a terminal; without one, use hub reports list, \
+             hub reports show ID, hub reports resolve ID --action ACTION --reason TEXT \
+             and hub reports dismiss ID --reason TEXT"
+                .to_owned()
+        )));
+    }
+    let client = signed_in(args.profile.profile.as_deref()).await?;
+    // Ask once before taking over the screen, so "not a site admin" is a plain message (exit 4).
+    client
+        .report_queue(&ReportFilter::default(), &PageParams::first(1))
+        .await?;
+    let mut terminal = hub_tui::terminal::enter().context("cannot take over the terminal")?;
+    let outcome = hub_tui::triage::run(client, &mut terminal, hub_tui::theme::Theme::from_env()).await;
+    hub_tui::terminal::leave();
+    let summary = outcome?;
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for done in summary.done {
+        match counts.iter_mut().find(|(name, _)| *name == done) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((done, 1)),
+        }
+    }
+    let decided: Vec<String> = counts.iter().map(|(name, count)| format!("{count} {name}")).collect();
+    eprintln!(
+        "triage: {} decided{}; {} left open{}",
+        counts.iter().map(|(_, count)| count).sum::<usize>(),
+        if decided.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", decided.join(", "))
+        },
+        summary.open,
+        match summary.failed {
+            0 => String::new(),
+            n => format!("; {n} refused by the server (still open)"),
+        }
+    );
     Ok(())
 }
