@@ -18,7 +18,7 @@ use hub_core::protocol::v1::{
     ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateCommentRequest, UpdatePostRequest,
     UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
 };
-use hub_core::protocol::v1::{CloseAccountRequest, ErasedView};
+use hub_core::protocol::v1::{CloseAccountRequest, ErasedView, ReasonRequest, RevokedSessionsView, SessionView};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -35,7 +35,8 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         auth::register, auth::login, auth::refresh, auth::logout, auth::oidc_exchange, auth::me,
         users::search, users::get_me, users::update_me, users::set_status, users::get,
         meta::avatars, meta::avatar_image, meta::websocket,
-        admin::suspend, admin::restore,
+        admin::suspend, admin::restore, admin::list, admin::show, admin::delete, admin::promote, admin::demote,
+        admin::sessions, admin::revoke_sessions, admin::revoke_session,
         reports::create, reports::mine, reports::queue, reports::detail, reports::resolve, reports::dismiss,
         reports::audit_log,
         privacy::export, privacy::erase_messages, privacy::erase_posts, privacy::erase_comments,
@@ -62,7 +63,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         ThreadView, MessageVersionView, MentionView, ReactionUsersView, ReactionView, CreateReactionRequest, PinView,
         SavedView, CreateReportRequest, ReportView, AdminReportView, ReportDetailView, ReportEvidence,
         EvidenceMessage, EvidenceUser, CurrentContent, ResolveReportRequest, DismissReportRequest, ReportOutcomeView,
-        SuspendRequest, AuditEntryView, RelationView, CreateChatRequestRequest, ChatRequestView, ChatRequestStatus,
+        SuspendRequest, ReasonRequest, SessionView, RevokedSessionsView, AuditEntryView, RelationView, CreateChatRequestRequest, ChatRequestView, ChatRequestStatus,
         ChatAvailability, ErasedView, CloseAccountRequest, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
         CommentView, VoteRequest, VoteView, PostSort, TimeWindow, CommentSort, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
     )),

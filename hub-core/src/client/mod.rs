@@ -41,6 +41,7 @@
 //! ```
 
 mod accounts;
+mod admin;
 mod backoff;
 mod chat;
 mod error;

@@ -35,6 +35,21 @@ pub struct RefreshTokenRecord {
     pub session_revoked_at: Option<DateTime<Utc>>,
 }
 
+/// One login session of a user, as a site admin lists them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SessionRecord {
+    /// The session (token family).
+    pub id: SessionId,
+    /// When it was opened (the login).
+    pub created_at: DateTime<Utc>,
+    /// When its newest refresh token was issued (the last refresh, or the login).
+    pub last_refreshed_at: Option<DateTime<Utc>>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Why (logout, reuse, suspension, an admin's revoke, ...).
+    pub revoke_reason: Option<String>,
+}
+
 #[derive(sqlx::FromRow)]
 struct SessionUserRow {
     #[sqlx(flatten)]
@@ -120,6 +135,38 @@ impl Store {
                 .map(|done| done.rows_affected())
         })?;
         Ok(())
+    }
+
+    /// A user's sessions, newest first (revoked ones too, so an admin sees how each ended).
+    pub async fn user_sessions(&self, user: &UserId, limit: u32) -> Result<Vec<SessionRecord>> {
+        const SQL: &str = "SELECT s.id, s.created_at, \
+                (SELECT MAX(t.created_at) FROM refresh_tokens t WHERE t.session_id = s.id) AS last_refreshed_at, \
+                s.revoked_at, s.revoke_reason \
+            FROM auth_sessions s WHERE s.user_id = $1 ORDER BY s.created_at DESC, s.id DESC LIMIT $2";
+        Ok(db_run!(self, pool => sqlx::query_as(SQL).bind(user).bind(i64::from(limit)).fetch_all(pool).await)?)
+    }
+
+    /// Revokes one open session of `user`. `false` when the user has no such open session.
+    pub async fn revoke_user_session(
+        &self,
+        user: &UserId,
+        session: &SessionId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        const SQL: &str = "UPDATE auth_sessions SET revoked_at = $3, revoke_reason = $4 \
+            WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL";
+        let done = db_write!(self, pool => {
+            sqlx::query(SQL)
+                .bind(session)
+                .bind(user)
+                .bind(now)
+                .bind(reason)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 
     /// Revokes every open session of a user (suspension). Returns how many were open.

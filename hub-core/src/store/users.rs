@@ -289,6 +289,19 @@ impl Store {
         row.map(UserRow::into_user).ok_or_else(|| Error::not_found("user"))
     }
 
+    /// Makes a user a site admin, or not.
+    pub async fn set_superuser(&self, id: &UserId, is_superuser: bool, now: DateTime<Utc>) -> Result<User> {
+        let row: Option<UserRow> = db_write!(self, pool => {
+            sqlx::query_as("UPDATE users SET is_superuser = $2, updated_at = $3 WHERE id = $1 AND deleted_at IS NULL RETURNING *")
+                .bind(id)
+                .bind(is_superuser)
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+        })?;
+        row.map(UserRow::into_user).ok_or_else(|| Error::not_found("user"))
+    }
+
     /// Records when a user was last connected.
     pub async fn set_last_seen(&self, id: &UserId, at: DateTime<Utc>) -> Result<()> {
         db_write!(self, pool => {

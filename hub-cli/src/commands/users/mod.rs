@@ -22,7 +22,7 @@ async fn dispatch(hub: &Hub, command: UsersCommand) -> anyhow::Result<()> {
     match command {
         UsersCommand::Create(args) => create::run(hub, args).await,
         UsersCommand::List(args) => list::run(hub, &args).await,
-        UsersCommand::Suspend(args) => suspend::run(hub, &args.username, true).await,
-        UsersCommand::Restore(args) => suspend::run(hub, &args.username, false).await,
+        UsersCommand::Suspend(args) => suspend::run(hub, &args.username, true, "").await,
+        UsersCommand::Restore(args) => suspend::run(hub, &args.username, false, "").await,
     }
 }

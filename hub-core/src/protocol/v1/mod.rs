@@ -1,6 +1,7 @@
 //! Version 1 of hub's wire types: REST bodies, the error body and WebSocket frames.
 
 mod accounts;
+mod admin;
 mod chat;
 mod common;
 mod events;
@@ -10,6 +11,7 @@ mod reports;
 mod safety;
 
 pub use accounts::*;
+pub use admin::*;
 pub use chat::*;
 pub use common::*;
 pub use events::*;

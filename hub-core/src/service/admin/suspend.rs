@@ -27,24 +27,31 @@ impl Hub {
         self.suspend_account(Some(caller), target, until, reason.trim()).await
     }
 
-    /// Lifts a suspension.
-    pub async fn restore_user(&self, caller: &Caller, target: &UserId) -> Result<User> {
+    /// Lifts a suspension, for `reason`.
+    pub async fn restore_user(&self, caller: &Caller, target: &UserId, reason: &str) -> Result<User> {
         require_superuser(caller)?;
-        self.set_suspension(Some(caller), target, false).await
+        self.set_suspension(Some(caller), target, false, reason).await
     }
 
     /// Suspends (until lifted) or restores without checking who asks: operators on the CLI
     /// (`caller` `None`) and the calls above.
-    pub async fn set_suspension(&self, caller: Option<&Caller>, target: &UserId, suspended: bool) -> Result<User> {
+    pub async fn set_suspension(
+        &self,
+        caller: Option<&Caller>,
+        target: &UserId,
+        suspended: bool,
+        reason: &str,
+    ) -> Result<User> {
+        let reason = reason.trim();
         if suspended {
-            return self.suspend_account(caller, target, None, "").await;
+            return self.suspend_account(caller, target, None, reason).await;
         }
         let user = self.inner.store.set_suspended(target, false, None, now()).await?;
         let audited = Audited {
             action: "user.restore",
             target_type: "user",
             target_id: target.as_str(),
-            reason: "",
+            reason,
             details: serde_json::json!({}),
         };
         self.audit(caller.map(|caller| &caller.user.id), audited).await?;

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::BusMessage;
+use crate::model::UserId;
 use crate::service::{Caller, Hub, now};
 
 impl Hub {
@@ -23,7 +24,14 @@ impl Hub {
         if !confirmed {
             return Err(Error::new(ErrorKind::InvalidCredentials, "that is not your password").with_field("password"));
         }
-        let user = &caller.user.id;
+        self.close_account_of(&caller.user.id).await?;
+        tracing::info!(user = %caller.user.id, "account closed");
+        Ok(())
+    }
+
+    /// What closing an account does, however it was asked for (the user, or a site admin).
+    pub(crate) async fn close_account_of(&self, user: &UserId) -> Result<()> {
+        let store = &self.inner.store;
         if self.inner.config.privacy.erase_content_on_close {
             self.erase_messages_of(user).await?;
             self.erase_posts_of(user).await?;
@@ -34,7 +42,6 @@ impl Hub {
         store.close_account(user, release_as, now()).await?;
         self.broadcast(BusMessage::Disconnect { user_id: user.clone() });
         store.fold_log().await?;
-        tracing::info!(user = %user, "account closed");
         Ok(())
     }
 }
