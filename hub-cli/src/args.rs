@@ -6,23 +6,28 @@
 mod bench;
 mod local;
 mod remote;
+mod users;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 pub use self::bench::{BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ServerOptions};
-pub use self::local::{BackupArgs, CreateUserArgs, ListUsersArgs, MigrateArgs, RestoreArgs, UsersCommand};
+pub use self::local::{BackupArgs, CreateUserArgs, MigrateArgs, RestoreArgs};
 pub use self::remote::{
     Action, AuditCommand, AuditListArgs, AuthCommand, DismissArgs, Format, ListReportsArgs, LoginArgs as AuthLoginArgs,
     ProfileOption, ReportsCommand, ResolveArgs, SendArgs, ShowReportArgs, SwitchArgs, TailArgs, TriageArgs,
+};
+pub use self::users::{
+    DeleteUserArgs, ListUsersArgs, RestoreUserArgs, RevokeSessionsArgs, RoleArgs, SessionsCommand, ShowUserArgs,
+    SuspendUserArgs, UsersCommand,
 };
 
 const EXAMPLES: &str = "\
 Getting started on a fresh install:
   hub migrate                        create the database (./hub-data/hub.db by default)
   hub users create alice --admin     make the first site admin; asks for a password
-  hub users list                     see who has an account
+  hub users list --local             see who has an account
 
 Moderating a running server (as a site admin):
   hub auth login --server http://127.0.0.1:8000 --username boss
@@ -98,15 +103,16 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Migrate(MigrateArgs),
 
-    /// Create, list, suspend and restore user accounts
+    /// Accounts: create, list, search, show, promote, demote, suspend, restore, delete, sessions
     ///
-    /// These commands work directly on the database and apply any pending migrations first,
-    /// so they also work on a fresh install.
+    /// `create` (and `list`, `suspend`, `restore` with --local) work directly on the
+    /// database and apply any pending migrations first, so they also work on a fresh
+    /// install. The others talk to a running server as a signed-in site admin.
     ///
     /// Examples:
     ///   hub users create alice --admin
     ///   hub users list --all
-    ///   hub users suspend mallory
+    ///   hub users suspend @mallory --for 7d --reason "spam"
     #[command(subcommand, verbatim_doc_comment)]
     Users(UsersCommand),
 
@@ -216,7 +222,6 @@ mod tests {
     use clap::CommandFactory;
     use clap::error::ErrorKind;
 
-    use super::local::UsernameArgs;
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
@@ -308,16 +313,36 @@ mod tests {
     }
 
     #[test]
-    fn suspend_and_restore_take_a_username() -> Result<(), clap::Error> {
+    fn suspend_and_restore_take_a_target_and_need_a_reason() -> Result<(), clap::Error> {
+        let Command::Users(UsersCommand::Suspend(args)) =
+            parse(&["users", "suspend", "@mallory", "--for", "7d", "--reason", "spam"])?.command
+        else {
+            panic!("expected users suspend");
+        };
+        assert_eq!(args.target, "@mallory");
+        assert_eq!(args.duration.as_deref(), Some("7d"));
+        assert!(!args.yes && !args.local);
         assert!(matches!(
-            parse(&["users", "suspend", "mallory"])?.command,
-            Command::Users(UsersCommand::Suspend(UsernameArgs { ref username })) if username == "mallory"
+            parse(&["users", "restore", "mallory", "--local", "--reason", "appeal"])?.command,
+            Command::Users(UsersCommand::Restore(ref args)) if args.local && args.target == "mallory"
         ));
+        assert!(parse(&["users", "suspend", "@mallory"]).is_err(), "no reason");
+        assert!(parse(&["users", "suspend", "--reason", "x"]).is_err(), "no target");
+        assert!(
+            parse(&["users", "suspend", "m", "--local", "--for", "7d", "--reason", "x"]).is_err(),
+            "a timed suspension goes through the server"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn sessions_revoke_needs_a_session_or_all_but_not_both() -> Result<(), clap::Error> {
+        assert!(parse(&["users", "sessions", "revoke", "@a", "--reason", "x"]).is_err());
+        assert!(parse(&["users", "sessions", "revoke", "@a", "s1", "--all", "--reason", "x"]).is_err());
         assert!(matches!(
-            parse(&["users", "restore", "mallory"])?.command,
-            Command::Users(UsersCommand::Restore(UsernameArgs { ref username })) if username == "mallory"
+            parse(&["users", "sessions", "revoke", "@a", "--all", "--reason", "x"])?.command,
+            Command::Users(UsersCommand::Sessions(SessionsCommand::Revoke(ref args))) if args.all
         ));
-        assert!(parse(&["users", "suspend"]).is_err());
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use hub_core::ErrorKind;
 use hub_core::client::ClientError;
 
 /// The person answered no, or there was no terminal to ask and no `--yes`.
@@ -32,6 +33,13 @@ pub fn status_of(err: &anyhow::Error) -> ExitCode {
         }
         if cause.is::<NotSignedIn>() {
             return ExitCode::from(NOT_AUTHORISED);
+        }
+        if let Some(hub) = cause.downcast_ref::<hub_core::Error>() {
+            return match hub.kind {
+                ErrorKind::NotFound => ExitCode::from(NOT_FOUND),
+                ErrorKind::Forbidden => ExitCode::from(NOT_AUTHORISED),
+                _ => ExitCode::FAILURE,
+            };
         }
         if let Some(client) = cause.downcast_ref::<ClientError>() {
             return match client.status().map(|status| status.as_u16()) {

@@ -13,12 +13,14 @@
 
 mod args;
 mod commands;
+mod confirm;
 mod exit;
 mod password;
 mod profiles;
 mod setup;
 mod since;
 mod table;
+mod targets;
 
 use std::process::ExitCode;
 
@@ -84,7 +86,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completions(args) => commands::help::completions(args.shell),
         Command::Man => commands::help::man(),
         Command::Migrate(args) => commands::migrate::run(&setup::load_config(&cli.global)?, &args).await,
-        Command::Users(command) => commands::users::run(setup::load_config(&cli.global)?, command).await,
+        Command::Users(command) => commands::users::run(|| setup::load_config(&cli.global), command).await,
         Command::Doctor => commands::doctor::run(&cli.global).await,
         Command::Backup(args) => commands::backup::backup(&setup::load_config(&cli.global)?, &args).await,
         Command::Restore(args) => commands::backup::restore(&setup::load_config(&cli.global)?, &args).await,

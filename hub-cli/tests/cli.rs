@@ -73,7 +73,7 @@ impl Sandbox {
 
     /// Every account, from `users list --all --json`.
     fn users(&self) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
-        let stdout = self.ok(&["users", "list", "--all", "--json"], None)?;
+        let stdout = self.ok(&["users", "list", "--local", "--all", "--json"], None)?;
         stdout.lines().map(|line| Ok(serde_json::from_str(line)?)).collect()
     }
 }
@@ -120,7 +120,7 @@ fn migrate_create_an_admin_and_list_it() -> TestResult {
     assert_eq!(alice["full_name"], "Alice Liddell");
     assert!(stdout.contains(alice["id"].as_str().ok_or("id is a string")?));
 
-    let table = hub.ok(&["users", "list"], None)?;
+    let table = hub.ok(&["users", "list", "--local"], None)?;
     let mut lines = table.lines();
     assert!(
         lines
@@ -199,7 +199,10 @@ fn suspend_and_restore_by_username() -> TestResult {
     let hub = Sandbox::new()?;
     assert!(hub.create("mallory", &[])?.status.success());
 
-    let suspended = hub.ok(&["users", "suspend", "Mallory"], None)?;
+    let suspended = hub.ok(
+        &["users", "suspend", "Mallory", "--local", "--reason", "spam", "--yes"],
+        None,
+    )?;
     assert!(suspended.starts_with("suspended mallory"), "{suspended}");
     let users = hub.users()?;
     assert_eq!(
@@ -207,11 +210,14 @@ fn suspend_and_restore_by_username() -> TestResult {
         Some(&Value::Bool(true))
     );
     assert!(
-        hub.ok(&["users", "suspend", "mallory"], None)?
-            .contains("already suspended")
+        hub.ok(
+            &["users", "suspend", "@mallory", "--local", "--reason", "again", "--yes"],
+            None
+        )?
+        .contains("already suspended")
     );
 
-    let restored = hub.ok(&["users", "restore", "mallory"], None)?;
+    let restored = hub.ok(&["users", "restore", "mallory", "--local", "--reason", "appeal"], None)?;
     assert!(restored.starts_with("restored mallory"), "{restored}");
     let users = hub.users()?;
     assert_eq!(
@@ -219,7 +225,10 @@ fn suspend_and_restore_by_username() -> TestResult {
         Some(&Value::Bool(false))
     );
 
-    let unknown = hub.run(&["users", "suspend", "nobody"], None)?;
+    let unknown = hub.run(
+        &["users", "suspend", "nobody", "--local", "--reason", "x", "--yes"],
+        None,
+    )?;
     assert_eq!(unknown.status.code(), Some(1));
     assert!(
         stderr(&unknown).contains("no account is named \"nobody\""),
@@ -235,18 +244,21 @@ fn list_pages_with_a_cursor_hint_and_all_walks_every_page() -> TestResult {
     for name in ["ann", "ben", "cat"] {
         assert!(hub.create(name, &[])?.status.success());
     }
-    let first = hub.run(&["users", "list", "--limit", "2", "--json"], None)?;
+    let first = hub.run(&["users", "list", "--local", "--limit", "2", "--json"], None)?;
     assert!(first.status.success());
     assert_eq!(String::from_utf8(first.stdout.clone())?.lines().count(), 2);
     let hint = stderr(&first);
     assert!(hint.contains("--cursor ben"), "{hint}");
 
-    let second = hub.ok(&["users", "list", "--limit", "2", "--json", "--cursor", "ben"], None)?;
+    let second = hub.ok(
+        &["users", "list", "--local", "--limit", "2", "--json", "--cursor", "ben"],
+        None,
+    )?;
     let names: Vec<Value> = second.lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
     assert_eq!(names.len(), 1);
     assert_eq!(names[0]["username"], "cat");
 
-    let all = hub.ok(&["users", "list", "--limit", "2", "--all", "--json"], None)?;
+    let all = hub.ok(&["users", "list", "--local", "--limit", "2", "--all", "--json"], None)?;
     assert_eq!(all.lines().count(), 3);
     Ok(())
 }

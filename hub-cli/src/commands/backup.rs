@@ -1,13 +1,10 @@
 //! `hub backup` and `hub restore`, straight on the database.
 
-use std::io::IsTerminal as _;
-
-use anyhow::{Context as _, anyhow};
+use anyhow::Context as _;
 use hub_core::Config;
 
 use crate::args::{BackupArgs, RestoreArgs};
-use crate::exit::Cancelled;
-use crate::password::first_line;
+use crate::confirm::confirm;
 use crate::setup;
 
 /// Writes a consistent copy of the live database.
@@ -26,22 +23,14 @@ pub async fn backup(config: &Config, args: &BackupArgs) -> anyhow::Result<()> {
 
 /// Replaces the database with a backup, asking first.
 pub async fn restore(config: &Config, args: &RestoreArgs) -> anyhow::Result<()> {
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(anyhow!(Cancelled(
-                "not asking without a terminal: add --yes".to_owned()
-            )));
-        }
-        eprint!(
-            "Replace {} with {}? [y/N] ",
+    confirm(
+        args.yes,
+        &format!(
+            "Replace {} with {}?",
             setup::shown_database_url(config),
             args.path.display()
-        );
-        let answer = first_line(std::io::stdin().lock()).context("cannot read the answer")?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Err(anyhow!(Cancelled("cancelled; nothing changed".to_owned())));
-        }
-    }
+        ),
+    )?;
     let kept = hub_core::database::restore_from(config, &args.path).await?;
     eprintln!(
         "restored {} from {} (the replaced database is kept as {})",

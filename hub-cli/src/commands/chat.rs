@@ -3,30 +3,18 @@
 use std::io::Read as _;
 
 use anyhow::{Context as _, anyhow};
-use hub_core::client::{Client, HistoryParams, SessionEvent, SessionOptions};
-use hub_core::model::{ChannelId, MessageId};
+use hub_core::client::{HistoryParams, SessionEvent, SessionOptions};
+use hub_core::model::MessageId;
 use hub_core::protocol::v1::{ChannelEvent, MessageView, SendMessageRequest, ServerFrame};
 
 use crate::args::{Format, SendArgs, TailArgs};
 use crate::profiles::signed_in;
-
-/// The channel a command names: `#name` among the caller's channels, or an id as given.
-async fn channel_named(client: &Client, target: &str) -> anyhow::Result<ChannelId> {
-    let Some(name) = target.strip_prefix('#') else {
-        return Ok(ChannelId::from(target));
-    };
-    let mine = client.my_channels().await?;
-    mine.items
-        .iter()
-        .find(|channel| channel.channel.name.eq_ignore_ascii_case(name))
-        .map(|channel| channel.channel.id.clone())
-        .ok_or_else(|| anyhow!("you are in no channel named #{name} (hub tail takes a channel id too)"))
-}
+use crate::targets;
 
 /// Posts the text (or stdin) and prints the message.
 pub async fn send(args: SendArgs) -> anyhow::Result<()> {
     let client = signed_in(args.profile.profile.as_deref()).await?;
-    let channel = channel_named(&client, &args.channel).await?;
+    let channel = targets::channel(&client, &args.channel).await?;
     let content = match args.text {
         Some(text) => text,
         None => {
@@ -54,7 +42,7 @@ pub async fn send(args: SendArgs) -> anyhow::Result<()> {
 /// Prints the newest messages, then (with `--follow`) each new one as it arrives.
 pub async fn tail(args: TailArgs) -> anyhow::Result<()> {
     let client = signed_in(args.profile.profile.as_deref()).await?;
-    let channel = channel_named(&client, &args.channel).await?;
+    let channel = targets::channel(&client, &args.channel).await?;
     let page = client.history(&channel, &HistoryParams::latest(args.limit)).await?;
     let mut last_seq = 0;
     for message in page.items.iter().rev() {

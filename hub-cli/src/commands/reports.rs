@@ -1,7 +1,5 @@
 //! `hub reports`: the moderators' queue from the command line (site admins).
 
-use std::io::IsTerminal as _;
-
 use anyhow::{Context as _, anyhow};
 use hub_core::client::{PageParams, ReportFilter};
 use hub_core::model::{ReportAction, ReportId, ReportReason, ReportStatus, ReportTarget};
@@ -10,8 +8,8 @@ use hub_core::protocol::v1::{AdminReportView, DismissReportRequest, ReportDetail
 use crate::args::{
     Action, DismissArgs, Format, ListReportsArgs, ReportsCommand, ResolveArgs, ShowReportArgs, TriageArgs,
 };
+use crate::confirm::confirm;
 use crate::exit::Cancelled;
-use crate::password::first_line;
 use crate::profiles::signed_in;
 use crate::since::since;
 use crate::table;
@@ -168,7 +166,7 @@ async fn resolve(args: ResolveArgs) -> anyhow::Result<()> {
             ),
             _ => format!("ban {}", author_of(&detail)),
         };
-        confirm(&format!("{}This will {what}. Go ahead?", describe(&detail)))?;
+        confirm(false, &format!("{}This will {what}. Go ahead?", describe(&detail)))?;
     }
     let request = ResolveReportRequest {
         action,
@@ -194,22 +192,6 @@ fn author_of(detail: &ReportDetailView) -> String {
         .author
         .as_ref()
         .map_or("the author".to_owned(), |author| format!("@{}", author.username))
-}
-
-/// Asks on the terminal, No by default; without a terminal, refuses (`--yes` is the way).
-fn confirm(question: &str) -> anyhow::Result<()> {
-    if !std::io::stdin().is_terminal() {
-        return Err(anyhow!(Cancelled(
-            "not asking without a terminal: add --yes".to_owned()
-        )));
-    }
-    eprint!("{question} [y/N] ");
-    let answer = first_line(std::io::stdin().lock()).context("cannot read the answer")?;
-    if matches!(answer.trim(), "y" | "Y" | "yes") {
-        Ok(())
-    } else {
-        Err(anyhow!(Cancelled("cancelled; nothing changed".to_owned())))
-    }
 }
 
 async fn dismiss(args: DismissArgs) -> anyhow::Result<()> {

@@ -6,6 +6,7 @@ use hub_core::Hub;
 /// Suspends (`suspend = true`) or restores the account named `username`. Asking for the state
 /// the account is already in changes nothing and says so.
 pub async fn run(hub: &Hub, username: &str, suspend: bool, reason: &str) -> anyhow::Result<()> {
+    let username = username.strip_prefix('@').unwrap_or(username);
     let Some(user) = hub.user_by_username(username).await? else {
         bail!("no account is named {username:?}");
     };
