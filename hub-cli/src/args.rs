@@ -4,6 +4,7 @@
 //! database in `local`, those that talk to a running server in `remote`.
 
 mod bench;
+mod channels;
 mod local;
 mod remote;
 mod users;
@@ -13,6 +14,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use self::bench::{BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ServerOptions};
+pub use self::channels::{
+    ArchiveChannelArgs, ChannelArgs, ChannelsCommand, CreateChannelArgs, DeleteMessageArgs, ListChannelsArgs,
+    MemberArgs, MembersCommand, MessageArgs, MessagesCommand, RemoveMemberArgs,
+};
 pub use self::local::{BackupArgs, CreateUserArgs, MigrateArgs, RestoreArgs};
 pub use self::remote::{
     Action, AuditCommand, AuditListArgs, AuthCommand, DismissArgs, Format, ListReportsArgs, LoginArgs as AuthLoginArgs,
@@ -201,7 +206,15 @@ pub enum Command {
     #[command(subcommand)]
     Auth(AuthCommand),
 
-    /// Work the report queue: list, show, resolve, dismiss [talks to a server; site admins]
+    /// Channels and their members: list, show, create, archive, members [talks to a server]
+    #[command(subcommand)]
+    Channels(ChannelsCommand),
+
+    /// One message: show it, delete it [talks to a server]
+    #[command(subcommand)]
+    Messages(MessagesCommand),
+
+    /// Work the report queue: list, show, resolve, dismiss, triage [talks to a server; site admins]
     #[command(subcommand)]
     Reports(ReportsCommand),
 

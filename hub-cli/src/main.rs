@@ -76,6 +76,8 @@ fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
         | Command::Tail(_)
         | Command::Auth(_)
         | Command::Reports(_)
+        | Command::Channels(_)
+        | Command::Messages(_)
         | Command::Audit(_) => tokio::runtime::Builder::new_current_thread(),
     };
     builder.enable_all().build()
@@ -97,6 +99,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Send(args) => commands::chat::send(args).await,
         Command::Tail(args) => commands::chat::tail(args).await,
         Command::Reports(command) => commands::reports::run(command).await,
+        Command::Channels(command) => commands::channels::run(command).await,
+        Command::Messages(command) => commands::messages::run(command).await,
         Command::Audit(command) => commands::audit::run(command).await,
     }
 }

@@ -20,20 +20,30 @@ pub async fn user(client: &Client, target: &str) -> anyhow::Result<UserId> {
         .ok_or_else(|| anyhow!(Error::new(ErrorKind::NotFound, format!("no account is named @{name}"))))
 }
 
-/// The channel a command names: `#name` among the caller's channels, or an id as given.
+/// The channel a command names: `#name` among the caller's channels, then among the public
+/// ones; or an id as given.
 pub async fn channel(client: &Client, target: &str) -> anyhow::Result<ChannelId> {
     let Some(name) = target.strip_prefix('#') else {
         return Ok(ChannelId::from(target));
     };
     let mine = client.my_channels().await?;
-    mine.items
+    if let Some(channel) = mine
+        .items
         .iter()
         .find(|channel| channel.channel.name.eq_ignore_ascii_case(name))
-        .map(|channel| channel.channel.id.clone())
+    {
+        return Ok(channel.channel.id.clone());
+    }
+    let public = client.list_channels(Some(name), &PageParams::first(100)).await?;
+    public
+        .items
+        .iter()
+        .find(|channel| channel.name.eq_ignore_ascii_case(name))
+        .map(|channel| channel.id.clone())
         .ok_or_else(|| {
             anyhow!(Error::new(
                 ErrorKind::NotFound,
-                format!("you are in no channel named #{name} (a channel id works too)")
+                format!("no channel named #{name} among yours or the public ones (a channel id works too)")
             ))
         })
 }

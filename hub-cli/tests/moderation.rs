@@ -214,7 +214,7 @@ async fn scripting_story(backend: Backend) -> TestResult {
     let piped = scene.hub(&["send", "#ci"], "build log\nline two\n").await?;
     assert!(piped.status.success(), "{}", String::from_utf8_lossy(&piped.stderr));
     let missing = scene.hub(&["send", "#nowhere", "x"], "").await?;
-    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(missing.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no channel named #nowhere"));
 
     let lines = scene.ok(&["tail", "#ci", "--limit", "5", "--format", "json"]).await?;

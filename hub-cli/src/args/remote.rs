@@ -217,7 +217,7 @@ pub enum AuditCommand {
 pub struct AuditListArgs {
     #[command(flatten)]
     pub profile: ProfileOption,
-    /// Only this actor's entries (a user id)
+    /// Only this actor's entries: @username or a user id
     #[arg(long)]
     pub actor: Option<String>,
     /// Only this action, e.g. report.resolve, user.suspend
@@ -232,6 +232,13 @@ pub struct AuditListArgs {
     /// Most entries to list
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
+    /// Keep watching: print each new entry as it is written (oldest first; with
+    /// --format json, one entry a line) until interrupted
+    #[arg(long)]
+    pub follow: bool,
+    /// How often --follow asks the server
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = super::bench::parse_duration)]
+    pub every: std::time::Duration,
     /// How to print them
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

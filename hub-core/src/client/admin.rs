@@ -3,13 +3,10 @@
 
 use reqwest::Method;
 
+use super::params::reason_pair;
 use super::{Client, PageParams, Result};
 use crate::model::{SessionId, UserId};
 use crate::protocol::v1::{AdminUserView, Page, ReasonRequest, RevokedSessionsView, SessionView, SuspendRequest};
-
-fn reason_pair(reason: &str) -> Vec<(&'static str, String)> {
-    vec![("reason", reason.to_owned())]
-}
 
 fn because(reason: &str) -> ReasonRequest {
     ReasonRequest {
@@ -63,8 +60,12 @@ impl Client {
 
     /// `DELETE /admin/users/{id}?reason=`.
     pub async fn delete_user(&self, id: &UserId, reason: &str) -> Result<()> {
-        self.execute(self.request(Method::DELETE, &["admin", "users", id.as_str()], &reason_pair(reason)))
-            .await
+        self.execute(self.request(
+            Method::DELETE,
+            &["admin", "users", id.as_str()],
+            &reason_pair(Some(reason)),
+        ))
+        .await
     }
 
     /// `GET /admin/users/{id}/sessions`, newest first.
@@ -78,7 +79,7 @@ impl Client {
         self.fetch(self.request(
             Method::DELETE,
             &["admin", "users", id.as_str(), "sessions"],
-            &reason_pair(reason),
+            &reason_pair(Some(reason)),
         ))
         .await
     }
@@ -88,7 +89,7 @@ impl Client {
         self.execute(self.request(
             Method::DELETE,
             &["admin", "users", id.as_str(), "sessions", session.as_str()],
-            &reason_pair(reason),
+            &reason_pair(Some(reason)),
         ))
         .await
     }

@@ -3,6 +3,7 @@
 
 use reqwest::Method;
 
+use super::params::reason_pair;
 use super::{Client, HistoryParams, MentionsParams, PageParams, Result};
 use crate::model::{ChannelId, ChannelRole, MessageId, NotifyLevel, UserId};
 use crate::protocol::v1::{
@@ -46,9 +47,9 @@ impl Client {
         .await
     }
 
-    /// `DELETE /channels/{id}`: archive (owners).
-    pub async fn archive_channel(&self, channel_id: &ChannelId) -> Result<()> {
-        self.execute(self.request(Method::DELETE, &["channels", channel_id.as_str()], &[]))
+    /// `DELETE /channels/{id}`: archive (owners, site admins), with a reason for the audit log.
+    pub async fn archive_channel(&self, channel_id: &ChannelId, reason: Option<&str>) -> Result<()> {
+        self.execute(self.request(Method::DELETE, &["channels", channel_id.as_str()], &reason_pair(reason)))
             .await
     }
 
@@ -98,12 +99,12 @@ impl Client {
         .await
     }
 
-    /// `DELETE /channels/{id}/members/{user_id}`: kick.
-    pub async fn kick_member(&self, channel_id: &ChannelId, user_id: &UserId) -> Result<()> {
+    /// `DELETE /channels/{id}/members/{user_id}`: kick, with a reason for the audit log.
+    pub async fn kick_member(&self, channel_id: &ChannelId, user_id: &UserId, reason: Option<&str>) -> Result<()> {
         self.execute(self.request(
             Method::DELETE,
             &["channels", channel_id.as_str(), "members", user_id.as_str()],
-            &[],
+            &reason_pair(reason),
         ))
         .await
     }
@@ -175,9 +176,10 @@ impl Client {
         .await
     }
 
-    /// `DELETE /messages/{id}`: leaves a tombstone.
-    pub async fn delete_message(&self, message_id: &MessageId) -> Result<()> {
-        self.execute(self.request(Method::DELETE, &["messages", message_id.as_str()], &[]))
+    /// `DELETE /messages/{id}`: leaves a tombstone; `reason` goes in the audit log when a
+    /// moderator deletes someone else's message.
+    pub async fn delete_message(&self, message_id: &MessageId, reason: Option<&str>) -> Result<()> {
+        self.execute(self.request(Method::DELETE, &["messages", message_id.as_str()], &reason_pair(reason)))
             .await
     }
 

@@ -339,9 +339,9 @@ async fn every_rest_call_decodes_what_the_server_sends() -> TestResult {
             .len(),
         1
     );
-    bob.delete_message(&message.id).await?;
+    bob.delete_message(&message.id, None).await?;
     assert!(alice.message(&message.id).await?.deleted);
-    alice.archive_channel(&channel.id).await?;
+    alice.archive_channel(&channel.id, None).await?;
     assert!(alice.channel(&channel.id).await?.archived);
 
     alice.logout(&tokens.refresh_token).await?;

@@ -1,6 +1,11 @@
 //! Query parameters of the SDK's list calls. The server's own query structs live in
 //! `hub-server`; these are their client side, turned into `?name=value` pairs.
 
+/// `?reason=` of the calls that are moderators' actions; nothing when there is none.
+pub(super) fn reason_pair(reason: Option<&str>) -> Vec<(&'static str, String)> {
+    reason.map(|reason| ("reason", reason.to_owned())).into_iter().collect()
+}
+
 /// Paging of a plain list: `?limit=&cursor=`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageParams {

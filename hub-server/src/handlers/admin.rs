@@ -6,8 +6,6 @@ use hub_core::model::{SessionId, UserId};
 use hub_core::protocol::v1::{
     AdminUserView, ErrorBody, Page, ReasonRequest, RevokedSessionsView, SessionView, SuspendRequest,
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
@@ -48,15 +46,6 @@ pub async fn restore(state: AppState, request: ApiRequest) -> Result<ApiResponse
         .restore_user(&caller, &request.id::<UserId>("id")?, &reason)
         .await?;
     ApiResponse::ok(&AdminUserView::from(&user))
-}
-
-/// `?reason=` of the admin `DELETE` routes (kept in the audit log).
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ReasonQuery {
-    /// Why.
-    #[serde(default)]
-    pub reason: Option<String>,
 }
 
 /// Every account, suspended and closed ones included, found by username or display name.
@@ -138,7 +127,7 @@ async fn set_site_admin(state: AppState, request: ApiRequest, is_admin: bool) ->
 /// Delete an account, as closing it does (content erased unless the hub keeps it), on a site
 /// admin's word.
 #[utoipa::path(delete, path = "/api/v1/admin/users/{id}", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id"), ReasonQuery),
+    params(("id" = String, Path, description = "User id"), super::ReasonQuery),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not a site admin", body = ErrorBody),
@@ -147,7 +136,7 @@ async fn set_site_admin(state: AppState, request: ApiRequest, is_admin: bool) ->
     ))]
 pub async fn delete(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let query: ReasonQuery = request.query()?;
+    let query: super::ReasonQuery = request.query()?;
     state
         .hub
         .delete_user(
@@ -175,7 +164,7 @@ pub async fn sessions(state: AppState, request: ApiRequest) -> Result<ApiRespons
 
 /// End every open session of a user: refresh tokens stop working, sockets close.
 #[utoipa::path(delete, path = "/api/v1/admin/users/{id}/sessions", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id"), ReasonQuery),
+    params(("id" = String, Path, description = "User id"), super::ReasonQuery),
     responses(
         (status = 200, description = "How many were ended", body = RevokedSessionsView),
         (status = 403, description = "Not a site admin", body = ErrorBody),
@@ -183,7 +172,7 @@ pub async fn sessions(state: AppState, request: ApiRequest) -> Result<ApiRespons
     ))]
 pub async fn revoke_sessions(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let query: ReasonQuery = request.query()?;
+    let query: super::ReasonQuery = request.query()?;
     let revoked = state
         .hub
         .revoke_sessions(
@@ -198,7 +187,7 @@ pub async fn revoke_sessions(state: AppState, request: ApiRequest) -> Result<Api
 
 /// End one open session of a user.
 #[utoipa::path(delete, path = "/api/v1/admin/users/{id}/sessions/{session_id}", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id"), ("session_id" = String, Path, description = "Session id"), ReasonQuery),
+    params(("id" = String, Path, description = "User id"), ("session_id" = String, Path, description = "Session id"), super::ReasonQuery),
     responses(
         (status = 204, description = "Ended"),
         (status = 403, description = "Not a site admin", body = ErrorBody),
@@ -206,7 +195,7 @@ pub async fn revoke_sessions(state: AppState, request: ApiRequest) -> Result<Api
     ))]
 pub async fn revoke_session(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let query: ReasonQuery = request.query()?;
+    let query: super::ReasonQuery = request.query()?;
     state
         .hub
         .revoke_sessions(

@@ -101,11 +101,16 @@ pub async fn update(state: AppState, request: ApiRequest) -> Result<ApiResponse>
 
 /// Archive a channel: it stays readable and takes nothing new (owners, site admins).
 #[utoipa::path(delete, path = "/api/v1/channels/{id}", tag = "channels", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Channel id")),
+    params(("id" = String, Path, description = "Channel id"), super::ReasonQuery),
     responses((status = 204, description = "Archived"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn archive(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    state.hub.archive_channel(&caller, &channel_id(&request)?).await?;
+    let query: super::ReasonQuery = request.query()?;
+    let reason = query.reason.unwrap_or_default();
+    state
+        .hub
+        .archive_channel(&caller, &channel_id(&request)?, &reason)
+        .await?;
     Ok(ApiResponse::no_content())
 }
 
@@ -179,13 +184,15 @@ pub async fn add_member(state: AppState, request: ApiRequest) -> Result<ApiRespo
 
 /// Remove a member (who ranks below the caller).
 #[utoipa::path(delete, path = "/api/v1/channels/{id}/members/{user_id}", tag = "channels", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Channel id"), ("user_id" = String, Path, description = "User id")),
+    params(("id" = String, Path, description = "Channel id"), ("user_id" = String, Path, description = "User id"), super::ReasonQuery),
     responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn kick(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
+    let query: super::ReasonQuery = request.query()?;
+    let reason = query.reason.unwrap_or_default();
     state
         .hub
-        .kick_member(&caller, &channel_id(&request)?, &target_user(&request)?)
+        .kick_member(&caller, &channel_id(&request)?, &target_user(&request)?, &reason)
         .await?;
     Ok(ApiResponse::no_content())
 }

@@ -130,11 +130,16 @@ pub async fn edit(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
 
 /// Delete a message (author, channel admin, site admin); a tombstone keeps its place.
 #[utoipa::path(delete, path = "/api/v1/messages/{id}", tag = "messages", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Message id")),
+    params(("id" = String, Path, description = "Message id"), super::ReasonQuery),
     responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    state.hub.delete_message(&caller, &message_id(&request)?).await?;
+    let query: super::ReasonQuery = request.query()?;
+    let reason = query.reason.unwrap_or_default();
+    state
+        .hub
+        .delete_message(&caller, &message_id(&request)?, &reason)
+        .await?;
     Ok(ApiResponse::no_content())
 }
 

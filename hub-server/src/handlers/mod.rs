@@ -32,6 +32,15 @@ pub struct SearchQuery {
     pub cursor: Option<String>,
 }
 
+/// `?reason=` of the `DELETE` routes that are moderators' actions (kept in the audit log).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReasonQuery {
+    /// Why.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
 /// One table row: `route!(GET "/path" => module::handler)`.
 macro_rules! route {
     ($method:ident $path:literal => $handler:path) => {

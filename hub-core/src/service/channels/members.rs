@@ -65,7 +65,7 @@ impl Hub {
     }
 
     /// Removes a member (who must rank below the caller, unless the caller is a site admin).
-    pub async fn kick_member(&self, caller: &Caller, id: &ChannelId, target: &UserId) -> Result<()> {
+    pub async fn kick_member(&self, caller: &Caller, id: &ChannelId, target: &UserId, reason: &str) -> Result<()> {
         let context = self.channel_context(caller, id).await?;
         permissions::check_manage(context.facts, context.viewer)?;
         if target == &caller.user.id {
@@ -82,6 +82,14 @@ impl Hub {
         };
         if let Some(event) = self.inner.store.remove_member(id, target, now(), kicked).await? {
             self.publish(event);
+            let audited = Audited {
+                action: "member.kick",
+                target_type: "user",
+                target_id: target.as_str(),
+                reason: reason.trim(),
+                details: serde_json::json!({ "channel_id": id }),
+            };
+            self.audit(Some(&caller.user.id), audited).await?;
         }
         Ok(())
     }

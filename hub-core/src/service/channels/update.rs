@@ -5,6 +5,7 @@ use crate::model::ChannelId;
 use crate::protocol::v1::{ChannelEvent, ChannelView, UpdateChannelRequest};
 use crate::rules::channels::{validate_channel_name, validate_channel_text};
 use crate::rules::permissions;
+use crate::service::audit::Audited;
 use crate::service::{Caller, Hub, now};
 use crate::store::ChannelChange;
 
@@ -46,7 +47,8 @@ impl Hub {
     }
 
     /// Archives a channel: it stays readable and accepts nothing new (owners, site admins).
-    pub async fn archive_channel(&self, caller: &Caller, id: &ChannelId) -> Result<()> {
+    /// It is in the audit log, with `reason`.
+    pub async fn archive_channel(&self, caller: &Caller, id: &ChannelId, reason: &str) -> Result<()> {
         let context = self.channel_context(caller, id).await?;
         permissions::check_archive(context.facts, context.viewer)?;
         if context.facts.archived {
@@ -62,6 +64,13 @@ impl Hub {
             })
             .await?;
         self.publish(event);
-        Ok(())
+        let audited = Audited {
+            action: "channel.archive",
+            target_type: "channel",
+            target_id: id.as_str(),
+            reason: reason.trim(),
+            details: serde_json::json!({}),
+        };
+        self.audit(Some(&caller.user.id), audited).await
     }
 }

@@ -10,14 +10,15 @@ use crate::service::audit::Audited;
 use crate::service::{Caller, Hub, now};
 
 impl Hub {
-    /// Deletes a message (deleting it again is harmless).
-    pub async fn delete_message(&self, caller: &Caller, id: &MessageId) -> Result<()> {
+    /// Deletes a message (deleting it again is harmless). `reason` is kept in the audit log
+    /// when someone other than the author deletes it.
+    pub async fn delete_message(&self, caller: &Caller, id: &MessageId, reason: &str) -> Result<()> {
         let (message, context) = self.readable_message(caller, id).await?;
         let is_author = message.author_id.as_ref() == Some(&caller.user.id);
         permissions::check_delete_message(context.facts, context.viewer, is_author)?;
         let deleted = self.tombstone(&message).await?;
         if deleted && !is_author {
-            self.audit_deletion(caller, &message, "").await?;
+            self.audit_deletion(caller, &message, reason.trim()).await?;
         }
         Ok(())
     }
