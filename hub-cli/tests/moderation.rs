@@ -197,7 +197,7 @@ async fn moderator_story(backend: Backend) -> TestResult {
 async fn scripting_story(backend: Backend) -> TestResult {
     use std::io::BufRead as _;
 
-    let scene = scene(&backend).await?;
+    let mut scene = scene(&backend).await?;
     let mut boss = Client::new(&scene.base)?;
     boss.login("boss", PASSWORD).await?;
     boss.create_channel(&CreateChannelRequest {
@@ -260,8 +260,27 @@ async fn scripting_story(backend: Backend) -> TestResult {
     )
     .await?;
     let live = tokio::time::timeout(std::time::Duration::from_secs(10), lines_rx.recv()).await?;
-    let _ = child.kill();
     let live: Value = serde_json::from_str(&live.ok_or("the follower ended")?)?;
     assert_eq!(live["content"], "live one");
+
+    // The server restarts under the follower: it reconnects, resumes, and prints the next
+    // message once (nothing missed, nothing from before printed again).
+    scene.restart_server().await;
+    boss.send_message(
+        &general,
+        &SendMessageRequest {
+            content: "after the restart".to_owned(),
+            client_id: None,
+            parent_id: None,
+            file_ids: Vec::new(),
+        },
+    )
+    .await?;
+    let next = tokio::time::timeout(std::time::Duration::from_secs(20), lines_rx.recv()).await?;
+    let next: Value = serde_json::from_str(&next.ok_or("the follower ended")?)?;
+    assert_eq!(next["content"], "after the restart");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let _ = child.kill();
+    assert_eq!(lines_rx.try_recv().ok(), None, "printed once, and nothing else again");
     Ok(())
 }

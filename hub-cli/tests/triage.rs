@@ -225,7 +225,7 @@ fn start_triage(scene: &Scene) -> Result<Tmux, Box<dyn std::error::Error>> {
         socket: format!(
             "hub-triage-{}-{}",
             std::process::id(),
-            scene.server.base.replace([':', '/', '.'], "")
+            scene.base.replace([':', '/', '.'], "")
         ),
     };
     let command = format!(

@@ -19,7 +19,7 @@ pub const PASSWORD: &str = hub_tests::PASSWORD;
 pub struct Scene {
     pub base: String,
     pub config_home: TempDir,
-    pub server: TestServer,
+    server: Option<TestServer>,
 }
 
 pub async fn scene(backend: &Backend) -> Result<Scene, Box<dyn std::error::Error>> {
@@ -28,11 +28,22 @@ pub async fn scene(backend: &Backend) -> Result<Scene, Box<dyn std::error::Error
     Ok(Scene {
         base: server.base.clone(),
         config_home: tempfile::tempdir()?,
-        server,
+        server: Some(server),
     })
 }
 
 impl Scene {
+    /// The running server.
+    pub fn server(&self) -> &TestServer {
+        self.server.as_ref().expect("the scene's server runs")
+    }
+
+    /// Stops the server and starts it again on the same address and data.
+    pub async fn restart_server(&mut self) {
+        let server = self.server.take().expect("the scene's server runs");
+        self.server = Some(server.restart().await);
+    }
+
     /// The `hub` binary with the scene's config folder and no `HUB_*` variables from outside.
     pub fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_hub"));
