@@ -13,12 +13,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use self::bench::{BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ServerOptions};
+pub use self::bench::{
+    BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ReportsBenchArgs, ServerOptions,
+};
 pub use self::channels::{
     ArchiveChannelArgs, ChannelArgs, ChannelsCommand, CreateChannelArgs, DeleteMessageArgs, ListChannelsArgs,
     MemberArgs, MembersCommand, MessageArgs, MessagesCommand, RemoveMemberArgs,
 };
-pub use self::local::{BackupArgs, CreateUserArgs, MigrateArgs, RestoreArgs};
+pub use self::local::{BackupArgs, CreateUserArgs, MigrateArgs, RestoreArgs, SeedArgs};
 pub use self::remote::{
     Action, AuditCommand, AuditListArgs, AuthCommand, DismissArgs, Format, ListReportsArgs, LoginArgs as AuthLoginArgs,
     ProfileOption, ReportsCommand, ResolveArgs, SendArgs, ShowReportArgs, SwitchArgs, TailArgs, TriageArgs,
@@ -120,6 +122,20 @@ pub enum Command {
     ///   hub users suspend @mallory --for 7d --reason "spam"
     #[command(subcommand, verbatim_doc_comment)]
     Users(UsersCommand),
+
+    /// Fill a fresh database with a realistic, repeatable demo community [on the database]
+    ///
+    /// People, channels with topics, conversations with threads, mentions and reactions,
+    /// direct conversations, forum posts with comment trees and votes, and a few reports,
+    /// made through the same services (and rules) as the server. Run it before starting
+    /// the server: it refuses while one holds the data folder. The same --seed gives the
+    /// same data. Prints how long it took and the demo accounts' password.
+    ///
+    /// Examples:
+    ///   hub seed
+    ///   hub seed --users 200 --channels 30 --messages 100000 --posts 100 --seed 7
+    #[command(verbatim_doc_comment)]
+    Seed(SeedArgs),
 
     /// Drive a running hub-server over its real API and print figures
     ///

@@ -17,6 +17,7 @@ mod confirm;
 mod exit;
 mod password;
 mod profiles;
+mod progress;
 mod setup;
 mod since;
 mod table;
@@ -64,7 +65,7 @@ fn main() -> ExitCode {
 /// benchmarks generate load and use every core.
 fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
     let mut builder = match command {
-        Command::Bench(_) => tokio::runtime::Builder::new_multi_thread(),
+        Command::Bench(_) | Command::Seed(_) => tokio::runtime::Builder::new_multi_thread(),
         Command::Migrate(_)
         | Command::Users(_)
         | Command::Backup(_)
@@ -90,6 +91,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => commands::migrate::run(&setup::load_config(&cli.global)?, &args).await,
         Command::Users(command) => commands::users::run(|| setup::load_config(&cli.global), command).await,
         Command::Doctor => commands::doctor::run(&cli.global).await,
+        Command::Seed(args) => commands::seed::run(setup::load_config(&cli.global)?, args).await,
         Command::Backup(args) => commands::backup::backup(&setup::load_config(&cli.global)?, &args).await,
         Command::Restore(args) => commands::backup::restore(&setup::load_config(&cli.global)?, &args).await,
         // Benchmarks talk to a running server, not to the database.

@@ -102,6 +102,35 @@ pub enum BenchCommand {
     ///   hub bench login --rate 20 --duration 30s
     #[command(verbatim_doc_comment)]
     Login(LoginArgs),
+
+    /// The moderators' queue: how fast GET /admin/reports answers on a big queue
+    ///
+    /// Uses the signed-in profile (hub auth login), which must be a site admin; it
+    /// makes no users and changes nothing. Asks for the first page of the open queue
+    /// --requests times, then the first page filtered by reason, then walks the whole
+    /// open queue page by page, and prints the latencies and the queue's size. To
+    /// measure a big queue, seed one first: hub seed --reports 10000 ...
+    ///
+    /// Examples:
+    ///   hub bench reports
+    ///   hub bench reports --requests 500 --limit 100
+    #[command(verbatim_doc_comment)]
+    Reports(ReportsBenchArgs),
+}
+
+/// `hub bench reports`.
+#[derive(Debug, Args)]
+pub struct ReportsBenchArgs {
+    #[command(flatten)]
+    pub profile: super::remote::ProfileOption,
+
+    /// Requests for each first-page measurement
+    #[arg(long, default_value_t = 200, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub requests: u32,
+
+    /// Page size, as hub reports list --limit
+    #[arg(long, default_value_t = 50, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
 }
 
 /// Where the server under test is; every workload takes it.

@@ -53,3 +53,26 @@ pub struct CreateUserArgs {
     #[arg(long)]
     pub password_stdin: bool,
 }
+
+/// `hub seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// People to create (usernames like ada.costa; every one signs in with the printed password)
+    #[arg(long, default_value_t = 50)]
+    pub users: usize,
+    /// Channels, with topics and members (every fifth one private; the first has everyone)
+    #[arg(long, default_value_t = 10)]
+    pub channels: usize,
+    /// Chat messages: threads, mentions and reactions among them, a tenth in direct conversations
+    #[arg(long, default_value_t = 2000)]
+    pub messages: usize,
+    /// Forum posts, each with a comment tree and votes
+    #[arg(long, default_value_t = 20)]
+    pub posts: usize,
+    /// Reports of messages [default: one per 500 channel messages, at least three]
+    #[arg(long, value_name = "N")]
+    pub reports: Option<usize>,
+    /// The same seed makes the same community (names, texts, who wrote what, in which order)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}

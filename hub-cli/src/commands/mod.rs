@@ -12,4 +12,5 @@ pub mod help;
 pub mod messages;
 pub mod migrate;
 pub mod reports;
+pub mod seed;
 pub mod users;

@@ -11,6 +11,8 @@ use hub_core::protocol::v1::RegisterRequest;
 use hub_tests::{Backend, TestServer};
 use tempfile::TempDir;
 
+pub mod sandbox;
+
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 pub const PASSWORD: &str = hub_tests::PASSWORD;

@@ -1,7 +1,7 @@
 //! `hub bench ...`: benchmark programs that drive a running hub-server over its real API (REST
 //! and the WebSocket gateway) and print figures as plain lines, ready for BENCHMARKS.md.
 //!
-//! - one module per workload: `fanout`, `dm`, `idle`, `history`, `login`;
+//! - one module per workload: `fanout`, `dm`, `idle`, `history`, `login`, `reports`;
 //! - `room`: a channel under fan-out load, shared by `fanout` and `login`;
 //! - `server`: the server under test, checked up front; the run's unique tag;
 //! - `accounts`: registering the run's users; `gateway`: raw WebSocket connections and frame
@@ -19,7 +19,8 @@ mod histogram;
 mod history;
 mod idle;
 mod login;
-mod progress;
+mod reports;
+use crate::progress;
 mod room;
 mod server;
 
@@ -37,6 +38,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Idle(args) => idle::run(&args).await,
         BenchCommand::History(args) => history::run(&args).await,
         BenchCommand::Login(args) => login::run(&args).await,
+        BenchCommand::Reports(args) => reports::run(&args).await,
     }
 }
 

@@ -1,5 +1,5 @@
-//! Progress on stderr while a workload sets up and runs, hidden when stderr is not a terminal.
-//! The figures themselves go to stdout as plain lines.
+//! Progress on stderr while a command sets up and runs (benchmarks, `hub seed`), hidden when
+//! stderr is not a terminal. Figures themselves go to stdout as plain lines.
 
 use std::time::Duration;
 
