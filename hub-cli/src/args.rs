@@ -35,13 +35,19 @@ Getting started on a fresh install:
   hub migrate                        create the database (./hub-data/hub.db by default)
   hub users create alice --admin     make the first site admin; asks for a password
   hub users list --local             see who has an account
+  hub seed                           or fill it with a demo community first
 
 Moderating a running server (as a site admin):
   hub auth login --server http://127.0.0.1:8000 --username boss
+  hub reports triage                 work the open queue, one report per screen
   hub reports list                   the open queue, oldest first
   hub reports show ID                what was reported, as captured and as it is now
   hub reports resolve ID --action delete-content --reason \"threat\"
-  hub audit list                     what moderators did, newest first
+  hub users suspend @mallory --for 7d --reason \"spam\"
+  hub audit list --follow            what moderators do, as they do it
+
+Scripts: hub send '#ci' \"deploy done\", hub tail '#alerts' --follow --format jsonl.
+Data goes to stdout (a table, or --format json / jsonl), messages to stderr.
 
 Measuring a running server (it makes its own users, named bench-...):
   hub bench fanout --server http://127.0.0.1:8000
@@ -52,8 +58,9 @@ Exit status: 0 ok, 1 error, 2 usage, 3 cancelled (or refused for want of --yes),
 Settings come from the same places as hub-server: defaults, the TOML file named by
 HUB_CONFIG, then HUB_* environment variables. The global options above override them.";
 
-/// hub's admin and operator tool: migrations and user accounts, straight on the database;
-/// benchmarks against a running server.
+/// hub's admin and operator tool: moderation, accounts, channels and scripting against a
+/// running server; migrations, first accounts, seeding, backup and restore on the database;
+/// benchmarks.
 #[derive(Debug, Parser)]
 #[command(name = "hub", version, after_help = EXAMPLES)]
 pub struct Cli {

@@ -15,6 +15,7 @@ mod args;
 mod commands;
 mod confirm;
 mod exit;
+mod output;
 mod password;
 mod profiles;
 mod progress;

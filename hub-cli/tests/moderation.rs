@@ -83,9 +83,16 @@ async fn moderator_story(backend: Backend) -> TestResult {
         .await?;
     let listed: Value = serde_json::from_str(&scene.ok(&["reports", "list", "--format", "json"]).await?)?;
     assert_eq!(listed["items"][0]["id"], report.id.as_str());
+    // jsonl: the items one a line, no paging wrapper, for line tools.
+    let lines = scene.ok(&["reports", "list", "--format", "jsonl"]).await?;
+    let items: Vec<Value> = lines.lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
+    assert_eq!(items.len(), 1, "{lines}");
+    assert_eq!(items[0]["id"], report.id.as_str());
     assert!(scene.ok(&["reports", "list"]).await?.contains("harassment"));
     // The queue's benchmark reads the same queue as the signed-in admin.
-    let bench = scene.ok(&["bench", "reports", "--requests", "3", "--limit", "10"]).await?;
+    let bench = scene
+        .ok(&["bench", "reports", "--requests", "3", "--limit", "10"])
+        .await?;
     assert!(bench.contains("first page of the open queue: p50"), "{bench}");
     assert!(bench.contains("whole open queue: 1 reports in 1 pages"), "{bench}");
     let recent: Value = serde_json::from_str(

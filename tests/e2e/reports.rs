@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 hub_tests::on_both_databases!(
     a_report_keeps_its_evidence_after_the_author_edits_and_deletes,
+    a_reported_reply_keeps_the_replies_either_side_of_it,
     bad_reports_get_the_documented_codes,
     resolving_with_suspend_closes_the_authors_socket_and_ends_their_token,
     delete_content_dismiss_and_the_audit_log,
@@ -125,6 +126,63 @@ async fn a_report_keeps_its_evidence_after_the_author_edits_and_deletes(backend:
             .items()
             .is_empty()
     );
+    server.stop().await;
+}
+
+async fn a_reported_reply_keeps_the_replies_either_side_of_it(backend: Backend) {
+    let Scene {
+        server,
+        admin,
+        alice,
+        bob,
+        general,
+        ..
+    } = scene(&backend).await;
+    let parent = server.send_message(&alice, &general, "who broke the build?").await;
+    let reply = |author: &TestUser, content: &str| {
+        let path = format!("/api/v1/channels/{general}/messages");
+        let body = json!({"content": content, "parent_id": parent["id"]});
+        let token = author.access_token.clone();
+        let server = &server;
+        async move { server.post(&path, &token, body).await }
+    };
+    reply(&bob, "not me").await.expect(201);
+    server
+        .send_message(&alice, &general, "a top-level message between replies")
+        .await;
+    let reported = reply(&bob, "you did, idiot").await;
+    reported.expect(201);
+    reply(&alice, "that is not ok").await.expect(201);
+    let created = report(
+        &server,
+        &alice,
+        "message",
+        reported.body["id"].as_str().unwrap(),
+        "harassment",
+    )
+    .await;
+    created.expect(201);
+    let detail = server
+        .get(
+            &format!("/api/v1/admin/reports/{}", created.body["id"].as_str().unwrap()),
+            &admin.access_token,
+        )
+        .await;
+    detail.expect(200);
+    let contents = |side: &str| -> Vec<String> {
+        detail.body["evidence"][side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["content"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        contents("before"),
+        ["not me"],
+        "the thread's replies, not the channel around it"
+    );
+    assert_eq!(contents("after"), ["that is not ok"]);
     server.stop().await;
 }
 

@@ -19,6 +19,15 @@ pub enum Format {
     Table,
     /// One JSON document with stable field names, for scripts.
     Json,
+    /// One compact JSON value a line (a list's items one a line), for streams and line tools.
+    Jsonl,
+}
+
+impl Format {
+    /// Either JSON form.
+    pub fn is_json(self) -> bool {
+        matches!(self, Format::Json | Format::Jsonl)
+    }
 }
 
 /// `hub auth ...`.
@@ -233,7 +242,7 @@ pub struct AuditListArgs {
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
     /// Keep watching: print each new entry as it is written (oldest first; with
-    /// --format json, one entry a line) until interrupted
+    /// --format json or jsonl, one entry a line) until interrupted
     #[arg(long)]
     pub follow: bool,
     /// How often --follow asks the server

@@ -9,7 +9,7 @@ use hub_core::protocol::v1::AuditEntryView;
 use crate::args::{AuditCommand, AuditListArgs, Format};
 use crate::profiles::signed_in;
 use crate::since::since;
-use crate::{table, targets};
+use crate::{output, table, targets};
 
 /// Runs one `hub audit` command.
 pub async fn run(command: AuditCommand) -> anyhow::Result<()> {
@@ -33,7 +33,7 @@ async fn list(args: AuditListArgs) -> anyhow::Result<()> {
     let page = client.audit_log(&filter, &PageParams::first(args.limit)).await?;
     if !args.follow {
         match args.format {
-            Format::Json => println!("{}", serde_json::to_string_pretty(&page)?),
+            Format::Json | Format::Jsonl => output::list(&page, &page.items, args.format)?,
             Format::Table => print!("{}", table::render(&HEADERS, &rows(&page.items))),
         }
         return Ok(());
@@ -79,9 +79,10 @@ fn print_lines(
             continue;
         }
         *newest = (*newest).max(Some(entry.created_at));
-        match format {
-            Format::Json => writeln!(out, "{}", serde_json::to_string(entry)?)?,
-            Format::Table => writeln!(out, "{}", row(entry).join("  "))?,
+        if format.is_json() {
+            writeln!(out, "{}", serde_json::to_string(entry)?)?;
+        } else {
+            writeln!(out, "{}", row(entry).join("  "))?;
         }
     }
     out.flush()?;

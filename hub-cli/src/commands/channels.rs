@@ -10,7 +10,7 @@ use crate::args::{
 };
 use crate::confirm::confirm;
 use crate::profiles::signed_in;
-use crate::{table, targets};
+use crate::{output, table, targets};
 
 /// Runs one `hub channels` command.
 pub async fn run(command: ChannelsCommand) -> anyhow::Result<()> {
@@ -25,25 +25,20 @@ pub async fn run(command: ChannelsCommand) -> anyhow::Result<()> {
     }
 }
 
-fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
-}
-
 async fn list(args: ListChannelsArgs) -> anyhow::Result<()> {
     let client = signed_in(args.profile.profile.as_deref()).await?;
     let channels: Vec<ChannelView> = if args.mine {
         let mine = client.my_channels().await?;
-        if args.format == Format::Json {
-            return print_json(&mine);
+        if args.format.is_json() {
+            return output::list(&mine, &mine.items, args.format);
         }
         mine.items.into_iter().map(|mine| mine.channel).collect()
     } else {
         let page = client
             .list_channels(args.search.as_deref(), &PageParams::first(args.limit))
             .await?;
-        if args.format == Format::Json {
-            return print_json(&page);
+        if args.format.is_json() {
+            return output::list(&page, &page.items, args.format);
         }
         page.items
     };
@@ -74,8 +69,8 @@ async fn list(args: ListChannelsArgs) -> anyhow::Result<()> {
 async fn show(args: ChannelArgs) -> anyhow::Result<()> {
     let client = signed_in(args.profile.profile.as_deref()).await?;
     let channel = client.channel(&targets::channel(&client, &args.channel).await?).await?;
-    if args.format == Format::Json {
-        return print_json(&channel);
+    if args.format.is_json() {
+        return output::json(&channel, args.format);
     }
     print!("{}", describe(&channel));
     Ok(())
@@ -119,7 +114,7 @@ async fn create(args: CreateChannelArgs) -> anyhow::Result<()> {
     };
     let created = client.create_channel(&request).await?;
     match args.format {
-        Format::Json => print_json(&created)?,
+        Format::Json | Format::Jsonl => output::json(&created, args.format)?,
         Format::Table => println!("{}", created.channel.id),
     }
     eprintln!("created #{}", created.channel.name);
@@ -149,8 +144,8 @@ async fn members(args: ChannelArgs) -> anyhow::Result<()> {
     let client = signed_in(args.profile.profile.as_deref()).await?;
     let id = targets::channel(&client, &args.channel).await?;
     let members = all_members(&client, &id).await?;
-    if args.format == Format::Json {
-        return print_json(&members);
+    if args.format.is_json() {
+        return output::list(&members, &members, args.format);
     }
     let rows: Vec<Vec<String>> = members
         .iter()

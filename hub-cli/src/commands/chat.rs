@@ -8,6 +8,7 @@ use hub_core::model::MessageId;
 use hub_core::protocol::v1::{ChannelEvent, MessageView, SendMessageRequest, ServerFrame};
 
 use crate::args::{Format, SendArgs, TailArgs};
+use crate::output;
 use crate::profiles::signed_in;
 use crate::targets;
 
@@ -33,7 +34,7 @@ pub async fn send(args: SendArgs) -> anyhow::Result<()> {
     };
     let message = client.send_message(&channel, &request).await?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string(&message)?),
+        Format::Json | Format::Jsonl => output::line(&message)?,
         Format::Table => println!("{}", message.id),
     }
     Ok(())
@@ -74,17 +75,17 @@ pub async fn tail(args: TailArgs) -> anyhow::Result<()> {
 
 fn print_message(message: &MessageView, format: Format) -> anyhow::Result<()> {
     use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string(message)?)?,
-        Format::Table => writeln!(
-            out,
-            "{}  {}  {}",
-            message.created_at.format("%Y-%m-%d %H:%M:%S"),
-            message.author_id.as_ref().map_or("-", |author| author.as_str()),
-            message.content
-        )?,
+    if format.is_json() {
+        return output::line(message);
     }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}  {}  {}",
+        message.created_at.format("%Y-%m-%d %H:%M:%S"),
+        message.author_id.as_ref().map_or("-", |author| author.as_str()),
+        message.content
+    )?;
     // A script reading line by line sees each message as it comes.
     out.flush()?;
     Ok(())

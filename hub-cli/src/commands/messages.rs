@@ -6,6 +6,7 @@ use hub_core::protocol::v1::MessageView;
 
 use crate::args::{DeleteMessageArgs, Format, MessageArgs, MessagesCommand};
 use crate::confirm::confirm;
+use crate::output;
 use crate::profiles::signed_in;
 
 /// Runs one `hub messages` command.
@@ -26,7 +27,7 @@ async fn show(args: MessageArgs) -> anyhow::Result<()> {
     let client = signed_in(args.profile.profile.as_deref()).await?;
     let message = client.message(&MessageId::from(args.id.as_str())).await?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&message)?),
+        Format::Json | Format::Jsonl => output::json(&message, args.format)?,
         Format::Table => print!("{}", describe(&message)),
     }
     Ok(())

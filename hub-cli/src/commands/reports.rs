@@ -10,6 +10,7 @@ use crate::args::{
 };
 use crate::confirm::confirm;
 use crate::exit::Cancelled;
+use crate::output;
 use crate::profiles::signed_in;
 use crate::since::since;
 use crate::table;
@@ -45,7 +46,7 @@ async fn list(args: ListReportsArgs) -> anyhow::Result<()> {
     };
     let page = client.report_queue(&filter, &PageParams::first(args.limit)).await?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&page)?),
+        Format::Json | Format::Jsonl => output::list(&page, &page.items, args.format)?,
         Format::Table => print!("{}", report_table(&page.items)),
     }
     Ok(())
@@ -72,7 +73,7 @@ async fn show(args: ShowReportArgs) -> anyhow::Result<()> {
     let client = signed_in(args.profile.profile.as_deref()).await?;
     let detail = client.report_detail(&ReportId::from(args.id.as_str())).await?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&detail)?),
+        Format::Json | Format::Jsonl => output::json(&detail, args.format)?,
         Format::Table => print!("{}", describe(&detail)),
     }
     Ok(())

@@ -161,24 +161,36 @@ impl Store {
 
     /// Up to `count` messages before and after `message` in its channel (or its thread), each
     /// side oldest first, tombstones left out: the context kept with a report.
+    ///
+    /// Top-level messages and replies are asked for apart, each through its own index
+    /// (`messages_top_level`, `messages_thread`): one query for both (`parent_id IS NOT
+    /// DISTINCT FROM $2`) can use neither and walked the whole channel.
     pub async fn message_context(&self, message: &Message, count: u32) -> Result<(Vec<Message>, Vec<Message>)> {
-        const BEFORE: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NOT DISTINCT FROM $2 \
-            AND seq < $3 AND deleted_at IS NULL ORDER BY seq DESC LIMIT $4";
-        const AFTER: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NOT DISTINCT FROM $2 \
-            AND seq > $3 AND deleted_at IS NULL ORDER BY seq ASC LIMIT $4";
-        let mut before = self.messages_beside(BEFORE, message, count).await?;
+        const TOP_BEFORE: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NULL \
+            AND seq < $2 AND deleted_at IS NULL ORDER BY seq DESC LIMIT $3";
+        const TOP_AFTER: &str = "SELECT * FROM messages WHERE channel_id = $1 AND parent_id IS NULL \
+            AND seq > $2 AND deleted_at IS NULL ORDER BY seq ASC LIMIT $3";
+        const THREAD_BEFORE: &str = "SELECT * FROM messages WHERE parent_id = $1 \
+            AND seq < $2 AND deleted_at IS NULL ORDER BY seq DESC LIMIT $3";
+        const THREAD_AFTER: &str = "SELECT * FROM messages WHERE parent_id = $1 \
+            AND seq > $2 AND deleted_at IS NULL ORDER BY seq ASC LIMIT $3";
+        let (scope, before_sql, after_sql) = match &message.parent_id {
+            None => (message.channel_id.as_str(), TOP_BEFORE, TOP_AFTER),
+            Some(parent) => (parent.as_str(), THREAD_BEFORE, THREAD_AFTER),
+        };
+        let mut before = self.messages_beside(before_sql, scope, message.seq, count).await?;
         before.reverse();
-        let after = self.messages_beside(AFTER, message, count).await?;
+        let after = self.messages_beside(after_sql, scope, message.seq, count).await?;
         Ok((before, after))
     }
 
-    /// The messages `sql` picks beside `message`: the same binds for either side.
-    async fn messages_beside(&self, sql: &'static str, message: &Message, count: u32) -> Result<Vec<Message>> {
+    /// The messages `sql` picks beside position `seq` of `scope` (a channel, or a thread's
+    /// parent): the same binds for either side.
+    async fn messages_beside(&self, sql: &'static str, scope: &str, seq: i64, count: u32) -> Result<Vec<Message>> {
         let messages = db_run!(self, pool => {
             sqlx::query_as(sql)
-                .bind(&message.channel_id)
-                .bind(&message.parent_id)
-                .bind(message.seq)
+                .bind(scope)
+                .bind(seq)
                 .bind(i64::from(count))
                 .fetch_all(pool)
                 .await

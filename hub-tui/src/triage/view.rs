@@ -165,13 +165,20 @@ fn evidence_lines(detail: &ReportDetailView, theme: &Theme, lines: &mut Vec<Line
             Span::styled(format!(" {:?}", message.content), theme.quoted()),
             Span::styled(format!("   (as reported; now: {now})"), theme.dim()),
         ]));
+        let name = |message: &EvidenceMessage| message.author_username.as_deref().unwrap_or("?").to_owned();
+        let width = std::iter::once(message)
+            .chain(&detail.evidence.before)
+            .chain(&detail.evidence.after)
+            .map(|message| name(message).chars().count())
+            .max()
+            .unwrap_or(0);
         let context = |message: &EvidenceMessage, marker: &str| {
             Line::styled(
                 format!(
-                    "   {} {} {:<10} {}",
+                    "   {} {} {:<width$} {}",
                     marker,
                     message.created_at.format("%H:%M"),
-                    message.author_username.as_deref().unwrap_or("?"),
+                    name(message),
                     message.content
                 ),
                 theme.dim(),

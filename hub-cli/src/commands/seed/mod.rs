@@ -101,18 +101,27 @@ async fn seed(hub: &Hub, plan: &Plan, password: &str) -> anyhow::Result<String> 
     bar.finish_and_clear();
     let written: Vec<Vec<MessageId>> = written.into_iter().collect::<anyhow::Result<_>>()?;
     let messages_took = messages_started.elapsed();
+    let forum_started = Instant::now();
     let comments = forum(hub, plan, &people).await?;
+    let forum_took = forum_started.elapsed();
+    let reports_started = Instant::now();
     reports(hub, plan, &people, &written).await?;
+    let reports_took = reports_started.elapsed();
     let messages = plan.message_count();
     Ok(format!(
         "seeded {} users, {} channels, {messages} messages ({} direct conversations), {} posts with {comments} \
-         comments and {} reports in {:.1} s\nmessages: {:.0} per second",
+         comments and {} reports in {:.1} s (people and channels {:.1} s, messages {:.1} s, forum {:.1} s, \
+         reports {:.1} s)\nmessages: {:.0} per second",
         plan.users.len(),
         plan.channels.len(),
         plan.dms.len(),
         plan.posts.len(),
         plan.reports.len(),
         started.elapsed().as_secs_f64(),
+        (messages_started - started).as_secs_f64(),
+        messages_took.as_secs_f64(),
+        forum_took.as_secs_f64(),
+        reports_took.as_secs_f64(),
         messages as f64 / messages_took.as_secs_f64().max(1e-9),
     ))
 }

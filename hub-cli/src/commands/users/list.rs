@@ -8,8 +8,8 @@ use hub_core::Hub;
 use hub_core::client::{Client, PageParams};
 use hub_core::protocol::v1::{AdminUserView, Page};
 
-use crate::args::ListUsersArgs;
-use crate::{plural, table};
+use crate::args::{Format, ListUsersArgs};
+use crate::{output, plural, table};
 
 const HEADERS: [&str; 6] = ["ID", "USERNAME", "FULL NAME", "ADMIN", "SUSPENDED", "CREATED"];
 
@@ -73,10 +73,10 @@ pub async fn run(source: Source<'_>, args: &ListUsersArgs) -> anyhow::Result<()>
 }
 
 /// `hub users search TEXT`: one page of matches from the server.
-pub async fn search(client: &Client, text: &str, limit: u32, json: bool) -> anyhow::Result<()> {
+pub async fn search(client: &Client, text: &str, limit: u32, format: Format) -> anyhow::Result<()> {
     let page = Source::Server(client).page(text, Some(limit), None).await?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&page)?);
+    if format.is_json() {
+        output::list(&page, &page.items, format)?;
     } else if page.items.is_empty() {
         eprintln!("no account matches {text:?}");
     } else {

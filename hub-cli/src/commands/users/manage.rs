@@ -10,7 +10,7 @@ use crate::args::{
 };
 use crate::confirm::confirm;
 use crate::profiles::signed_in;
-use crate::{table, targets};
+use crate::{output, table, targets};
 
 fn name(user: &AdminUserView) -> String {
     format!("@{}", user.account.profile.username)
@@ -21,7 +21,7 @@ pub async fn show(args: ShowUserArgs) -> anyhow::Result<()> {
     let client = signed_in(args.profile.profile.as_deref()).await?;
     let user = client.admin_user(&targets::user(&client, &args.target).await?).await?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&user)?),
+        Format::Json | Format::Jsonl => output::json(&user, args.format)?,
         Format::Table => print!("{}", describe(&user)),
     }
     Ok(())
@@ -140,7 +140,7 @@ pub async fn sessions(args: ShowUserArgs) -> anyhow::Result<()> {
         .user_sessions(&targets::user(&client, &args.target).await?)
         .await?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&sessions)?),
+        Format::Json | Format::Jsonl => output::list(&sessions, &sessions, args.format)?,
         Format::Table if sessions.is_empty() => eprintln!("no sessions: {} never signed in", args.target),
         Format::Table => print!("{}", session_table(&sessions)),
     }

@@ -9,7 +9,7 @@ mod suspend;
 
 use hub_core::{Config, Hub};
 
-use crate::args::{Format, SessionsCommand, UsersCommand};
+use crate::args::{SessionsCommand, UsersCommand};
 use crate::confirm::confirm;
 use crate::profiles::signed_in;
 use crate::setup;
@@ -30,7 +30,7 @@ pub async fn run(config: impl FnOnce() -> anyhow::Result<Config>, command: Users
         }
         UsersCommand::Search(args) => {
             let client = signed_in(args.profile.profile.as_deref()).await?;
-            list::search(&client, &args.text, args.limit, args.format == Format::Json).await
+            list::search(&client, &args.text, args.limit, args.format).await
         }
         UsersCommand::Suspend(args) if args.local => {
             confirm(
