@@ -31,7 +31,7 @@ async fn accounts_story(backend: Backend) -> TestResult {
         })
         .collect::<Result<_, _>>()?;
     assert_eq!(names, ["boss", "carol", "mallory"]);
-    let found: Value = serde_json::from_str(&scene.ok(&["users", "search", "mall", "--format", "json"]).await?)?;
+    let found: Value = scene.json(&["users", "search", "mall", "--format", "json"]).await?;
     assert_eq!(found["items"][0]["username"], "mallory");
 
     let shown = scene.ok(&["users", "show", "@carol"]).await?;
@@ -47,16 +47,14 @@ async fn accounts_story(backend: Backend) -> TestResult {
     scene
         .ok(&["users", "promote", "@carol", "--reason", "joins the moderators"])
         .await?;
-    let carol_now: Value = serde_json::from_str(&scene.ok(&["users", "show", "@carol", "--format", "json"]).await?)?;
+    let carol_now: Value = scene.json(&["users", "show", "@carol", "--format", "json"]).await?;
     assert_eq!(carol_now["is_superuser"], true);
     scene
         .ok(&["users", "demote", "@carol", "--reason", "trial over"])
         .await?;
-    let audit: Value = serde_json::from_str(
-        &scene
-            .ok(&["audit", "list", "--action", "user.demote", "--format", "json"])
-            .await?,
-    )?;
+    let audit: Value = scene
+        .json(&["audit", "list", "--action", "user.demote", "--format", "json"])
+        .await?;
     assert_eq!(audit["items"][0]["reason"], "trial over");
 
     // suspend: refused without a terminal and --yes (exit 3, nothing changed), then done.
@@ -86,11 +84,9 @@ async fn accounts_story(backend: Backend) -> TestResult {
     again.login("mallory", PASSWORD).await?;
 
     // sessions: list, end all.
-    let sessions: Value = serde_json::from_str(
-        &scene
-            .ok(&["users", "sessions", "list", "@mallory", "--format", "json"])
-            .await?,
-    )?;
+    let sessions: Value = scene
+        .json(&["users", "sessions", "list", "@mallory", "--format", "json"])
+        .await?;
     let open = sessions.as_array().map_or(0, |all| {
         all.iter().filter(|session| session["revoked_at"].is_null()).count()
     });

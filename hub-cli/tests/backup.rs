@@ -10,26 +10,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::scene;
-use hub_core::model::{ChannelKind, MessageId};
-use hub_core::protocol::v1::{CreateChannelRequest, SendMessageRequest};
+use common::{public_channel, say, scene};
+use hub_core::model::MessageId;
 use hub_tests::Backend;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_under_write_load_restores_every_message_acknowledged_before_it() {
     let scene = scene(&Backend::Sqlite).await.expect("a scene");
     let alice = scene.member("alice").await.expect("alice");
-    let channel = alice
-        .create_channel(&CreateChannelRequest {
-            name: "load".to_owned(),
-            kind: ChannelKind::Public,
-            description: None,
-            topic: None,
-        })
-        .await
-        .expect("a channel")
-        .channel
-        .id;
+    let channel = public_channel(&alice, "load", None, &[]).await.expect("a channel");
 
     // A writer that keeps sending and records each acknowledged message.
     let acknowledged: Arc<Mutex<Vec<MessageId>>> = Arc::default();
@@ -39,13 +28,10 @@ async fn a_backup_under_write_load_restores_every_message_acknowledged_before_it
         tokio::spawn(async move {
             let mut sent = 0u32;
             while !stop.load(Ordering::Relaxed) {
-                let request = SendMessageRequest {
-                    content: format!("message {sent}"),
-                    client_id: None,
-                    parent_id: None,
-                    file_ids: Vec::new(),
-                };
-                let message = alice.send_message(&channel, &request).await.expect("a send");
+                let message = alice
+                    .send_message(&channel, &say(&format!("message {sent}")))
+                    .await
+                    .expect("a send");
                 acknowledged.lock().expect("the list").push(message.id);
                 sent += 1;
             }

@@ -10,9 +10,9 @@ use std::io::BufRead as _;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{TestResult, scene};
-use hub_core::model::{ChannelKind, UserId};
-use hub_core::protocol::v1::{CreateChannelRequest, SendMessageRequest, SuspendRequest};
+use common::{TestResult, public_channel, say, scene};
+use hub_core::model::UserId;
+use hub_core::protocol::v1::SuspendRequest;
 use hub_tests::Backend;
 use serde_json::Value;
 
@@ -34,32 +34,12 @@ async fn channels_story(backend: Backend) -> TestResult {
     let alice = scene.member("alice").await?;
     let bob = scene.member("bob").await?;
     scene.member("carol").await?;
-    let general = alice
-        .create_channel(&CreateChannelRequest {
-            name: "general".to_owned(),
-            kind: ChannelKind::Public,
-            description: None,
-            topic: Some("Say hello".to_owned()),
-        })
-        .await?
-        .channel
-        .id;
-    bob.join_channel(&general, None).await?;
-    let doxx = bob
-        .send_message(
-            &general,
-            &SendMessageRequest {
-                content: "her address is 12 Elm St".to_owned(),
-                client_id: None,
-                parent_id: None,
-                file_ids: Vec::new(),
-            },
-        )
-        .await?;
+    let general = public_channel(&alice, "general", Some("Say hello"), &[&bob]).await?;
+    let doxx = bob.send_message(&general, &say("her address is 12 Elm St")).await?;
     assert!(scene.sign_in_as_boss().await?.status.success());
 
     // The directory, and one channel by #name though the admin is not in it.
-    let listed: Value = serde_json::from_str(&scene.ok(&["channels", "list", "--format", "json"]).await?)?;
+    let listed: Value = scene.json(&["channels", "list", "--format", "json"]).await?;
     assert_eq!(listed["items"][0]["name"], "general");
     let shown = scene.ok(&["channels", "show", "#general"]).await?;
     assert!(shown.contains("topic:        Say hello"), "{shown}");
@@ -71,11 +51,9 @@ async fn channels_story(backend: Backend) -> TestResult {
     let staff = scene.ok(&["channels", "create", "staff", "--private"]).await?;
     assert!(!staff.trim().is_empty());
     scene.ok(&["channels", "members", "add", "#staff", "@carol"]).await?;
-    let members: Value = serde_json::from_str(
-        &scene
-            .ok(&["channels", "members", "list", "#staff", "--format", "json"])
-            .await?,
-    )?;
+    let members: Value = scene
+        .json(&["channels", "members", "list", "#staff", "--format", "json"])
+        .await?;
     let names: Vec<&str> = members
         .as_array()
         .map(|all| all.iter().filter_map(|m| m["user"]["username"].as_str()).collect())
@@ -109,11 +87,9 @@ async fn channels_story(backend: Backend) -> TestResult {
             "--yes",
         ])
         .await?;
-    let kicked: Value = serde_json::from_str(
-        &scene
-            .ok(&["audit", "list", "--action", "member.kick", "--format", "json"])
-            .await?,
-    )?;
+    let kicked: Value = scene
+        .json(&["audit", "list", "--action", "member.kick", "--format", "json"])
+        .await?;
     assert_eq!(kicked["items"][0]["reason"], "wrong team");
 
     // A message: shown, then deleted by the admin with a reason the audit log keeps.
@@ -128,11 +104,9 @@ async fn channels_story(backend: Backend) -> TestResult {
         .ok(&["messages", "delete", doxx.id.as_str(), "--reason", "doxxing", "--yes"])
         .await?;
     assert!(alice.message(&doxx.id).await?.deleted, "gone for users");
-    let deleted: Value = serde_json::from_str(
-        &scene
-            .ok(&["audit", "list", "--action", "message.delete", "--format", "json"])
-            .await?,
-    )?;
+    let deleted: Value = scene
+        .json(&["audit", "list", "--action", "message.delete", "--format", "json"])
+        .await?;
     assert_eq!(deleted["items"][0]["reason"], "doxxing");
 
     // Search is not built yet, and says so instead of finding nothing.
@@ -158,20 +132,18 @@ async fn channels_story(backend: Backend) -> TestResult {
             .await?
             .contains("archived:")
     );
-    let archived: Value = serde_json::from_str(
-        &scene
-            .ok(&[
-                "audit",
-                "list",
-                "--action",
-                "channel.archive",
-                "--actor",
-                "@boss",
-                "--format",
-                "json",
-            ])
-            .await?,
-    )?;
+    let archived: Value = scene
+        .json(&[
+            "audit",
+            "list",
+            "--action",
+            "channel.archive",
+            "--actor",
+            "@boss",
+            "--format",
+            "json",
+        ])
+        .await?;
     assert_eq!(archived["items"][0]["reason"], "moved to #town-square");
     Ok(())
 }

@@ -8,14 +8,13 @@
 use std::process::{Command, Stdio};
 
 use hub_core::client::Client;
-use hub_core::model::ChannelKind;
-use hub_core::protocol::v1::{CreateChannelRequest, CreateReportRequest, SendMessageRequest};
+use hub_core::protocol::v1::CreateReportRequest;
 use hub_tests::Backend;
 use serde_json::Value;
 
 mod common;
 
-use common::{PASSWORD, TestResult, scene};
+use common::{PASSWORD, TestResult, public_channel, say, scene};
 
 hub_tests::on_both_databases!(
     a_moderator_works_the_queue_from_the_command_line,
@@ -55,24 +54,8 @@ async fn moderator_story(backend: Backend) -> TestResult {
     // A report filed over the API shows up in the queue.
     let alice = scene.member("alice").await?;
     let bob = scene.member("bob").await?;
-    let general = alice
-        .create_channel(&CreateChannelRequest {
-            name: "general".to_owned(),
-            kind: ChannelKind::Public,
-            description: None,
-            topic: None,
-        })
-        .await?
-        .channel
-        .id;
-    bob.join_channel(&general, None).await?;
-    let send = |content: &str| SendMessageRequest {
-        content: content.to_owned(),
-        client_id: None,
-        parent_id: None,
-        file_ids: Vec::new(),
-    };
-    let threat = bob.send_message(&general, &send("I know where you live")).await?;
+    let general = public_channel(&alice, "general", None, &[&bob]).await?;
+    let threat = bob.send_message(&general, &say("I know where you live")).await?;
     let report = alice
         .create_report(&CreateReportRequest {
             target_type: hub_core::model::ReportTarget::Message,
@@ -81,7 +64,7 @@ async fn moderator_story(backend: Backend) -> TestResult {
             details: Some("second time".to_owned()),
         })
         .await?;
-    let listed: Value = serde_json::from_str(&scene.ok(&["reports", "list", "--format", "json"]).await?)?;
+    let listed: Value = scene.json(&["reports", "list", "--format", "json"]).await?;
     assert_eq!(listed["items"][0]["id"], report.id.as_str());
     // jsonl: the items one a line, no paging wrapper, for line tools.
     let lines = scene.ok(&["reports", "list", "--format", "jsonl"]).await?;
@@ -95,17 +78,13 @@ async fn moderator_story(backend: Backend) -> TestResult {
         .await?;
     assert!(bench.contains("first page of the open queue: p50"), "{bench}");
     assert!(bench.contains("whole open queue: 1 reports in 1 pages"), "{bench}");
-    let recent: Value = serde_json::from_str(
-        &scene
-            .ok(&["reports", "list", "--since", "1d", "--format", "json"])
-            .await?,
-    )?;
+    let recent: Value = scene
+        .json(&["reports", "list", "--since", "1d", "--format", "json"])
+        .await?;
     assert_eq!(recent["items"].as_array().map(Vec::len), Some(1));
-    let later: Value = serde_json::from_str(
-        &scene
-            .ok(&["reports", "list", "--since", "2999-01-01T00:00:00Z", "--format", "json"])
-            .await?,
-    )?;
+    let later: Value = scene
+        .json(&["reports", "list", "--since", "2999-01-01T00:00:00Z", "--format", "json"])
+        .await?;
     assert_eq!(later["items"].as_array().map(Vec::len), Some(0));
     let bad = scene.hub(&["reports", "list", "--since", "yesterday"], "").await?;
     assert_eq!(bad.status.code(), Some(1));
@@ -151,29 +130,23 @@ async fn moderator_story(backend: Backend) -> TestResult {
         alice.message(&threat.id).await?.deleted,
         "the message is gone for users"
     );
-    let audit: Value = serde_json::from_str(
-        &scene
-            .ok(&["audit", "list", "--action", "report.resolve", "--format", "json"])
-            .await?,
-    )?;
+    let audit: Value = scene
+        .json(&["audit", "list", "--action", "report.resolve", "--format", "json"])
+        .await?;
     assert_eq!(audit["items"][0]["reason"], "threat in #general");
     assert_eq!(audit["items"][0]["target_id"], report.id.as_str());
     // --since reads a duration as reports list does: the entry is from the last hour, not later.
-    let recent: Value = serde_json::from_str(
-        &scene
-            .ok(&["audit", "list", "--since", "1h", "--format", "json"])
-            .await?,
-    )?;
+    let recent: Value = scene
+        .json(&["audit", "list", "--since", "1h", "--format", "json"])
+        .await?;
     assert!(
         recent["items"]
             .as_array()
             .is_some_and(|items| items.iter().any(|entry| entry["target_id"] == report.id.as_str()))
     );
-    let later: Value = serde_json::from_str(
-        &scene
-            .ok(&["audit", "list", "--since", "2999-01-01T00:00:00Z", "--format", "json"])
-            .await?,
-    )?;
+    let later: Value = scene
+        .json(&["audit", "list", "--since", "2999-01-01T00:00:00Z", "--format", "json"])
+        .await?;
     assert_eq!(later["items"].as_array().map(Vec::len), Some(0));
 
     let missing = scene.hub(&["reports", "show", "no-such-report"], "").await?;
@@ -211,13 +184,7 @@ async fn scripting_story(backend: Backend) -> TestResult {
     let mut scene = scene(&backend).await?;
     let mut boss = Client::new(&scene.base)?;
     boss.login("boss", PASSWORD).await?;
-    boss.create_channel(&CreateChannelRequest {
-        name: "ci".to_owned(),
-        kind: ChannelKind::Public,
-        description: None,
-        topic: None,
-    })
-    .await?;
+    public_channel(&boss, "ci", None, &[]).await?;
     let login = scene.sign_in_as_boss().await?;
     assert!(login.status.success());
 
@@ -260,16 +227,7 @@ async fn scripting_story(backend: Backend) -> TestResult {
     let general = boss.my_channels().await?.items[0].channel.id.clone();
     // The session may still be resuming; a message sent now arrives either way, once.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    boss.send_message(
-        &general,
-        &SendMessageRequest {
-            content: "live one".to_owned(),
-            client_id: None,
-            parent_id: None,
-            file_ids: Vec::new(),
-        },
-    )
-    .await?;
+    boss.send_message(&general, &say("live one")).await?;
     let live = tokio::time::timeout(std::time::Duration::from_secs(10), lines_rx.recv()).await?;
     let live: Value = serde_json::from_str(&live.ok_or("the follower ended")?)?;
     assert_eq!(live["content"], "live one");
@@ -277,16 +235,7 @@ async fn scripting_story(backend: Backend) -> TestResult {
     // The server restarts under the follower: it reconnects, resumes, and prints the next
     // message once (nothing missed, nothing from before printed again).
     scene.restart_server().await;
-    boss.send_message(
-        &general,
-        &SendMessageRequest {
-            content: "after the restart".to_owned(),
-            client_id: None,
-            parent_id: None,
-            file_ids: Vec::new(),
-        },
-    )
-    .await?;
+    boss.send_message(&general, &say("after the restart")).await?;
     let next = tokio::time::timeout(std::time::Duration::from_secs(20), lines_rx.recv()).await?;
     let next: Value = serde_json::from_str(&next.ok_or("the follower ended")?)?;
     assert_eq!(next["content"], "after the restart");

@@ -12,10 +12,10 @@ mod common;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::{PASSWORD, Scene, TestResult, scene};
+use common::{PASSWORD, Scene, TestResult, public_channel, say, scene};
 use hub_core::client::Client;
-use hub_core::model::{ChannelKind, MessageId, ReportId, ReportReason, ReportStatus, ReportTarget};
-use hub_core::protocol::v1::{CreateChannelRequest, CreateReportRequest, SendMessageRequest};
+use hub_core::model::{MessageId, ReportId, ReportReason, ReportStatus, ReportTarget};
+use hub_core::protocol::v1::CreateReportRequest;
 use hub_tests::Backend;
 
 hub_tests::on_both_databases!(a_moderator_triages_the_queue_in_a_terminal);
@@ -106,23 +106,7 @@ async fn triage_story(backend: Backend) -> TestResult {
     let scene = scene(&backend).await?;
     let alice = scene.member("alice").await?;
     let bob = scene.member("bob").await?;
-    let general = alice
-        .create_channel(&CreateChannelRequest {
-            name: "general".to_owned(),
-            kind: ChannelKind::Public,
-            description: None,
-            topic: None,
-        })
-        .await?
-        .channel
-        .id;
-    bob.join_channel(&general, None).await?;
-    let say = |content: &str| SendMessageRequest {
-        content: content.to_owned(),
-        client_id: None,
-        parent_id: None,
-        file_ids: Vec::new(),
-    };
+    let general = public_channel(&alice, "general", None, &[&bob]).await?;
     let advert = bob.send_message(&general, &say("cheap pills, buy now")).await?;
     let threat = bob.send_message(&general, &say("I know where you live")).await?;
     let first = alice.create_report(&report(&advert.id, ReportReason::Spam)).await?;

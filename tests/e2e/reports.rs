@@ -59,6 +59,16 @@ async fn report(server: &TestServer, reporter: &TestUser, target_type: &str, tar
         .await
 }
 
+/// The texts of a report detail's context on one `side` (`before` or `after`), oldest first.
+fn context(detail: &Value, side: &str) -> Vec<String> {
+    detail["evidence"][side]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 async fn a_report_keeps_its_evidence_after_the_author_edits_and_deletes(backend: Backend) {
     let Scene {
         server,
@@ -91,20 +101,8 @@ async fn a_report_keeps_its_evidence_after_the_author_edits_and_deletes(backend:
         "as reported"
     );
     assert_eq!(body["evidence"]["message"]["author_username"], "bob");
-    let before: Vec<&str> = body["evidence"]["before"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["content"].as_str().unwrap())
-        .collect();
-    let after: Vec<&str> = body["evidence"]["after"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["content"].as_str().unwrap())
-        .collect();
-    assert_eq!(before, ["anyone up for lunch?", "sure"]);
-    assert_eq!(after, ["please stop", "reporting this"]);
+    assert_eq!(context(body, "before"), ["anyone up for lunch?", "sure"]);
+    assert_eq!(context(body, "after"), ["please stop", "reporting this"]);
     assert_eq!(body["current"]["deleted"], true, "{body}");
     assert_eq!(body["current"]["content"], "");
     assert_eq!(body["reporter"]["username"], "alice");
@@ -169,20 +167,12 @@ async fn a_reported_reply_keeps_the_replies_either_side_of_it(backend: Backend) 
         )
         .await;
     detail.expect(200);
-    let contents = |side: &str| -> Vec<String> {
-        detail.body["evidence"][side]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["content"].as_str().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(
-        contents("before"),
+        context(&detail.body, "before"),
         ["not me"],
         "the thread's replies, not the channel around it"
     );
-    assert_eq!(contents("after"), ["that is not ok"]);
+    assert_eq!(context(&detail.body, "after"), ["that is not ok"]);
     server.stop().await;
 }
 

@@ -7,8 +7,10 @@ use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
 use hub_core::client::Client;
-use hub_core::protocol::v1::RegisterRequest;
+use hub_core::model::{ChannelId, ChannelKind};
+use hub_core::protocol::v1::{CreateChannelRequest, RegisterRequest, SendMessageRequest};
 use hub_tests::{Backend, TestServer};
+use serde_json::Value;
 use tempfile::TempDir;
 
 pub mod sandbox;
@@ -16,6 +18,39 @@ pub mod sandbox;
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 pub const PASSWORD: &str = hub_tests::PASSWORD;
+
+/// A plain message with `content`.
+pub fn say(content: &str) -> SendMessageRequest {
+    SendMessageRequest {
+        content: content.to_owned(),
+        client_id: None,
+        parent_id: None,
+        file_ids: Vec::new(),
+    }
+}
+
+/// A public channel `name` made by `owner` (and its `topic`), which `members` join.
+pub async fn public_channel(
+    owner: &Client,
+    name: &str,
+    topic: Option<&str>,
+    members: &[&Client],
+) -> Result<ChannelId, Box<dyn std::error::Error>> {
+    let channel = owner
+        .create_channel(&CreateChannelRequest {
+            name: name.to_owned(),
+            kind: ChannelKind::Public,
+            description: None,
+            topic: topic.map(str::to_owned),
+        })
+        .await?
+        .channel
+        .id;
+    for member in members {
+        member.join_channel(&channel, None).await?;
+    }
+    Ok(channel)
+}
 
 /// A server with a site admin `boss`, and a folder for the CLI's profiles.
 pub struct Scene {
@@ -90,6 +125,11 @@ impl Scene {
             "--password-stdin",
         ];
         self.hub(&args, &format!("{PASSWORD}\n")).await
+    }
+
+    /// `hub args...`, which must succeed; its stdout read as JSON.
+    pub async fn json(&self, args: &[&str]) -> Result<Value, Box<dyn std::error::Error>> {
+        Ok(serde_json::from_str(&self.ok(args).await?)?)
     }
 
     /// `hub args...`, which must succeed; its stdout.

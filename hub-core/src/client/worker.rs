@@ -325,10 +325,19 @@ pub(super) async fn open(url: &Url, options: &SessionOptions) -> Result<(Socket,
         .unwrap_or(Err(ClientError::Timeout))
 }
 
-/// Whether a close code allows reconnecting: not after 4001 (unauthorized) or 4009 (too many
-/// connections), which another attempt would only repeat.
+/// Whether a close code allows reconnecting: not after 4001 (unauthorized), 4004 (suspended),
+/// 4005 (the session ended) or 4009 (too many connections), which another attempt would only
+/// repeat.
 fn may_retry(code: Option<u16>) -> bool {
-    !matches!(code, Some(close_code::UNAUTHORIZED | close_code::TOO_MANY_CONNECTIONS))
+    !matches!(
+        code,
+        Some(
+            close_code::UNAUTHORIZED
+                | close_code::ACCOUNT_SUSPENDED
+                | close_code::SESSION_ENDED
+                | close_code::TOO_MANY_CONNECTIONS
+        )
+    )
 }
 
 /// Whether a failed connection attempt ends the session instead of being retried.
@@ -409,6 +418,11 @@ mod tests {
     fn refusals_end_the_session_and_other_drops_retry() {
         assert!(!may_retry(Some(close_code::UNAUTHORIZED)));
         assert!(!may_retry(Some(close_code::TOO_MANY_CONNECTIONS)));
+        assert!(!may_retry(Some(close_code::ACCOUNT_SUSPENDED)));
+        assert!(
+            !may_retry(Some(close_code::SESSION_ENDED)),
+            "a logout is not undone by retrying"
+        );
         for code in [
             None,
             Some(1000),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use crate::model::{ChannelId, UserId};
+use crate::model::{ChannelId, SessionId, UserId};
 use crate::protocol::v1::StoredEvent;
 
 /// What travels on the bus.
@@ -40,10 +40,16 @@ pub enum BusMessage {
         /// The serialized frame.
         frame: String,
     },
-    /// Close every connection of a user (their account was suspended).
+    /// Close connections of a user: all of them (`session_id` `None`: the account was
+    /// suspended or closed, or every session revoked), or those of one login session (logout,
+    /// a refresh-token reuse, an admin's revoke), with the close code that says why.
     Disconnect {
         /// The user.
         user_id: UserId,
+        /// Only the connections authenticated by this session's tokens.
+        session_id: Option<SessionId>,
+        /// The close code (`protocol::v1::close_code`).
+        code: u16,
     },
     /// Whom these users hear from changed (a mute or block): their connections reload it.
     HiddenChanged {

@@ -71,6 +71,7 @@ where
     let own_queue = queue_tx.clone();
     let handle = ConnectionHandle {
         id,
+        session: caller.session.clone(),
         queue: queue_tx,
         too_slow: too_slow.clone(),
     };
@@ -357,6 +358,7 @@ where
 fn close_reason(code: u16) -> &'static str {
     match code {
         close_code::ACCOUNT_SUSPENDED => "this account is suspended",
+        close_code::SESSION_ENDED => "this session has ended; sign in again",
         _ => "closed by the server",
     }
 }

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hub_core::events::BusMessage;
 use hub_core::model::{ChannelId, UserId};
-use hub_core::protocol::v1::{ChannelEvent, StoredEvent, close_code};
+use hub_core::protocol::v1::{ChannelEvent, StoredEvent};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{Notify, broadcast};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -229,10 +229,14 @@ impl Dispatcher {
                     gateway.registry().send_to_user(user, &Outgoing::ReloadHidden, None);
                 }
             }
-            BusMessage::Disconnect { user_id } => {
+            BusMessage::Disconnect {
+                user_id,
+                session_id,
+                code,
+            } => {
                 gateway
                     .registry()
-                    .send_to_user(user_id, &Outgoing::Close(close_code::ACCOUNT_SUSPENDED), None);
+                    .send_to_session(user_id, session_id.as_ref(), &Outgoing::Close(*code));
             }
             BusMessage::ToConnection {
                 user_id,

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use hub_core::model::{ChannelId, UserId};
+use hub_core::model::{ChannelId, SessionId, UserId};
 use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
@@ -39,6 +39,8 @@ pub enum Outgoing {
 pub struct ConnectionHandle {
     /// Connection id.
     pub id: u64,
+    /// The login session whose token opened it (`None` for identity-provider tokens).
+    pub session: Option<SessionId>,
     /// Its queue.
     pub queue: mpsc::Sender<Outgoing>,
     /// Rung when the connection must close because it fell behind.
@@ -131,6 +133,20 @@ impl Registry {
         }
     }
 
+    /// Queues `item` for the connections of `user` opened by `session`'s tokens (all of the
+    /// user's when `session` is `None`).
+    pub fn send_to_session(&self, user: &UserId, session: Option<&SessionId>, item: &Outgoing) {
+        let connections = self.lock();
+        if let Some(handles) = connections.users.get(user) {
+            for handle in handles
+                .iter()
+                .filter(|handle| session.is_none() || handle.session.as_ref() == session)
+            {
+                offer(handle, item.clone());
+            }
+        }
+    }
+
     /// Queues `item` for one connection.
     pub fn send_to_connection(&self, user: &UserId, id: u64, item: Outgoing) {
         let connections = self.lock();
@@ -180,6 +196,7 @@ mod tests {
         (
             ConnectionHandle {
                 id,
+                session: None,
                 queue,
                 too_slow: Arc::new(Notify::new()),
             },

@@ -6,6 +6,7 @@ mod limits;
 mod presence;
 mod resume;
 mod sends;
+mod sessions;
 mod voice;
 
 use hub_tests::{TestServer, TestUser};

@@ -22,8 +22,11 @@ pub mod close_code {
     pub const UNAUTHORIZED: u16 = 4001;
     /// No `auth` frame within the time allowed.
     pub const AUTH_TIMEOUT: u16 = 4002;
-    /// The account was suspended while connected.
+    /// The account was suspended (or closed) while connected.
     pub const ACCOUNT_SUSPENDED: u16 = 4004;
+    /// The login session behind the connection's token ended: logout, a refresh-token reuse
+    /// (the whole family is revoked), or a site admin revoked it. Sign in again.
+    pub const SESSION_ENDED: u16 = 4005;
     /// Nothing heard from the client within the idle timeout.
     pub const IDLE_TIMEOUT: u16 = 4003;
     /// The client read too slowly: its outgoing queue filled up.

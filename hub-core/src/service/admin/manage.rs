@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::events::BusMessage;
 use crate::model::{SessionId, User, UserId};
-use crate::protocol::v1::SessionView;
+use crate::protocol::v1::{SessionView, close_code};
 use crate::rules::paging;
 use crate::service::audit::Audited;
 use crate::service::{Caller, Hub, Paged, now, require_superuser};
@@ -109,8 +109,8 @@ impl Hub {
     }
 
     /// Ends one of `target`'s sessions (`Some`), or all of them: their refresh tokens stop
-    /// working and the user's open sockets are closed (a client of another, still open session
-    /// reconnects with its own token). Returns how many sessions were ended.
+    /// working and the sockets they opened close with `SESSION_ENDED`, on every node. Returns
+    /// how many sessions were ended.
     pub async fn revoke_sessions(
         &self,
         caller: &Caller,
@@ -136,6 +136,8 @@ impl Hub {
         };
         self.broadcast(BusMessage::Disconnect {
             user_id: target.clone(),
+            session_id: session.cloned(),
+            code: close_code::SESSION_ENDED,
         });
         let audited = Audited {
             action: "session.revoke",

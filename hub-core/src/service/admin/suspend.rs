@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::error::{Error, Result};
 use crate::events::BusMessage;
 use crate::model::{User, UserId};
-use crate::protocol::v1::SuspendRequest;
+use crate::protocol::v1::{SuspendRequest, close_code};
 use crate::rules::reports;
 use crate::service::audit::Audited;
 use crate::service::{Caller, Hub, now, require_superuser};
@@ -73,6 +73,8 @@ impl Hub {
         let ended = store.revoke_user_sessions(target, "suspended", at).await?;
         self.broadcast(BusMessage::Disconnect {
             user_id: target.clone(),
+            session_id: None,
+            code: close_code::ACCOUNT_SUSPENDED,
         });
         tracing::info!(user = %target, sessions = ended, "user suspended");
         let audited = Audited {

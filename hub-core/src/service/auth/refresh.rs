@@ -16,7 +16,7 @@ impl Hub {
             return Err(invalid());
         }
         if record.used_at.is_some() {
-            return Err(self.refresh_reuse(&record.session_id).await);
+            return Err(self.refresh_reuse(&record.user_id, &record.session_id).await);
         }
         if record.expires_at <= now() {
             return Err(Error::new(
@@ -42,12 +42,14 @@ impl Hub {
             .await?;
         if !rotated {
             // Someone else spent the same token between our read and our write.
-            return Err(self.refresh_reuse(&record.session_id).await);
+            return Err(self.refresh_reuse(&record.user_id, &record.session_id).await);
         }
         self.token_response(&user, &record.session_id, new_token)
     }
 
-    async fn refresh_reuse(&self, session: &crate::model::SessionId) -> Error {
+    /// A refresh token came back a second time (a stolen copy, or a race): the whole family is
+    /// revoked and its sockets close.
+    async fn refresh_reuse(&self, user: &crate::model::UserId, session: &crate::model::SessionId) -> Error {
         if let Err(err) = self
             .inner
             .store
@@ -56,6 +58,7 @@ impl Hub {
         {
             return err;
         }
+        self.end_session_sockets(user, session);
         tracing::warn!(session = %session, "refresh token reused; session revoked");
         Error::new(
             ErrorKind::RefreshTokenReused,

@@ -3,6 +3,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::BusMessage;
 use crate::model::UserId;
+use crate::protocol::v1::close_code;
 use crate::service::{Caller, Hub, now};
 
 impl Hub {
@@ -40,7 +41,11 @@ impl Hub {
         let released = format!("deleted-{}", user.as_str().replace('-', ""));
         let release_as = self.inner.config.privacy.release_usernames.then_some(released.as_str());
         store.close_account(user, release_as, now()).await?;
-        self.broadcast(BusMessage::Disconnect { user_id: user.clone() });
+        self.broadcast(BusMessage::Disconnect {
+            user_id: user.clone(),
+            session_id: None,
+            code: close_code::ACCOUNT_SUSPENDED,
+        });
         store.fold_log().await?;
         Ok(())
     }
