@@ -125,8 +125,9 @@ async fn triage_story(backend: Backend) -> TestResult {
     );
 
     let tmux = start_triage(&scene)?;
-    let screen = tmux.wait_for("Report 1 of 2").await?;
-    assert!(screen.contains("cheap pills, buy now"), "{screen}");
+    // The report's own text is quoted; it shows once the detail has loaded.
+    let screen = tmux.wait_for("\"cheap pills, buy now\"").await?;
+    assert!(screen.contains("Report 1 of 2"), "{screen}");
     assert!(screen.contains("spam"), "{screen}");
     assert!(screen.contains("[d]ismiss"), "the choices are on screen:\n{screen}");
 
@@ -137,8 +138,9 @@ async fn triage_story(backend: Backend) -> TestResult {
     tmux.keys(&["Enter"])?;
     tmux.wait_for("✓ dismissed").await?;
     tmux.keys(&["n"])?;
-    let screen = tmux.wait_for("Report 2 of 2").await?;
-    assert!(screen.contains("I know where you live"), "{screen}");
+    // (Unquoted, the same text was on the first screen as context.)
+    let screen = tmux.wait_for("\"I know where you live\"").await?;
+    assert!(screen.contains("Report 2 of 2"), "{screen}");
 
     // A report made now joins the queue while the moderator is on screen.
     let late = alice.create_report(&report(&advert.id, ReportReason::Other)).await?;
