@@ -137,6 +137,14 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
             "the request body is empty; expected a JSON object",
         ));
     }
+    // Every body is a JSON object: serde would also take an array for a struct (its fields in
+    // order), so `["alice", "<password>"]` logged in and an array renamed a channel.
+    if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Ok(_) => Error::invalid("body", "the request body must be a JSON object ({...})"),
+            Err(err) => Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {err}")),
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -355,6 +363,21 @@ mod tests {
         assert_eq!(err.and_then(|e| e.field).as_deref(), Some("age"));
         let err = parse_json::<Sample>(br#"{"name":"x","age":"old"}"#).err();
         assert_eq!(err.and_then(|e| e.field).as_deref(), Some("age"));
+        let array = parse_json::<Sample>(br#"["x", 1]"#).err();
+        assert_eq!(
+            array.as_ref().map(|err| err.kind),
+            Some(ErrorKind::InvalidInput),
+            "JSON, but no object"
+        );
+        assert_eq!(array.and_then(|err| err.field).as_deref(), Some("body"));
+        let scalar = parse_json::<Sample>(b" 42").err();
+        assert_eq!(scalar.map(|err| err.kind), Some(ErrorKind::InvalidInput));
+        let junk = parse_json::<Sample>(b"nope").err();
+        assert_eq!(
+            junk.map(|err| err.kind),
+            Some(ErrorKind::InvalidJson),
+            "not JSON at all"
+        );
         let err = parse_json::<Sample>(b"").err();
         assert_eq!(err.map(|e| e.kind), Some(ErrorKind::InvalidJson));
         let err = parse_json::<Sample>(br#"{"name":"x","age":1} trailing"#).err();

@@ -70,7 +70,10 @@ impl Router {
     }
 
     /// The route for `method` and `path`. Literal segments win over parameters
-    /// (`/users/me` before `/users/{id}`); a trailing slash is forgiven.
+    /// (`/users/me` before `/users/{id}`), whatever the method: a path belongs to its most
+    /// specific template, so `PATCH /channels/mine` is a 405 from `/channels/mine` rather than
+    /// `/channels/{id}` with id `mine`, and the 405 lists that template's methods, once each.
+    /// A trailing slash is forgiven.
     pub fn find(&self, method: &Method, path: &str) -> Matched<'_> {
         match self.find_exact(method, path) {
             Matched::NotFound if path.len() > 1 && path.ends_with('/') => {
@@ -82,25 +85,28 @@ impl Router {
 
     fn find_exact(&self, method: &Method, path: &str) -> Matched<'_> {
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let mut best: Option<(Specificity, &Route, PathParams)> = None;
-        let mut allowed = Vec::new();
+        let mut fits: Vec<(Specificity, &Route, PathParams)> = Vec::new();
         for (route, segments) in &self.routes {
-            let Some((specificity, params)) = match_segments(segments, &parts) else {
+            if let Some((specificity, params)) = match_segments(segments, &parts) {
+                fits.push((specificity, route, params));
+            }
+        }
+        let Some(best) = fits.iter().map(|(specificity, _, _)| specificity).max().cloned() else {
+            return Matched::NotFound;
+        };
+        let mut allowed: Vec<Method> = Vec::new();
+        for (specificity, route, params) in fits {
+            if specificity != best {
                 continue;
-            };
-            if route.method != *method {
+            }
+            if route.method == *method {
+                return Matched::Route(route, params);
+            }
+            if !allowed.contains(&route.method) {
                 allowed.push(route.method.clone());
-                continue;
-            }
-            if best.as_ref().is_none_or(|(current, _, _)| specificity > *current) {
-                best = Some((specificity, route, params));
             }
         }
-        match best {
-            Some((_, route, params)) => Matched::Route(route, params),
-            None if !allowed.is_empty() => Matched::MethodNotAllowed(allowed),
-            None => Matched::NotFound,
-        }
+        Matched::MethodNotAllowed(allowed)
     }
 }
 
@@ -228,6 +234,22 @@ mod tests {
             Matched::MethodNotAllowed(_)
         ));
         assert!(matches!(router.find(&Method::GET, "/nothing/here"), Matched::NotFound));
+    }
+
+    #[test]
+    fn a_path_belongs_to_its_most_specific_template_whatever_the_method() {
+        let router = router();
+        // /users/me has GET and PATCH; /users/{id} has GET. A DELETE of /users/me is refused by
+        // /users/me alone, and each method is listed once.
+        let Matched::MethodNotAllowed(allowed) = router.find(&Method::DELETE, "/api/v1/users/me") else {
+            panic!("DELETE /users/me is not allowed");
+        };
+        assert_eq!(allowed, vec![Method::GET, Method::PATCH]);
+        // A PATCH of another user is not sent to /users/me's PATCH, nor taken as /users/{id}.
+        let Matched::MethodNotAllowed(allowed) = router.find(&Method::PATCH, "/api/v1/users/someone") else {
+            panic!("PATCH /users/{{id}} is not a route");
+        };
+        assert_eq!(allowed, vec![Method::GET]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ hub_tests::on_both_databases!(
     expired_and_tampered_tokens,
     bodies_over_the_limit,
     unknown_routes_and_methods,
+    a_body_must_be_a_json_object,
 );
 
 async fn malformed_and_incomplete_bodies(backend: Backend) {
@@ -215,6 +216,31 @@ async fn bodies_over_the_limit(backend: Backend) {
     server.stop().await;
 }
 
+/// serde takes an array for a struct (its fields in order): `["alice", "<password>"]` logged in
+/// and an array renamed a channel. A body is a JSON object or a 422 naming `body`.
+async fn a_body_must_be_a_json_object(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let alice = server.new_user("alice").await;
+    let login = server.post_anon("/api/v1/auth/login", json!(["alice", PASSWORD])).await;
+    login.expect_error(422, "invalid_input");
+    assert_eq!(login.field(), "body");
+    let general = server.new_channel(&alice, "general", "public").await;
+    let renamed = server
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/channels/{general}"),
+            Some(&alice.access_token),
+            Some(json!(["renamed"])),
+        )
+        .await;
+    renamed.expect_error(422, "invalid_input");
+    let channel = server
+        .get(&format!("/api/v1/channels/{general}"), &alice.access_token)
+        .await;
+    assert_eq!(channel.body["name"], "general", "nothing changed");
+    server.stop().await;
+}
+
 async fn unknown_routes_and_methods(backend: Backend) {
     let server = TestServer::start(&backend).await;
     let reply = server.call(Method::GET, "/api/v1/nothing", None, None).await;
@@ -223,6 +249,27 @@ async fn unknown_routes_and_methods(backend: Backend) {
     reply.expect_error(405, "method_not_allowed");
     assert_eq!(reply.headers["allow"], "POST");
     let alice = server.new_user("alice").await;
+    // A path belongs to its most specific template: /channels/mine takes GET only, so a PATCH
+    // is a 405 naming GET once (not a PATCH of a channel whose id is "mine").
+    let token = Some(alice.access_token.as_str());
+    let patch = server
+        .call(
+            Method::PATCH,
+            "/api/v1/channels/mine",
+            token,
+            Some(json!({"topic": "x"})),
+        )
+        .await;
+    patch.expect_error(405, "method_not_allowed");
+    assert_eq!(patch.headers["allow"], "GET");
+    let options = server.call(Method::OPTIONS, "/api/v1/channels/mine", token, None).await;
+    assert_eq!(options.headers["allow"], "GET", "each method once");
+    let options = server.call(Method::OPTIONS, "/api/v1/users/me", token, None).await;
+    let allow = options.headers["allow"].to_str().unwrap().to_owned();
+    let mut methods: Vec<&str> = allow.split(", ").collect();
+    let listed = methods.len();
+    methods.dedup();
+    assert_eq!(methods.len(), listed, "each method once: {allow}");
     server
         .get(
             "/api/v1/users/00000000-0000-0000-0000-000000000000",
