@@ -160,19 +160,25 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     Ok(value)
 }
 
-/// A 422 naming the field: the path where a value was wrong, or the field a message says is missing.
+/// A 422 naming the field: the path where a value was wrong, or the field a message says is
+/// missing or unknown (request bodies refuse fields they do not have).
 fn field_error(path: String, inner: &dyn std::fmt::Display) -> Error {
     let message = inner.to_string();
-    let field = match message.split_once("missing field `") {
-        Some((_, rest)) => {
-            let name = rest.split('`').next().unwrap_or_default();
-            if path == "." {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            }
+    let field = if let Some((_, rest)) = message.split_once("missing field `") {
+        // The path is the object that lacks the field.
+        let name = rest.split('`').next().unwrap_or_default();
+        if path == "." {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
         }
-        None => path,
+    } else if let Some((_, rest)) = message.split_once("unknown field `")
+        && path == "."
+    {
+        // The path already names an unknown field below the top; at the top it is ".".
+        rest.split('`').next().unwrap_or_default().to_owned()
+    } else {
+        path
     };
     let message = message.split(" at line ").next().unwrap_or_default().to_owned();
     Error::new(ErrorKind::InvalidInput, format!("{field}: {message}")).with_field(field)
@@ -352,6 +358,20 @@ mod tests {
         name: String,
         #[allow(dead_code)]
         age: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Strict {
+        #[allow(dead_code)]
+        name: String,
+    }
+
+    #[test]
+    fn an_unknown_field_is_named() {
+        let err = parse_json::<Strict>(br#"{"name":"x","is_superuser":true}"#).err();
+        assert_eq!(err.as_ref().map(|e| e.kind), Some(ErrorKind::InvalidInput));
+        assert_eq!(err.and_then(|e| e.field).as_deref(), Some("is_superuser"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ hub_tests::on_both_databases!(
     expired_and_tampered_tokens,
     bodies_over_the_limit,
     unknown_routes_and_methods,
-    a_body_must_be_a_json_object,
+    a_body_is_a_json_object_of_known_fields,
 );
 
 async fn malformed_and_incomplete_bodies(backend: Backend) {
@@ -217,8 +217,9 @@ async fn bodies_over_the_limit(backend: Backend) {
 }
 
 /// serde takes an array for a struct (its fields in order): `["alice", "<password>"]` logged in
-/// and an array renamed a channel. A body is a JSON object or a 422 naming `body`.
-async fn a_body_must_be_a_json_object(backend: Backend) {
+/// and an array renamed a channel. A body is a JSON object or a 422 naming `body`; a field the
+/// body does not have is a 422 naming it, not silently dropped.
+async fn a_body_is_a_json_object_of_known_fields(backend: Backend) {
     let server = TestServer::start(&backend).await;
     let alice = server.new_user("alice").await;
     let login = server.post_anon("/api/v1/auth/login", json!(["alice", PASSWORD])).await;
@@ -238,6 +239,29 @@ async fn a_body_must_be_a_json_object(backend: Backend) {
         .get(&format!("/api/v1/channels/{general}"), &alice.access_token)
         .await;
     assert_eq!(channel.body["name"], "general", "nothing changed");
+
+    let sneaky = server
+        .call(
+            Method::PATCH,
+            "/api/v1/users/me",
+            Some(&alice.access_token),
+            Some(json!({"full_name": "Alice", "is_superuser": true})),
+        )
+        .await;
+    sneaky.expect_error(422, "invalid_input");
+    assert_eq!(sneaky.field(), "is_superuser");
+    let owner = server
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/channels/{general}"),
+            Some(&alice.access_token),
+            Some(json!({"topic": "new", "owner_id": "someone-else"})),
+        )
+        .await;
+    owner.expect_error(422, "invalid_input");
+    assert_eq!(owner.field(), "owner_id");
+    let me = server.get("/api/v1/users/me", &alice.access_token).await;
+    assert_eq!(me.body["full_name"], "", "the refused PATCH changed nothing");
     server.stop().await;
 }
 

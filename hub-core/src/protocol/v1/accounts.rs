@@ -9,6 +9,7 @@ use crate::rules::avatars::{self, DefaultAvatar};
 
 /// `POST /auth/register`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 2 to 32 characters of letters, digits, `_`, `.` and `-`, starting with a letter or digit.
     pub username: String,
@@ -24,6 +25,8 @@ pub struct RegisterRequest {
 
 /// `POST /auth/login` (JSON, or the OAuth2 password form with the same field names).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+// Not `deny_unknown_fields`: the OAuth2 password flow posts a form with `grant_type` (and often
+// `scope` or `client_id`) beside the username and password.
 pub struct LoginRequest {
     /// The username (case-insensitive).
     pub username: String,
@@ -33,6 +36,7 @@ pub struct LoginRequest {
 
 /// `POST /auth/refresh` and `POST /auth/logout`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last login or refresh.
     pub refresh_token: String,
@@ -40,6 +44,7 @@ pub struct RefreshRequest {
 
 /// `POST /auth/oidc`: exchange an identity provider's token for hub tokens.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OidcExchangeRequest {
     /// An RS256 access or ID token from the configured provider.
     pub token: String,
@@ -111,6 +116,7 @@ pub struct AdminUserView {
 
 /// `PATCH /users/me`: only the fields present change; `null` clears `avatar_url` or `email`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateProfileRequest {
     /// New display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,6 +147,7 @@ pub struct UpdateProfileRequest {
 
 /// `PUT /users/me/status`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SetStatusRequest {
     /// `online`, `away`, `busy` or `offline`.
     pub status: UserStatus,

@@ -9,6 +9,7 @@ use crate::model::SessionId;
 /// The body of an admin action that needs only a reason (`promote`, `demote`, `restore`).
 /// Optional; the reason is kept in the audit log.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
     /// Why.
     #[serde(default)]

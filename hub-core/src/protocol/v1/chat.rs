@@ -14,6 +14,7 @@ use crate::protocol::time;
 
 /// `POST /channels`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateChannelRequest {
     /// Lowercase slug: letters, digits, `-` and `_`, 1 to 80 characters; unique.
     pub name: String,
@@ -29,6 +30,7 @@ pub struct CreateChannelRequest {
 
 /// `PATCH /channels/{id}`: only the fields present change.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateChannelRequest {
     /// New name.
     #[serde(default)]
@@ -96,6 +98,7 @@ pub struct MyChannelView {
 
 /// `POST /channels/{id}/join`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct JoinChannelRequest {
     /// Needed for private channels.
     #[serde(default)]
@@ -124,6 +127,7 @@ pub struct MemberView {
 
 /// `POST /channels/{id}/members`: add (invite) someone.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AddMemberRequest {
     /// Who to add.
     pub user_id: UserId,
@@ -131,6 +135,7 @@ pub struct AddMemberRequest {
 
 /// `PUT /channels/{id}/members/{user_id}/role`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SetRoleRequest {
     /// `owner`, `admin` or `member`.
     pub role: ChannelRole,
@@ -138,6 +143,7 @@ pub struct SetRoleRequest {
 
 /// `PUT /channels/{id}/members/{user_id}/timeout`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TimeoutRequest {
     /// The member may not post before this time (RFC 3339, in the future).
     pub until: DateTime<Utc>,
@@ -145,6 +151,7 @@ pub struct TimeoutRequest {
 
 /// `PUT /channels/{id}/bans/{user_id}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BanRequest {
     /// Why (shown to moderators).
     #[serde(default)]
@@ -171,6 +178,7 @@ pub struct BanView {
 
 /// `POST /channels/{id}/read`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReadRequest {
     /// The newest message the caller has seen.
     pub message_id: MessageId,
@@ -178,6 +186,7 @@ pub struct ReadRequest {
 
 /// `PUT /channels/{id}/notifications`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NotifyRequest {
     /// `all`, `mentions` or `nothing` (muted).
     pub level: NotifyLevel,
@@ -185,6 +194,7 @@ pub struct NotifyRequest {
 
 /// `POST /dms`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateDmRequest {
     /// The other people (the caller is added); the same set always gives the same conversation.
     pub user_ids: Vec<UserId>,
@@ -192,6 +202,7 @@ pub struct CreateDmRequest {
 
 /// `POST /channels/{id}/messages`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
     /// The text (at most `limits.max_message_length` characters).
     pub content: String,
@@ -208,6 +219,7 @@ pub struct SendMessageRequest {
 
 /// `PATCH /messages/{id}`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EditMessageRequest {
     /// The new text.
     pub content: String,
@@ -319,6 +331,7 @@ pub struct ReactionView {
 
 /// `POST /reactions`: a custom reaction (site admins).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateReactionRequest {
     /// Its code: lowercase letters, digits, `_`, `-` and `+`, 1 to 32 characters.
     pub emoji: String,

@@ -8,6 +8,7 @@ use crate::model::{Comment, CommentId, Post, PostId, UserId};
 
 /// `POST /posts`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePostRequest {
     /// 1 to `forum.max_title_length` characters.
     pub title: String,
@@ -21,6 +22,7 @@ pub struct CreatePostRequest {
 
 /// `PATCH /posts/{id}`: the fields given change; the earlier title and body are kept as a version.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePostRequest {
     /// A new title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +68,7 @@ pub struct PostView {
 
 /// `POST /posts/{id}/comments`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCommentRequest {
     /// 1 to `forum.max_comment_length` characters.
     pub body: String,
@@ -76,6 +79,7 @@ pub struct CreateCommentRequest {
 
 /// `PATCH /comments/{id}`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCommentRequest {
     /// The new text.
     pub body: String,
@@ -119,6 +123,7 @@ pub struct CommentView {
 
 /// `POST /posts/{id}/vote`, `POST /comments/{id}/vote`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VoteRequest {
     /// 1 (up), -1 (down) or 0 (take the vote back).
     pub value: i64,

@@ -12,6 +12,7 @@ use crate::model::{
 
 /// `POST /reports`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateReportRequest {
     /// What is reported.
     pub target_type: ReportTarget,
@@ -146,6 +147,7 @@ pub struct ReportDetailView {
 
 /// `POST /admin/reports/{id}/resolve`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResolveReportRequest {
     /// What to do: `none`, `delete_content`, `suspend` (with `duration`) or `ban`.
     pub action: ReportAction,
@@ -161,6 +163,7 @@ pub struct ResolveReportRequest {
 
 /// `POST /admin/reports/{id}/dismiss`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DismissReportRequest {
     /// Why (required; the audit log keeps it).
     pub note: String,
@@ -177,6 +180,7 @@ pub struct ReportOutcomeView {
 
 /// `POST /admin/users/{id}/suspend` (the body is optional: without it, until lifted).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SuspendRequest {
     /// How long: `30m`, `12h`, `7d`, `2w`; absent: until lifted.
     #[serde(default)]

@@ -26,6 +26,7 @@ pub struct ErasedView {
 
 /// `DELETE /users/me`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CloseAccountRequest {
     /// Your password (empty for accounts that sign in only through the identity provider).
     pub password: String,
@@ -33,6 +34,7 @@ pub struct CloseAccountRequest {
 
 /// `POST /chat-requests`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateChatRequestRequest {
     /// Whom to ask.
     pub to_user_id: UserId,
