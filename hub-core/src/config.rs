@@ -152,6 +152,9 @@ pub struct GatewayConfig {
     pub resume_window_secs: u64,
     /// Most events one `resume` replays per channel before answering `resync` (`HUB_GATEWAY__MAX_REPLAY_EVENTS`).
     pub max_replay_events: u32,
+    /// Most channel positions one `resume` may name: each costs a lookup
+    /// (`HUB_GATEWAY__MAX_RESUME_POSITIONS`).
+    pub max_resume_positions: u32,
     /// Least time between two relayed `typing` frames of one user in one channel, in ms (`HUB_GATEWAY__TYPING_THROTTLE_MS`).
     pub typing_throttle_ms: u64,
     /// How long clients show a typing indicator, in ms (`HUB_GATEWAY__TYPING_EXPIRY_MS`).
@@ -192,6 +195,7 @@ impl Default for GatewayConfig {
             auth_timeout_secs: 10,
             resume_window_secs: 3600,
             max_replay_events: 10_000,
+            max_resume_positions: 2_000,
             typing_throttle_ms: 3000,
             typing_expiry_ms: 6000,
             max_signal_bytes: 16 * 1024,

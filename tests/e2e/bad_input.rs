@@ -260,8 +260,19 @@ async fn a_body_is_a_json_object_of_known_fields(backend: Backend) {
         .await;
     owner.expect_error(422, "invalid_input");
     assert_eq!(owner.field(), "owner_id");
+    // A display name may not turn itself around on screen (U+202E) or hide characters.
+    let reversed = server
+        .call(
+            Method::PATCH,
+            "/api/v1/users/me",
+            Some(&alice.access_token),
+            Some(json!({"full_name": "ali\u{202E}nimda"})),
+        )
+        .await;
+    reversed.expect_error(422, "invalid_input");
+    assert_eq!(reversed.field(), "full_name");
     let me = server.get("/api/v1/users/me", &alice.access_token).await;
-    assert_eq!(me.body["full_name"], "", "the refused PATCH changed nothing");
+    assert_eq!(me.body["full_name"], "", "the refused PATCHes changed nothing");
     server.stop().await;
 }
 

@@ -12,7 +12,25 @@ pub const MAX_AVATAR_URL_LENGTH: usize = 2048;
 
 /// A display name: trimmed, at most [`MAX_FULL_NAME_LENGTH`] characters, no control characters.
 pub fn validate_full_name(raw: &str) -> Result<String> {
-    bounded_text("full_name", raw.trim(), MAX_FULL_NAME_LENGTH, false)
+    let name = bounded_text("full_name", raw.trim(), MAX_FULL_NAME_LENGTH, false)?;
+    if name.chars().any(is_invisible_formatting) {
+        return Err(Error::invalid(
+            "full_name",
+            "full_name must not contain direction overrides or invisible characters",
+        ));
+    }
+    Ok(name)
+}
+
+/// Characters that change how a name reads without showing: direction marks, embeddings,
+/// overrides and isolates (U+202E turns "alice" into "ecila" on screen), the zero-width space,
+/// the word joiner and the byte-order mark. The zero-width joiner and non-joiner stay: emoji
+/// sequences and scripts such as Persian need them.
+fn is_invisible_formatting(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+    )
 }
 
 /// A bio: at most [`MAX_BIO_LENGTH`] characters; newlines allowed, other control characters not.
@@ -58,6 +76,23 @@ fn bounded_text(field: &str, value: &str, max: usize, allow_newlines: bool) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_refuse_direction_overrides_and_invisible_characters() {
+        for sneaky in [
+            "ali\u{202E}ecila",
+            "bob\u{200B}",
+            "\u{2066}eve\u{2069}",
+            "mal\u{200F}lory",
+            "\u{FEFF}x",
+        ] {
+            assert!(validate_full_name(sneaky).is_err(), "{sneaky:?}");
+        }
+        // Scripts and emoji that need joiners keep working.
+        for fine in ["Zoë Ĳsselmeer", "مهدی\u{200C}زاده", "👩\u{200D}💻 Ada", "李小龍"] {
+            assert_eq!(validate_full_name(fine).ok().as_deref(), Some(fine), "{fine:?}");
+        }
+    }
 
     #[test]
     fn avatars_accept_defaults_and_web_urls() {

@@ -63,6 +63,14 @@ impl Hub {
         window: Duration,
         max_events: u32,
     ) -> Result<CatchUp> {
+        let most = self.inner.config.gateway.max_resume_positions;
+        if positions.len() > most as usize {
+            return Err(Error::invalid(
+                "positions",
+                format!("one resume names at most {most} channels (gateway.max_resume_positions)"),
+            )
+            .with_details(serde_json::json!({ "max_positions": most })));
+        }
         let store = &self.inner.store;
         let oldest_allowed: DateTime<Utc> = now() - window;
         let mut catch_up = CatchUp::default();

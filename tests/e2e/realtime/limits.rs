@@ -13,7 +13,32 @@ hub_tests::on_both_databases!(
     silent_connections_time_out,
     suspension_closes_open_connections,
     rest_and_socket_sends_draw_from_one_rate_bucket,
+    a_resume_names_a_bounded_number_of_channels,
 );
+
+/// Each resume position costs the server a lookup: a frame naming more channels than
+/// `gateway.max_resume_positions` gets an error frame (and the connection goes on).
+async fn a_resume_names_a_bounded_number_of_channels(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| config.gateway.max_resume_positions = 3).await;
+    let (alice, _, _, general, _) = three_people(&server).await;
+    let mut socket = server.ws_connect(&alice.access_token).await;
+    let too_many: serde_json::Map<String, serde_json::Value> =
+        (0..4).map(|index| (format!("channel-{index}"), json!(0))).collect();
+    socket.send(json!({"type": "resume", "positions": too_many})).await;
+    let refused = socket.wait_for(|frame| frame["type"] == "error").await;
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+    assert_eq!(refused["ref"], "resume", "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap_or_default().contains("at most 3"),
+        "{refused}"
+    );
+    // Within the bound it resumes as usual.
+    socket
+        .send(json!({"type": "resume", "positions": {general.clone(): 0}}))
+        .await;
+    socket.wait_for(|frame| frame["type"] == "resumed").await;
+    server.stop().await;
+}
 
 async fn connection_limits_and_bad_frames(backend: Backend) {
     let server = TestServer::start_with(&backend, |config| {
