@@ -38,7 +38,7 @@ use warp::filters::BoxedFilter;
 use warp::http::header::{self, HeaderMap};
 use warp::http::{Method, StatusCode};
 
-use crate::http::{ApiRequest, error_response};
+use crate::http::{ApiRequest, error_response, security_headers};
 use crate::router::{Matched, Router};
 use crate::state::AppState;
 
@@ -214,10 +214,11 @@ where
             )),
         ),
     };
-    let response = match result {
+    let mut response = match result {
         Ok(response) => response.into_response(),
         Err(err) => error_response(&err),
     };
+    security_headers(response.headers_mut(), path);
     let status = response.status();
     let elapsed = started.elapsed();
     state.metrics.observe(method.as_str(), route, status.as_u16(), elapsed);

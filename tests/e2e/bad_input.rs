@@ -12,6 +12,7 @@ hub_tests::on_both_databases!(
     bodies_over_the_limit,
     unknown_routes_and_methods,
     a_body_is_a_json_object_of_known_fields,
+    a_cursor_the_server_never_gave_out_is_refused,
 );
 
 async fn malformed_and_incomplete_bodies(backend: Backend) {
@@ -273,6 +274,30 @@ async fn a_body_is_a_json_object_of_known_fields(backend: Backend) {
     assert_eq!(reversed.field(), "full_name");
     let me = server.get("/api/v1/users/me", &alice.access_token).await;
     assert_eq!(me.body["full_name"], "", "the refused PATCHes changed nothing");
+    server.stop().await;
+}
+
+/// A cursor is what a list gave out; a made-up one was an empty 200 page, which reads as "no
+/// more" to a client. Now it is a 422 naming the parameter.
+async fn a_cursor_the_server_never_gave_out_is_refused(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let alice = server.new_user("alice").await;
+    server.new_user("bob").await;
+    let garbage = server
+        .get("/api/v1/users?cursor=%25%27%20--", &alice.access_token)
+        .await;
+    garbage.expect_error(422, "invalid_input");
+    assert_eq!(garbage.field(), "cursor");
+    let mentions = server.get("/api/v1/mentions?before=garbage", &alice.access_token).await;
+    mentions.expect_error(422, "invalid_input");
+    assert_eq!(mentions.field(), "before");
+    // A cursor the list gave out still works.
+    let first = server.get("/api/v1/users?limit=1", &alice.access_token).await;
+    let next = first.body["next_cursor"].as_str().unwrap().to_owned();
+    server
+        .get(&format!("/api/v1/users?limit=1&cursor={next}"), &alice.access_token)
+        .await
+        .expect(200);
     server.stop().await;
 }
 

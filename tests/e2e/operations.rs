@@ -3,7 +3,7 @@
 use hub_tests::{Backend, TestServer};
 use reqwest::Method;
 
-hub_tests::on_both_databases!(probes_and_metrics);
+hub_tests::on_both_databases!(probes_and_metrics, every_response_carries_the_security_headers);
 
 async fn probes_and_metrics(backend: Backend) {
     let server = TestServer::start(&backend).await;
@@ -103,6 +103,32 @@ async fn sqlite_copies_committed_writes_back_into_the_database_file() {
             size(&file.with_extension("db-wal"))
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    server.stop().await;
+}
+
+async fn every_response_carries_the_security_headers(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    for path in ["/healthz", "/api/v1/nothing", "/api/v1/openapi.json", "/docs/"] {
+        let reply = server.call(Method::GET, path, None, None).await;
+        let header = |name: &str| {
+            reply
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        let policy = header("content-security-policy");
+        assert!(policy.contains("frame-ancestors 'none'"), "{path}: {policy}");
+        if path.starts_with("/docs") {
+            assert!(policy.starts_with("default-src 'self'"), "{path}: {policy}");
+        } else {
+            assert!(policy.starts_with("default-src 'none'"), "{path}: {policy}");
+        }
     }
     server.stop().await;
 }

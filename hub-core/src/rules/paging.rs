@@ -27,6 +27,37 @@ pub fn search_query(raw: &str) -> Result<String> {
     Ok(query.to_owned())
 }
 
+/// The `cursor` of a list ordered by username: a username, as such a list gives them out. Anything
+/// else is a 422 rather than a silently empty page.
+pub fn username_cursor(cursor: Option<&str>) -> Result<Option<&str>> {
+    match cursor {
+        Some(cursor)
+            if cursor.is_empty()
+                || cursor.chars().count() > 128
+                || !cursor
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-')) =>
+        {
+            Err(Error::invalid(
+                "cursor",
+                "not a cursor of this list: pass its next_cursor back",
+            ))
+        }
+        cursor => Ok(cursor),
+    }
+}
+
+/// A cursor (or `before` / `after`) that names one of hub's ids: a UUID. Anything else is a 422.
+pub fn id_cursor(field: &str, cursor: Option<&str>) -> Result<()> {
+    match cursor {
+        Some(cursor) if uuid::Uuid::parse_str(cursor).is_err() => Err(Error::invalid(
+            field,
+            format!("{field} must be an id this server gave out"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A `LIKE` pattern matching `query` anywhere, lowercased, with `%`, `_` and `\` escaped
 /// (the SQL uses `ESCAPE '\'`).
 pub fn contains_pattern(query: &str) -> String {
@@ -53,6 +84,18 @@ mod tests {
         assert_eq!(page_size(Some(200), 50, 200).ok(), Some(200));
         assert!(page_size(Some(0), 50, 200).is_err());
         assert!(page_size(Some(201), 50, 200).is_err());
+    }
+
+    #[test]
+    fn cursors_are_what_lists_give_out() {
+        assert_eq!(username_cursor(Some("ada.costa")).ok(), Some(Some("ada.costa")));
+        assert_eq!(username_cursor(None).ok(), Some(None));
+        for garbage in ["", "%%%", "a b", "x'; --"] {
+            assert!(username_cursor(Some(garbage)).is_err(), "{garbage:?}");
+        }
+        assert!(id_cursor("before", Some("01a231ee-b208-72b4-a062-def00a63488f")).is_ok());
+        assert!(id_cursor("before", None).is_ok());
+        assert!(id_cursor("before", Some("garbage")).is_err());
     }
 
     #[test]

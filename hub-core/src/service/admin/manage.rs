@@ -22,6 +22,7 @@ impl Hub {
     ) -> Result<Paged<User>> {
         require_superuser(caller)?;
         let query = paging::search_query(query)?;
+        let cursor = paging::username_cursor(cursor)?;
         let limit = self.page_size(limit)?;
         let pattern = paging::contains_pattern(&query);
         let items = self.inner.store.search_users(&pattern, cursor, limit + 1, true).await?;

@@ -14,6 +14,7 @@ impl Hub {
         unread_only: bool,
         limit: Option<u32>,
     ) -> Result<Paged<MentionView>> {
+        crate::rules::paging::id_cursor("before", before.map(MessageId::as_str))?;
         let limit = self.page_size(limit)?;
         let rows = self
             .inner

@@ -17,6 +17,7 @@ impl Hub {
         cursor: Option<&str>,
     ) -> Result<Paged<UserView>> {
         let query = paging::search_query(query)?;
+        let cursor = paging::username_cursor(cursor)?;
         let limit = self.page_size(limit)?;
         let pattern = paging::contains_pattern(&query);
         // One extra row tells whether another page follows.
