@@ -210,6 +210,9 @@ where
                     match incoming {
                         None | Some(Ok(Message::Close(_))) => return None,
                         Some(Err(WsError::Capacity(_))) => return Some((1009, "frame too large")),
+                        // Said with the close codes RFC 6455 has for them, not a dropped socket.
+                        Some(Err(WsError::Utf8(_))) => return Some((1007, "text frames must be valid UTF-8")),
+                        Some(Err(WsError::Protocol(_))) => return Some((1002, "WebSocket protocol error")),
                         Some(Err(_)) => return None,
                         Some(Ok(Message::Text(text))) => {
                             live_paused = false;

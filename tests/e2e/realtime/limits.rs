@@ -14,7 +14,44 @@ hub_tests::on_both_databases!(
     suspension_closes_open_connections,
     rest_and_socket_sends_draw_from_one_rate_bucket,
     a_resume_names_a_bounded_number_of_channels,
+    bad_utf8_and_unknown_opcodes_get_their_close_codes,
 );
+
+/// A text frame that is not UTF-8 closes with 1007, a frame of an unknown opcode with 1002
+/// (they used to drop the TCP connection without a close frame).
+async fn bad_utf8_and_unknown_opcodes_get_their_close_codes(backend: Backend) {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+
+    let server = TestServer::start(&backend).await;
+    let bob = server.new_user("bob").await;
+    for (opcode, payload, expected) in [
+        (OpCode::Data(Data::Text), vec![0xff, 0xfe, 0xfd], 1007),
+        (OpCode::Data(Data::Reserved(3)), b"{}".to_vec(), 1002),
+    ] {
+        let (mut socket, _) = tokio_tungstenite::connect_async(server.ws_url(Some(&bob.access_token)))
+            .await
+            .unwrap();
+        socket
+            .send(Message::Frame(Frame::message(payload, opcode, true)))
+            .await
+            .unwrap();
+        let code = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            while let Some(Ok(message)) = socket.next().await {
+                if let Message::Close(frame) = message {
+                    return frame.map(|frame| u16::from(frame.code));
+                }
+            }
+            None
+        })
+        .await
+        .unwrap_or(None);
+        assert_eq!(code, Some(expected), "{opcode:?}");
+    }
+    server.stop().await;
+}
 
 /// Each resume position costs the server a lookup: a frame naming more channels than
 /// `gateway.max_resume_positions` gets an error frame (and the connection goes on).
