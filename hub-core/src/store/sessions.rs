@@ -146,34 +146,21 @@ impl Store {
         Ok(db_run!(self, pool => sqlx::query_as(SQL).bind(user).bind(i64::from(limit)).fetch_all(pool).await)?)
     }
 
-    /// Revokes one open session of `user`. `false` when the user has no such open session.
-    pub async fn revoke_user_session(
+    /// Revokes the open sessions of `user`: all of them (suspension, an admin's "all"), or only
+    /// `only` (an admin's revoke of one). Returns how many were open.
+    pub async fn revoke_user_sessions(
         &self,
         user: &UserId,
-        session: &SessionId,
+        only: Option<&SessionId>,
         reason: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool> {
+    ) -> Result<u64> {
         const SQL: &str = "UPDATE auth_sessions SET revoked_at = $3, revoke_reason = $4 \
-            WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL";
+            WHERE user_id = $1 AND ($2 IS NULL OR id = $2) AND revoked_at IS NULL";
         let done = db_write!(self, pool => {
             sqlx::query(SQL)
-                .bind(session)
                 .bind(user)
-                .bind(now)
-                .bind(reason)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
-        })?;
-        Ok(done == 1)
-    }
-
-    /// Revokes every open session of a user (suspension). Returns how many were open.
-    pub async fn revoke_user_sessions(&self, user: &UserId, reason: &str, now: DateTime<Utc>) -> Result<u64> {
-        let done = db_write!(self, pool => {
-            sqlx::query("UPDATE auth_sessions SET revoked_at = $2, revoke_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL")
-                .bind(user)
+                .bind(only)
                 .bind(now)
                 .bind(reason)
                 .execute(pool)

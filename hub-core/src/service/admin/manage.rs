@@ -126,15 +126,10 @@ impl Hub {
             reason => reason,
         };
         let at = now();
-        let ended = match session {
-            Some(session) => {
-                if !store.revoke_user_session(target, session, why, at).await? {
-                    return Err(Error::not_found("session"));
-                }
-                1
-            }
-            None => store.revoke_user_sessions(target, why, at).await?,
-        };
+        let ended = store.revoke_user_sessions(target, session, why, at).await?;
+        if session.is_some() && ended == 0 {
+            return Err(Error::not_found("session"));
+        }
         self.broadcast(BusMessage::Disconnect {
             user_id: target.clone(),
             session_id: session.cloned(),

@@ -70,7 +70,7 @@ impl Hub {
         let store = &self.inner.store;
         let at = now();
         let user = store.set_suspended(target, true, until, at).await?;
-        let ended = store.revoke_user_sessions(target, "suspended", at).await?;
+        let ended = store.revoke_user_sessions(target, None, "suspended", at).await?;
         self.broadcast(BusMessage::Disconnect {
             user_id: target.clone(),
             session_id: None,
