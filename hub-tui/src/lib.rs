@@ -6,6 +6,9 @@
 //! actions that `update` turns into a new model plus effects for the network, and a view that only
 //! reads the model. Drawing never waits on the network.
 
+pub mod chat;
+pub mod key;
+pub mod profiles;
 pub mod terminal;
 pub mod theme;
 pub mod triage;

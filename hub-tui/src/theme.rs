@@ -64,4 +64,25 @@ impl Theme {
     pub fn quoted(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
+
+    /// The selected row.
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    /// An author's name: each person keeps one colour (a hash of the name), bold without colour.
+    pub fn author(&self, name: &str) -> Style {
+        const PALETTE: [Color; 6] = [
+            Color::Cyan,
+            Color::Green,
+            Color::Yellow,
+            Color::Magenta,
+            Color::Blue,
+            Color::LightRed,
+        ];
+        let hash = name.bytes().fold(0usize, |hash, byte| {
+            hash.wrapping_mul(31).wrapping_add(usize::from(byte))
+        });
+        self.colored(PALETTE[hash % PALETTE.len()]).add_modifier(Modifier::BOLD)
+    }
 }

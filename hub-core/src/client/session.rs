@@ -94,13 +94,13 @@ impl Session {
     /// The last `seq` delivered in each channel: save it to resume a later session from there
     /// ([`SessionOptions::positions`]).
     pub fn positions(&self) -> Positions {
-        lock(&self.sender.shared.positions).clone()
+        self.sender.positions()
     }
 
     /// Moves a channel's position forward (never back), e.g. to the `seq` of the newest message
     /// fetched over REST, so that a reconnect resumes that channel from there.
     pub fn advance(&self, channel_id: &ChannelId, seq: i64) {
-        lock(&self.sender.shared.positions).advance(channel_id, seq);
+        self.sender.advance(channel_id, seq);
     }
 
     /// Uses `token` for the following reconnects (after a refresh).
@@ -132,6 +132,16 @@ impl SessionSender {
     /// Uses `token` for the following reconnects.
     pub fn set_token(&self, token: &str) {
         token.clone_into(&mut lock(&self.shared.token));
+    }
+
+    /// The last `seq` delivered in each channel (see [`Session::positions`]).
+    pub fn positions(&self) -> Positions {
+        lock(&self.shared.positions).clone()
+    }
+
+    /// Moves a channel's position forward (see [`Session::advance`]).
+    pub fn advance(&self, channel_id: &ChannelId, seq: i64) {
+        lock(&self.shared.positions).advance(channel_id, seq);
     }
 
     /// Asks the session to close its connection and end (without waiting).

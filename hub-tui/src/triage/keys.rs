@@ -1,28 +1,7 @@
 //! The triage screen's keys: one table that the key handling, the footer and the `?` overlay all
 //! read, so a binding cannot exist without being shown.
 
-/// A key press as the screens see it (crossterm's events are mapped to this in `terminal`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    /// A printable character.
-    Char(char),
-    /// Enter.
-    Enter,
-    /// Escape.
-    Esc,
-    /// Backspace.
-    Backspace,
-    /// Left arrow.
-    Left,
-    /// Right arrow.
-    Right,
-    /// Up arrow.
-    Up,
-    /// Down arrow.
-    Down,
-    /// Ctrl-C: leave at once, sending nothing more.
-    Interrupt,
-}
+pub use crate::key::{Key, key_name};
 
 /// What a key asks of the triage screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,21 +111,6 @@ pub fn command_for(key: Key) -> Option<Command> {
         .iter()
         .find(|binding| binding.keys.contains(&key))
         .map(|binding| binding.command)
-}
-
-/// How a key is written in the help overlay.
-pub fn key_name(key: Key) -> String {
-    match key {
-        Key::Char(c) => c.to_string(),
-        Key::Enter => "Enter".to_owned(),
-        Key::Esc => "Esc".to_owned(),
-        Key::Backspace => "Backspace".to_owned(),
-        Key::Left => "←".to_owned(),
-        Key::Right => "→".to_owned(),
-        Key::Up => "↑".to_owned(),
-        Key::Down => "↓".to_owned(),
-        Key::Interrupt => "Ctrl-C".to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -271,7 +271,7 @@ pub struct ReactionCountView {
 }
 
 /// `GET /messages/{id}/thread`: the first message and a page of replies, oldest first.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ThreadView {
     /// The message that started the thread.
     pub parent: MessageView,

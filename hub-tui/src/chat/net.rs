@@ -1,0 +1,577 @@
+//! The network worker: it owns the SDK (the REST client and the gateway session), carries out
+//! [`Effect`]s and reports back with [`Action`]s over channels, so the screen never waits on
+//! the network. A token that expires is renewed with the profile's refresh token (or taken from
+//! the profiles file, when the `hub` CLI renewed it first).
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use hub_core::client::{
+    Backoff, Client, ClientError, HistoryParams, PageParams, SessionEvent, SessionOptions, SessionSender,
+};
+use hub_core::model::{ChannelKind, UserId};
+use hub_core::protocol::v1::{
+    ClientFrame, ControlFrame, CreateChannelRequest, CreateReportRequest, RegisterRequest, ServerFrame,
+};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use super::action::{Action, Effect};
+use crate::profiles::{Profile, Profiles, renew_if_expired};
+
+/// History pages are this long.
+const PAGE_SIZE: u32 = 50;
+
+/// How the worker signs in.
+#[derive(Debug, Clone)]
+pub(super) enum Start {
+    /// With a saved profile.
+    Saved(Profile),
+    /// From the login screen (an `Effect::SignIn` comes).
+    Login,
+}
+
+/// What the worker's tasks share.
+struct Net {
+    client: Mutex<Option<Client>>,
+    profile_name: String,
+    saved: Mutex<Option<Profile>>,
+    sender: Mutex<Option<SessionSender>>,
+    frames: UnboundedSender<ClientFrame>,
+    actions: UnboundedSender<Action>,
+    outbox_tag: String,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Starts the worker; effects go in the returned sender, actions come out of `actions`.
+pub(super) fn start(
+    start: Start,
+    profile_name: String,
+    outbox_tag: String,
+    actions: UnboundedSender<Action>,
+) -> UnboundedSender<Effect> {
+    let (effects_tx, effects) = unbounded_channel();
+    let (frames, frames_rx) = unbounded_channel();
+    let net = Arc::new(Net {
+        client: Mutex::new(None),
+        profile_name,
+        saved: Mutex::new(None),
+        sender: Mutex::new(None),
+        frames,
+        actions,
+        outbox_tag,
+    });
+    tokio::spawn(forward_frames(Arc::clone(&net), frames_rx));
+    tokio::spawn(work(net, start, effects));
+    effects_tx
+}
+
+async fn work(net: Arc<Net>, start: Start, mut effects: UnboundedReceiver<Effect>) {
+    if let Start::Saved(profile) = start {
+        sign_in_saved(&net, profile).await;
+    }
+    while let Some(effect) = effects.recv().await {
+        match effect {
+            Effect::SignIn {
+                server,
+                username,
+                password,
+                register,
+            } => sign_in(&net, server, username, password, register).await,
+            Effect::Send(outgoing) => net.frame(ClientFrame::MessageSend {
+                channel_id: outgoing.channel_id,
+                content: outgoing.content,
+                client_id: outgoing.client_id,
+                parent_id: outgoing.parent_id,
+            }),
+            Effect::Typing(channel_id) => net.frame(ClientFrame::Typing { channel_id }),
+            Effect::MarkRead { channel_id, message_id } => net.frame(ClientFrame::Read { channel_id, message_id }),
+            // The terminal's own effects are the loop's, not the network's.
+            Effect::Yank(_) | Effect::OpenLink(_) | Effect::Bell => {}
+            other => {
+                tokio::spawn(call(Arc::clone(&net), other));
+            }
+        }
+    }
+    if let Some(sender) = lock(&net.sender).take() {
+        sender.close();
+    }
+}
+
+impl Net {
+    fn tell(&self, action: Action) {
+        let _ = self.actions.send(action);
+    }
+
+    fn frame(&self, frame: ClientFrame) {
+        let _ = self.frames.send(frame);
+    }
+
+    fn client(&self) -> Result<Client, ClientError> {
+        lock(&self.client).clone().ok_or(ClientError::NotSignedIn)
+    }
+
+    /// Runs a REST call, renewing the session once if the token has expired.
+    async fn with_client<T, F, Fut>(&self, call: F) -> Result<T, ClientError>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        match call(self.client()?).await {
+            Err(err) if err.code() == Some("token_expired") => {
+                self.renew().await?;
+                call(self.client()?).await
+            }
+            other => other,
+        }
+    }
+
+    /// A fresh access token: the profile file's, if another program renewed it, else one made
+    /// with the refresh token. Saved for the next start and for the `hub` CLI.
+    async fn renew(&self) -> Result<(), ClientError> {
+        let Some(mut saved) = lock(&self.saved).clone() else {
+            return Err(ClientError::NotSignedIn);
+        };
+        let on_disk = Profiles::load()
+            .ok()
+            .and_then(|profiles| profiles.profiles.get(&self.profile_name).cloned())
+            .filter(|disk| disk.server == saved.server && disk.access_token != saved.access_token);
+        let mut client = self.client()?;
+        match on_disk {
+            Some(disk) => saved = disk,
+            None => {
+                let refresh = saved.refresh_token.clone().ok_or(ClientError::NotSignedIn)?;
+                let tokens = client.refresh(&refresh).await?;
+                saved.access_token = tokens.access_token;
+                saved.refresh_token = Some(tokens.refresh_token);
+            }
+        }
+        client.set_token(Some(saved.access_token.clone()));
+        if let Some(sender) = lock(&self.sender).as_ref() {
+            sender.set_token(&saved.access_token);
+        }
+        *lock(&self.client) = Some(client);
+        self.remember(saved);
+        Ok(())
+    }
+
+    fn remember(&self, profile: Profile) {
+        let mut profiles = Profiles::load().unwrap_or_default();
+        profiles.profiles.insert(self.profile_name.clone(), profile.clone());
+        profiles.current.get_or_insert_with(|| self.profile_name.clone());
+        if let Err(err) = profiles.save() {
+            self.tell(Action::Failed(format!("cannot save the session: {err:#}")));
+        }
+        *lock(&self.saved) = Some(profile);
+    }
+}
+
+async fn sign_in_saved(net: &Arc<Net>, mut saved: Profile) {
+    let mut client = match Client::new(&saved.server) {
+        Ok(client) => client,
+        Err(err) => return net.tell(Action::SignInFailed(err.to_string())),
+    };
+    client.set_token(Some(saved.access_token.clone()));
+    let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(15), 0.3);
+    loop {
+        match renew_if_expired(&mut client, &mut saved).await {
+            Ok(renewed) => {
+                if renewed {
+                    net.remember(saved.clone());
+                }
+                break;
+            }
+            Err(err) if err.status().is_some() => {
+                return net.tell(Action::SignInFailed(format!(
+                    "the saved session for {} has ended ({err}); sign in again",
+                    saved.username
+                )));
+            }
+            Err(err) => {
+                let wait = backoff.next_delay();
+                net.tell(Action::SignInFailed(format!(
+                    "cannot reach {} ({err}); trying again in {}s",
+                    saved.server,
+                    wait.as_secs().max(1)
+                )));
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+    *lock(&net.saved) = Some(saved.clone());
+    signed_in(net, client, saved.server).await;
+}
+
+async fn sign_in(net: &Arc<Net>, server: String, username: String, password: String, register: bool) {
+    let mut client = match Client::new(&server) {
+        Ok(client) => client,
+        Err(err) => return net.tell(Action::SignInFailed(err.to_string())),
+    };
+    let tokens = if register {
+        let request = RegisterRequest {
+            username: username.clone(),
+            password,
+            email: None,
+            full_name: None,
+        };
+        client.register(&request).await
+    } else {
+        client.login(&username, &password).await
+    };
+    let tokens = match tokens {
+        Ok(tokens) => tokens,
+        Err(err) => return net.tell(Action::SignInFailed(err.to_string())),
+    };
+    net.remember(Profile {
+        server: server.clone(),
+        username,
+        access_token: tokens.access_token,
+        refresh_token: Some(tokens.refresh_token),
+        version_warned: None,
+    });
+    signed_in(net, client, server).await;
+}
+
+async fn signed_in(net: &Arc<Net>, client: Client, server: String) {
+    let me = match client.me().await {
+        Ok(me) => me,
+        Err(err) => return net.tell(Action::SignInFailed(err.to_string())),
+    };
+    *lock(&net.client) = Some(client);
+    net.tell(Action::SignedIn {
+        me: Box::new(me),
+        server,
+    });
+    tokio::spawn(follow_gateway(Arc::clone(net)));
+}
+
+/// Keeps a gateway session up for as long as the client runs; the SDK resumes after drops,
+/// and this loop starts a new session when one ends (a refused token is renewed first).
+async fn follow_gateway(net: Arc<Net>) {
+    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10), 0.5);
+    let mut positions = std::collections::BTreeMap::new();
+    loop {
+        let options = SessionOptions {
+            positions: positions.clone(),
+            ..SessionOptions::default()
+        };
+        let connected = match net.client() {
+            Ok(client) => client.connect_session(options).await,
+            Err(err) => Err(err),
+        };
+        let mut session = match connected {
+            Ok(session) => session,
+            Err(err) => {
+                if matches!(err.status().map(|status| status.as_u16()), Some(401)) && net.renew().await.is_err() {
+                    return net.tell(Action::SignInFailed("the session has ended; sign in again".to_owned()));
+                }
+                net.tell(Action::Reconnecting {
+                    attempt: backoff.attempts() + 1,
+                });
+                tokio::time::sleep(backoff.next_delay()).await;
+                continue;
+            }
+        };
+        backoff.reset();
+        *lock(&net.sender) = Some(session.sender());
+        net.tell(Action::Connected);
+        let mut ended = None;
+        while let Some(event) = session.next().await {
+            match event {
+                SessionEvent::Frame(frame) => on_frame(&net, frame),
+                SessionEvent::Disconnected { .. } => net.tell(Action::Reconnecting { attempt: 1 }),
+                SessionEvent::Reconnected { .. } => net.tell(Action::Connected),
+                SessionEvent::Closed { code, reason } => ended = Some((code, reason)),
+            }
+        }
+        positions = session.positions().to_map();
+        lock(&net.sender).take();
+        let (code, reason) = ended.unwrap_or((None, "the session ended".to_owned()));
+        use hub_core::protocol::v1::close_code;
+        if matches!(code, Some(close_code::SESSION_ENDED)) {
+            return net.tell(Action::SignInFailed(format!(
+                "signed out elsewhere ({reason}); sign in again"
+            )));
+        }
+        if matches!(code, Some(close_code::ACCOUNT_SUSPENDED)) {
+            return net.tell(Action::Offline(format!("the account is suspended: {reason}")));
+        }
+        if matches!(code, Some(close_code::UNAUTHORIZED)) && net.renew().await.is_err() {
+            return net.tell(Action::SignInFailed("the session has ended; sign in again".to_owned()));
+        }
+        net.tell(Action::Reconnecting { attempt: 1 });
+        tokio::time::sleep(backoff.next_delay()).await;
+    }
+}
+
+fn on_frame(net: &Net, frame: ServerFrame) {
+    let action = match frame {
+        ServerFrame::Event(event) => Action::Event(Box::new(event)),
+        ServerFrame::Control(control) => match control {
+            ControlFrame::Ack { client_id, message } => Action::Acked {
+                client_id,
+                message: Box::new(message),
+            },
+            ControlFrame::Error {
+                code,
+                message,
+                r#ref: Some(reference),
+                ..
+            } if reference.starts_with(&net.outbox_tag) => Action::SendRefused {
+                client_id: reference.into(),
+                code,
+                message,
+            },
+            ControlFrame::Error { message, .. } => Action::Failed(message),
+            ControlFrame::Typing {
+                channel_id,
+                user_id,
+                expires_in_ms,
+            } => Action::Typing {
+                channel_id,
+                user_id,
+                expires_in_ms,
+            },
+            ControlFrame::Presence { user_id, status, .. } => Action::Presence { user_id, status },
+            ControlFrame::ReadUpdated { channel_id, message_id } => Action::ReadElsewhere { channel_id, message_id },
+            ControlFrame::Resync { channel_id } => Action::Resync(channel_id),
+            ControlFrame::ChatRequestAccepted { .. } => Action::Done("a chat request was accepted".to_owned()),
+            _ => return,
+        },
+    };
+    net.tell(action);
+}
+
+/// Writes queued frames to the current session, in order; without one (offline) they are
+/// dropped: the outbox keeps the messages and sends them again once connected.
+async fn forward_frames(net: Arc<Net>, mut frames: UnboundedReceiver<ClientFrame>) {
+    while let Some(frame) = frames.recv().await {
+        let sender = lock(&net.sender).clone();
+        if let Some(sender) = sender {
+            let _ = sender.send(frame).await;
+        }
+    }
+}
+
+async fn call(net: Arc<Net>, effect: Effect) {
+    let action = match carry_out(&net, effect).await {
+        Ok(Some(action)) => action,
+        Ok(None) => return,
+        Err(err) => Action::Failed(err.to_string()),
+    };
+    net.tell(action);
+}
+
+async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientError> {
+    let action = match effect {
+        Effect::LoadChannels => {
+            let page = net
+                .with_client(|client| async move { client.my_channels().await })
+                .await?;
+            Action::ChannelsLoaded(page.items)
+        }
+        Effect::LoadHistory { channel_id, before } => {
+            let params = HistoryParams {
+                before: before.as_ref().map(ToString::to_string),
+                limit: Some(PAGE_SIZE),
+                ..HistoryParams::default()
+            };
+            let id = channel_id.clone();
+            let found = net
+                .with_client(|client| {
+                    let (id, params) = (id.clone(), params.clone());
+                    async move { client.history(&id, &params).await }
+                })
+                .await;
+            match found {
+                Ok(page) => Action::HistoryLoaded {
+                    channel_id,
+                    before,
+                    has_more: page.next_cursor.is_some(),
+                    messages: page.items,
+                },
+                Err(err) => Action::HistoryFailed {
+                    channel_id,
+                    error: err.to_string(),
+                },
+            }
+        }
+        Effect::LoadThread(id) => {
+            let view = net
+                .with_client(|client| {
+                    let id = id.clone();
+                    async move { client.thread(&id, None, Some(100)).await }
+                })
+                .await?;
+            Action::ThreadLoaded(Box::new(view))
+        }
+        Effect::LoadPerson(id) => {
+            let user = net
+                .with_client(|client| {
+                    let id = id.clone();
+                    async move { client.user(&id).await }
+                })
+                .await?;
+            Action::PersonLoaded(Box::new(user))
+        }
+        Effect::Edit { message_id, content } => {
+            net.with_client(|client| {
+                let (id, content) = (message_id.clone(), content.clone());
+                async move { client.edit_message(&id, &content).await }
+            })
+            .await?;
+            Action::Done("edited".to_owned())
+        }
+        Effect::Delete(message_id) => {
+            net.with_client(|client| {
+                let id = message_id.clone();
+                async move { client.delete_message(&id, None).await }
+            })
+            .await?;
+            Action::Done("deleted".to_owned())
+        }
+        Effect::React { message_id, emoji } => {
+            net.with_client(|client| {
+                let (id, emoji) = (message_id.clone(), emoji.clone());
+                async move { client.add_reaction(&id, &emoji).await }
+            })
+            .await?;
+            return Ok(None);
+        }
+        Effect::Join { name, code } => {
+            let found = net
+                .with_client(|client| {
+                    let name = name.clone();
+                    async move { client.list_channels(Some(&name), &PageParams::first(20)).await }
+                })
+                .await?;
+            let Some(channel) = found.items.into_iter().find(|channel| channel.name == name) else {
+                return Ok(Some(Action::Failed(format!("no channel #{name} to join"))));
+            };
+            let joined = net
+                .with_client(|client| {
+                    let (id, code) = (channel.id.clone(), code.clone());
+                    async move { client.join_channel(&id, code.as_deref()).await }
+                })
+                .await?;
+            Action::ChannelOpened(Box::new(joined))
+        }
+        Effect::Create { name, private } => {
+            let request = CreateChannelRequest {
+                name,
+                kind: if private {
+                    ChannelKind::Private
+                } else {
+                    ChannelKind::Public
+                },
+                description: None,
+                topic: None,
+            };
+            let made = net
+                .with_client(|client| {
+                    let request = request.clone();
+                    async move { client.create_channel(&request).await }
+                })
+                .await?;
+            Action::ChannelOpened(Box::new(made))
+        }
+        Effect::OpenDm(username) => {
+            let Some(user) = find_user(net, &username).await? else {
+                return Ok(Some(nobody(&username)));
+            };
+            let opened = net
+                .with_client(|client| {
+                    let id = user.clone();
+                    async move { client.open_dm(&[id]).await }
+                })
+                .await?;
+            Action::ChannelOpened(Box::new(opened))
+        }
+        Effect::Leave(channel_id) => {
+            net.with_client(|client| {
+                let id = channel_id.clone();
+                async move { client.leave_channel(&id).await }
+            })
+            .await?;
+            Action::ChannelLeft(channel_id)
+        }
+        Effect::Mute { username, on } => {
+            let Some(user) = find_user(net, &username).await? else {
+                return Ok(Some(nobody(&username)));
+            };
+            net.with_client(|client| {
+                let id = user.clone();
+                async move { client.set_muted(&id, on).await }
+            })
+            .await?;
+            Action::Done(format!("{} @{username}", if on { "muted" } else { "unmuted" }))
+        }
+        Effect::Block { username, on } => {
+            let Some(user) = find_user(net, &username).await? else {
+                return Ok(Some(nobody(&username)));
+            };
+            net.with_client(|client| {
+                let id = user.clone();
+                async move { client.set_blocked(&id, on).await }
+            })
+            .await?;
+            Action::Done(format!("{} @{username}", if on { "blocked" } else { "unblocked" }))
+        }
+        Effect::Notify { channel_id, level } => {
+            net.with_client(|client| {
+                let id = channel_id.clone();
+                async move { client.set_notifications(&id, level).await }
+            })
+            .await?;
+            Action::Done(format!("notifications: {level}"))
+        }
+        Effect::Report {
+            target_type,
+            target_id,
+            reason,
+            details,
+        } => {
+            let request = CreateReportRequest {
+                target_type,
+                target_id,
+                reason,
+                details: Some(details),
+            };
+            net.with_client(|client| {
+                let request = request.clone();
+                async move { client.create_report(&request).await }
+            })
+            .await?;
+            Action::Done("reported: the moderators will look at it".to_owned())
+        }
+        Effect::SignIn { .. }
+        | Effect::Send(_)
+        | Effect::Typing(_)
+        | Effect::MarkRead { .. }
+        | Effect::Yank(_)
+        | Effect::OpenLink(_)
+        | Effect::Bell => return Ok(None),
+    };
+    Ok(Some(action))
+}
+
+/// The id of the user with exactly this username.
+async fn find_user(net: &Net, username: &str) -> Result<Option<UserId>, ClientError> {
+    let found = net
+        .with_client(|client| {
+            let query = username.to_owned();
+            async move { client.search_users(&query, &PageParams::first(20)).await }
+        })
+        .await?;
+    Ok(found
+        .items
+        .into_iter()
+        .find(|user| user.username.eq_ignore_ascii_case(username))
+        .map(|user| user.id))
+}
+
+fn nobody(username: &str) -> Action {
+    Action::Failed(format!("nobody is called @{username}"))
+}

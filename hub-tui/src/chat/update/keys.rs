@@ -1,0 +1,642 @@
+//! Key presses: the login form, then any overlay, then the keymap of the current mode; what the
+//! keymap does not bind types text in insert and command modes.
+
+use hub_core::model::{ClientId, ReportReason, ReportTarget};
+
+use super::commands::run_line;
+use super::{TYPING_EVERY, complain, say};
+use crate::chat::action::Effect;
+use crate::chat::complete::{complete, emoji_named};
+use crate::chat::keymap::{Command, Lookup, Mode, lookup};
+use crate::chat::model::{
+    Composer, Confirm, Focus, Model, OutState, Outgoing, Overlay, Prompt, PromptKind, Screen, Switcher, ThreadPane,
+};
+use crate::chat::switcher::{Target, entries};
+use crate::key::Key;
+
+/// How far PgUp and PgDn move, in messages.
+const PAGE: usize = 10;
+
+pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    if matches!(model.screen, Screen::Login(_)) {
+        return login_key(model, key);
+    }
+    if let Some(overlay) = model.overlay.take() {
+        return overlay_key(model, overlay, key);
+    }
+    model.pending_keys.push(key);
+    let keys = model.pending_keys.clone();
+    match lookup(model.mode, &keys) {
+        Lookup::Command(command) => {
+            model.pending_keys.clear();
+            run(model, command)
+        }
+        Lookup::Prefix => Vec::new(),
+        Lookup::Unbound => {
+            model.pending_keys.clear();
+            // A sequence that went nowhere: its last key may still mean something alone.
+            if keys.len() > 1 {
+                return on_key(model, key);
+            }
+            type_key(model, key)
+        }
+    }
+}
+
+pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Effect> {
+    match (&mut model.screen, model.mode) {
+        (Screen::Login(form), _) => form.focused().insert_str(text.trim_end_matches('\n')),
+        (Screen::Main, Mode::Insert) => active_composer(model).insert_str(text),
+        (Screen::Main, Mode::Command) => model.command_line.insert_str(&text.replace('\n', " ")),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The composer keys go to: the thread's when it has the focus.
+fn active_composer(model: &mut Model) -> &mut Composer {
+    match (&mut model.thread, model.focus) {
+        (Some(thread), Focus::Thread) => &mut thread.composer,
+        _ => &mut model.composer,
+    }
+}
+
+/// Unbound keys: text in insert and command modes, nothing elsewhere.
+fn type_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let composer = match model.mode {
+        Mode::Insert => active_composer(model),
+        Mode::Command => &mut model.command_line,
+        Mode::Normal | Mode::Select => return Vec::new(),
+    };
+    if !edit_text(composer, key) {
+        return Vec::new();
+    }
+    if model.mode == Mode::Insert && matches!(key, Key::Char(_)) {
+        return announce_typing(model);
+    }
+    Vec::new()
+}
+
+/// Text editing keys common to every text box; whether the key was one.
+fn edit_text(composer: &mut Composer, key: Key) -> bool {
+    match key {
+        Key::Char(c) => composer.insert(c),
+        Key::Backspace => composer.backspace(),
+        Key::Delete => composer.delete(),
+        Key::Left => composer.left(),
+        Key::Right => composer.right(),
+        Key::Home | Key::Ctrl('a') => composer.home(),
+        Key::End | Key::Ctrl('e') => composer.end(),
+        Key::Ctrl('u') => {
+            composer.take();
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn announce_typing(model: &mut Model) -> Vec<Effect> {
+    let channel_id = match (&model.thread, model.focus) {
+        (Some(thread), Focus::Thread) => thread.channel_id.clone(),
+        _ => match &model.selected {
+            Some(id) => id.clone(),
+            None => return Vec::new(),
+        },
+    };
+    let recent = model
+        .typing_sent
+        .as_ref()
+        .is_some_and(|(id, at)| *id == channel_id && model.now - *at < TYPING_EVERY);
+    if recent {
+        return Vec::new();
+    }
+    model.typing_sent = Some((channel_id.clone(), model.now));
+    vec![Effect::Typing(channel_id)]
+}
+
+fn login_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let Screen::Login(form) = &mut model.screen else {
+        return Vec::new();
+    };
+    if form.busy {
+        if key == Key::Interrupt {
+            model.quit = true;
+        }
+        return Vec::new();
+    }
+    match key {
+        Key::Interrupt | Key::Esc => model.quit = true,
+        Key::Tab | Key::Down => form.field = (form.field + 1) % 3,
+        Key::BackTab | Key::Up => form.field = (form.field + 2) % 3,
+        Key::Ctrl('r') => form.register = !form.register,
+        Key::Enter if form.field < 2 => form.field += 1,
+        Key::Enter => {
+            let server = form.server.text.trim().to_owned();
+            let username = form.username.text.trim().to_owned();
+            if server.is_empty() || username.is_empty() || form.password.is_empty() {
+                form.error = Some("the server, a username and a password are all needed".to_owned());
+                return Vec::new();
+            }
+            form.busy = true;
+            form.error = None;
+            return vec![Effect::SignIn {
+                server,
+                username,
+                password: form.password.text.clone(),
+                register: form.register,
+            }];
+        }
+        other => {
+            edit_text(form.focused(), other);
+        }
+    }
+    Vec::new()
+}
+
+fn overlay_key(model: &mut Model, overlay: Overlay, key: Key) -> Vec<Effect> {
+    match overlay {
+        // Any key closes help and the sidebar overlay (Ctrl-C still quits).
+        Overlay::Help | Overlay::Sidebar => {
+            if key == Key::Interrupt {
+                model.quit = true;
+            }
+            if let (Overlay::Sidebar, Key::Char('j') | Key::Down | Key::Char('k') | Key::Up) = (&overlay, key) {
+                let by = if matches!(key, Key::Char('j') | Key::Down) {
+                    1
+                } else {
+                    -1
+                };
+                step_channel(model, by);
+                model.overlay = Some(Overlay::Sidebar);
+            }
+            Vec::new()
+        }
+        Overlay::Confirm(confirm) => {
+            if !matches!(key, Key::Char('y') | Key::Char('Y')) {
+                say(model, "cancelled");
+                return Vec::new();
+            }
+            match confirm {
+                Confirm::DeleteMessage(message_id) => vec![Effect::Delete(message_id)],
+                Confirm::Leave(channel_id) => vec![Effect::Leave(channel_id)],
+            }
+        }
+        Overlay::Prompt(mut prompt) => match key {
+            Key::Esc | Key::Interrupt => Vec::new(),
+            Key::Enter => answer(model, prompt),
+            other => {
+                edit_text(&mut prompt.answer, other);
+                model.overlay = Some(Overlay::Prompt(prompt));
+                Vec::new()
+            }
+        },
+        Overlay::Switcher(mut switcher) => match key {
+            Key::Esc | Key::Interrupt => Vec::new(),
+            Key::Down | Key::Tab | Key::Ctrl('n') | Key::Ctrl('j') => {
+                switcher.selected += 1;
+                model.overlay = Some(Overlay::Switcher(switcher));
+                Vec::new()
+            }
+            Key::Up | Key::BackTab | Key::Ctrl('p') => {
+                switcher.selected = switcher.selected.saturating_sub(1);
+                model.overlay = Some(Overlay::Switcher(switcher));
+                Vec::new()
+            }
+            Key::Enter => {
+                let found = entries(model, &switcher.query.text);
+                match found.get(switcher.selected.min(found.len().saturating_sub(1))) {
+                    Some(entry) => go_to(model, entry.target.clone()),
+                    None => Vec::new(),
+                }
+            }
+            other => {
+                edit_text(&mut switcher.query, other);
+                switcher.selected = 0;
+                model.overlay = Some(Overlay::Switcher(switcher));
+                Vec::new()
+            }
+        },
+    }
+}
+
+fn go_to(model: &mut Model, target: Target) -> Vec<Effect> {
+    match target {
+        Target::Channel(id) => {
+            open_channel(model, id);
+            Vec::new()
+        }
+        Target::Person(username) => {
+            let existing = model
+                .channels
+                .iter()
+                .find(|entry| entry.is_direct() && entry.name == username)
+                .map(|entry| entry.id.clone());
+            match existing {
+                Some(id) => {
+                    open_channel(model, id);
+                    Vec::new()
+                }
+                None => vec![Effect::OpenDm(username)],
+            }
+        }
+        Target::Command(command) => run(model, command),
+        Target::Line(name) => {
+            model.mode = Mode::Command;
+            model.command_line = Composer::with_text(format!("{name} "));
+            Vec::new()
+        }
+    }
+}
+
+fn answer(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
+    let text = prompt.answer.text.trim().to_owned();
+    if text.is_empty() {
+        say(model, "cancelled");
+        return Vec::new();
+    }
+    match prompt.kind {
+        PromptKind::React(message_id) => {
+            let emoji = emoji_named(&text).map_or(text.clone(), str::to_owned);
+            vec![Effect::React { message_id, emoji }]
+        }
+        PromptKind::Report { target_type, target_id } => {
+            let first = text.split_whitespace().next().unwrap_or_default().to_lowercase();
+            let reason = first.parse::<ReportReason>().unwrap_or(ReportReason::Other);
+            vec![Effect::Report {
+                target_type,
+                target_id,
+                reason,
+                details: text,
+            }]
+        }
+    }
+}
+
+/// Shows a channel (the "new messages" line goes above what is unread in it).
+pub(super) fn open_channel(model: &mut Model, id: hub_core::model::ChannelId) {
+    let unread = model
+        .channels
+        .iter()
+        .find(|entry| entry.id == id)
+        .map_or(0, |entry| entry.unread);
+    if let Some(timeline) = model.timelines.get_mut(&id) {
+        timeline.scroll = 0;
+        timeline.selected = None;
+        if unread > 0 {
+            timeline.place_read_marker(unread);
+        }
+    }
+    model.selected = Some(id);
+    model.focus = Focus::Channel;
+    if model.mode == Mode::Select {
+        model.mode = Mode::Normal;
+    }
+}
+
+fn step_channel(model: &mut Model, by: isize) {
+    if model.channels.is_empty() {
+        return;
+    }
+    let count = model.channels.len();
+    let at = model
+        .selected
+        .as_ref()
+        .and_then(|id| model.channels.iter().position(|entry| &entry.id == id))
+        .unwrap_or(0);
+    let next = (at as isize + by).rem_euclid(count as isize) as usize;
+    let id = model.channels[next].id.clone();
+    open_channel(model, id);
+}
+
+/// The next (or previous) channel with unreads, those that mention the user first.
+fn step_unread(model: &mut Model, forward: bool) {
+    let count = model.channels.len();
+    let at = model
+        .selected
+        .as_ref()
+        .and_then(|id| model.channels.iter().position(|entry| &entry.id == id))
+        .unwrap_or(0);
+    let order: Vec<usize> = (1..=count)
+        .map(|step| {
+            if forward {
+                (at + step) % count
+            } else {
+                (at + count * 2 - step) % count
+            }
+        })
+        .collect();
+    let pick = order
+        .iter()
+        .find(|&&i| model.channels[i].mentions > 0)
+        .or_else(|| order.iter().find(|&&i| model.channels[i].unread > 0))
+        .copied();
+    match pick {
+        Some(i) => {
+            let id = model.channels[i].id.clone();
+            open_channel(model, id);
+        }
+        None => say(model, "nothing unread"),
+    }
+}
+
+fn run(model: &mut Model, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Quit => model.quit = true,
+        Command::Help => model.overlay = Some(Overlay::Help),
+        Command::Switcher => model.overlay = Some(Overlay::Switcher(Switcher::default())),
+        Command::Sidebar => model.overlay = Some(Overlay::Sidebar),
+        Command::CommandLine => {
+            model.mode = Mode::Command;
+            model.command_line = Composer::default();
+        }
+        Command::Compose => {
+            if model.selected.is_none() && model.focus == Focus::Channel {
+                complain(model, "no channel is open: :join #name, or Ctrl-K");
+            } else {
+                model.mode = Mode::Insert;
+            }
+        }
+        Command::Up => move_in_view(model, 1),
+        Command::Down => move_in_view(model, -1),
+        Command::PageUp => move_in_view(model, PAGE as isize),
+        Command::PageDown => move_in_view(model, -(PAGE as isize)),
+        Command::Top => {
+            if let Some(timeline) = model.timeline_mut() {
+                timeline.scroll = timeline.messages.len().saturating_sub(1);
+            }
+        }
+        Command::Bottom => {
+            if let Some(timeline) = model.timeline_mut() {
+                timeline.scroll = 0;
+            }
+        }
+        Command::NextChannel => step_channel(model, 1),
+        Command::PreviousChannel => step_channel(model, -1),
+        Command::NextUnread => step_unread(model, true),
+        Command::PreviousUnread => step_unread(model, false),
+        Command::Select => {
+            if let Some(timeline) = model.timeline_mut()
+                && !timeline.messages.is_empty()
+            {
+                let skipped = timeline.scroll;
+                let at = timeline.messages.len() - 1 - skipped;
+                timeline.selected = Some(timeline.messages[at].id.clone());
+                model.mode = Mode::Select;
+                model.focus = Focus::Channel;
+            }
+        }
+        Command::Thread => {
+            if model.thread.is_some() {
+                model.focus = if model.focus == Focus::Thread {
+                    Focus::Channel
+                } else {
+                    Focus::Thread
+                };
+            } else if let Some(timeline) = model.timeline() {
+                let newest = timeline
+                    .messages
+                    .iter()
+                    .rev()
+                    .find(|message| message.reply_count > 0)
+                    .or(timeline.messages.last())
+                    .map(|message| message.id.clone());
+                if let Some(id) = newest {
+                    return open_thread(model, &id);
+                }
+            }
+        }
+        Command::CloseThread => {
+            model.thread = None;
+            model.focus = Focus::Channel;
+        }
+        Command::Back => {
+            if model.mode == Mode::Select
+                && let Some(timeline) = model.timeline_mut()
+            {
+                timeline.selected = None;
+            }
+            model.mode = Mode::Normal;
+        }
+        Command::Send => return send(model),
+        Command::NewLine => active_composer(model).insert('\n'),
+        Command::Complete => complete_word(model),
+        Command::EditLast => {
+            if !active_composer(model).is_empty() {
+                return Vec::new();
+            }
+            let me = model.me.as_ref().map(|me| me.id.clone());
+            let last = model.timeline().and_then(|timeline| {
+                timeline
+                    .messages
+                    .iter()
+                    .rev()
+                    .find(|message| message.author_id == me && !message.deleted)
+                    .cloned()
+            });
+            match last {
+                Some(message) => {
+                    model.composer = Composer::with_text(message.content);
+                    model.editing = Some(message.id);
+                    model.focus = Focus::Channel;
+                }
+                None => say(model, "nothing of yours to edit here"),
+            }
+        }
+        Command::Run => {
+            let line = model.command_line.take();
+            model.mode = Mode::Normal;
+            return run_line(model, &line);
+        }
+        Command::Reply
+        | Command::Edit
+        | Command::Delete
+        | Command::Yank
+        | Command::React
+        | Command::OpenThread
+        | Command::OpenLink
+        | Command::Report => return on_selected(model, command),
+    }
+    Vec::new()
+}
+
+/// Up (positive) or down in the focused view: scrolling, or the selection in select mode.
+fn move_in_view(model: &mut Model, by: isize) {
+    let selecting = model.mode == Mode::Select;
+    if let Some(timeline) = model.timeline_mut() {
+        if selecting {
+            timeline.move_selection(-by);
+        } else if by > 0 {
+            timeline.scroll_up(by.unsigned_abs());
+        } else {
+            timeline.scroll_down(by.unsigned_abs());
+        }
+    }
+}
+
+fn open_thread(model: &mut Model, id: &hub_core::model::MessageId) -> Vec<Effect> {
+    let Some((channel_id, parent)) = model
+        .selected
+        .clone()
+        .and_then(|channel_id| Some((channel_id, model.timeline()?.get(id)?.clone())))
+    else {
+        return Vec::new();
+    };
+    model.thread = Some(ThreadPane {
+        channel_id,
+        parent,
+        replies: Vec::new(),
+        loaded: false,
+        composer: Composer::default(),
+    });
+    model.focus = Focus::Thread;
+    vec![Effect::LoadThread(id.clone())]
+}
+
+fn on_selected(model: &mut Model, command: Command) -> Vec<Effect> {
+    let Some(message) = model
+        .timeline()
+        .and_then(|timeline| timeline.get(timeline.selected.as_ref()?))
+        .cloned()
+    else {
+        model.mode = Mode::Normal;
+        return Vec::new();
+    };
+    let mine = model
+        .me
+        .as_ref()
+        .is_some_and(|me| message.author_id.as_ref() == Some(&me.id));
+    model.mode = Mode::Normal;
+    if let Some(timeline) = model.timeline_mut() {
+        timeline.selected = None;
+    }
+    match command {
+        Command::Reply => {
+            let effects = open_thread(model, &message.id);
+            model.mode = Mode::Insert;
+            effects
+        }
+        Command::OpenThread => open_thread(model, &message.id),
+        Command::Edit if !mine => {
+            complain(model, "only your own messages can be edited");
+            Vec::new()
+        }
+        Command::Edit => {
+            model.composer = Composer::with_text(message.content);
+            model.editing = Some(message.id);
+            model.focus = Focus::Channel;
+            model.mode = Mode::Insert;
+            Vec::new()
+        }
+        Command::Delete => {
+            model.overlay = Some(Overlay::Confirm(Confirm::DeleteMessage(message.id)));
+            Vec::new()
+        }
+        Command::Yank => {
+            say(model, "copied");
+            vec![Effect::Yank(message.content)]
+        }
+        Command::React => {
+            model.overlay = Some(Overlay::Prompt(Prompt {
+                kind: PromptKind::React(message.id),
+                question: "React with (an emoji, or a name like :+1: or tada)".to_owned(),
+                answer: Composer::default(),
+            }));
+            Vec::new()
+        }
+        Command::OpenLink => match first_link(&message.content) {
+            Some(link) => vec![Effect::OpenLink(link)],
+            None => {
+                say(model, "no link in that message");
+                Vec::new()
+            }
+        },
+        Command::Report => {
+            model.overlay = Some(Overlay::Prompt(Prompt {
+                kind: PromptKind::Report {
+                    target_type: ReportTarget::Message,
+                    target_id: message.id.to_string(),
+                },
+                question: "Why report this message? (spam, harassment, … and your words)".to_owned(),
+                answer: Composer::default(),
+            }));
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The first `http(s)://` link in a text.
+pub(crate) fn first_link(text: &str) -> Option<String> {
+    text.split_whitespace()
+        .find(|word| word.starts_with("https://") || word.starts_with("http://"))
+        .map(|word| word.trim_end_matches(|c: char| ",.;:!?)>\"'".contains(c)).to_owned())
+}
+
+fn complete_word(model: &mut Model) {
+    let command_line = model.mode == Mode::Command;
+    let composer = if command_line {
+        model.command_line.clone()
+    } else {
+        active_composer(model).clone()
+    };
+    let (start, word) = composer.word_before_cursor();
+    let first_word = composer.text[..start].trim().is_empty();
+    let Some(completed) = complete(model, word, first_word, command_line) else {
+        return;
+    };
+    let target = if command_line {
+        &mut model.command_line
+    } else {
+        active_composer(model)
+    };
+    target.replace_before_cursor(start, &completed);
+}
+
+fn send(model: &mut Model) -> Vec<Effect> {
+    let in_thread = model.focus == Focus::Thread && model.thread.is_some();
+    let text = active_composer(model).take();
+    if text.trim().is_empty() {
+        model.editing = None;
+        return Vec::new();
+    }
+    // `/join #dev` in a composer is a command; `//` starts a message with a slash.
+    if let Some(line) = text.strip_prefix('/')
+        && !line.starts_with('/')
+    {
+        model.mode = Mode::Normal;
+        return run_line(model, line);
+    }
+    let text = text.strip_prefix('/').map_or(text.clone(), |rest| rest.to_owned());
+    if !in_thread && let Some(message_id) = model.editing.take() {
+        return vec![Effect::Edit {
+            message_id,
+            content: text,
+        }];
+    }
+    let (channel_id, parent_id) = match (&model.thread, in_thread) {
+        (Some(thread), true) => (thread.channel_id.clone(), Some(thread.parent.id.clone())),
+        _ => match &model.selected {
+            Some(id) => (id.clone(), None),
+            None => return Vec::new(),
+        },
+    };
+    model.outbox.sequence += 1;
+    let outgoing = Outgoing {
+        client_id: ClientId::from(format!("{}-{}", model.outbox.tag, model.outbox.sequence)),
+        channel_id,
+        parent_id,
+        content: text,
+        written_at: model.now,
+        state: OutState::Pending,
+    };
+    model.outbox.push(outgoing.clone());
+    if let Some(timeline) = model.timeline_mut() {
+        timeline.scroll = 0;
+    }
+    // Offline, it waits in the outbox; `Connected` sends what is pending.
+    if model.connection == crate::chat::model::Connection::Connected {
+        vec![Effect::Send(outgoing)]
+    } else {
+        Vec::new()
+    }
+}

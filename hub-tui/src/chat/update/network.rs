@@ -1,0 +1,433 @@
+//! What the network worker reports: sign-in, the connection, pages, gateway events, acks.
+
+use chrono::Duration;
+use hub_core::protocol::v1::ChannelEvent;
+
+use super::{complain, say};
+use crate::chat::action::{Action, Effect};
+use crate::chat::model::{
+    ChannelEntry, Composer, Connection, Focus, Loaded, LoginForm, Me, Model, Person, Screen, Typing,
+};
+
+pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::SignedIn { me, server } => {
+            model.me = Some(Me {
+                id: me.profile.id.clone(),
+                username: me.profile.username.clone(),
+                is_admin: me.is_superuser,
+            });
+            model.people.insert(me.profile.id.clone(), Person::from(&me.profile));
+            model.server = server;
+            model.screen = Screen::Main;
+            vec![Effect::LoadChannels]
+        }
+        Action::SignInFailed(error) => {
+            if let Screen::Login(form) = &mut model.screen {
+                form.busy = false;
+                form.error = Some(error);
+            } else {
+                model.screen = Screen::Login(LoginForm {
+                    server: Composer::with_text(model.server.clone()),
+                    field: 1,
+                    error: Some(error),
+                    ..LoginForm::default()
+                });
+            }
+            Vec::new()
+        }
+        Action::Connected => {
+            let first = model.connection == Connection::Connecting;
+            model.connection = Connection::Connected;
+            // Whatever waited in the outbox goes now; its client_id keeps a repeat from storing twice.
+            let mut effects: Vec<Effect> = model.outbox.pending().cloned().map(Effect::Send).collect();
+            if !first {
+                // Resume replays the channels the gateway spoke of; a fresh page and list cover
+                // the rest (merged by seq, so nothing shows twice).
+                effects.push(Effect::LoadChannels);
+                for (channel_id, timeline) in &model.timelines {
+                    if timeline.loaded == Loaded::Ready {
+                        effects.push(Effect::LoadHistory {
+                            channel_id: channel_id.clone(),
+                            before: None,
+                        });
+                    }
+                }
+            }
+            effects
+        }
+        Action::Reconnecting { attempt } => {
+            model.connection = Connection::Reconnecting { attempt };
+            Vec::new()
+        }
+        Action::Offline(why) => {
+            model.connection = Connection::Offline(why);
+            Vec::new()
+        }
+        Action::ChannelsLoaded(views) => {
+            let me = model.me.as_ref().map(|me| me.id.clone());
+            let mut entries: Vec<ChannelEntry> = Vec::with_capacity(views.len());
+            for view in &views {
+                for member in view.members.iter().flatten() {
+                    model.people.insert(member.id.clone(), Person::from(member));
+                }
+                let mut entry = ChannelEntry::from_view(view, me.as_ref());
+                // What the user is reading right now is read, whatever the list said.
+                if model.selected.as_ref() == Some(&entry.id)
+                    && model.timeline().is_some_and(|timeline| timeline.scroll == 0)
+                {
+                    entry.unread = 0;
+                    entry.mentions = 0;
+                }
+                entries.push(entry);
+            }
+            model.channels = entries;
+            model.sort_channels();
+            model.channels_loaded = true;
+            let still_there = model
+                .selected
+                .as_ref()
+                .is_some_and(|id| model.channels.iter().any(|entry| &entry.id == id));
+            if !still_there {
+                model.selected = model.channels.first().map(|entry| entry.id.clone());
+            }
+            Vec::new()
+        }
+        Action::HistoryLoaded {
+            channel_id,
+            before,
+            messages,
+            has_more,
+        } => {
+            let unread = model
+                .channels
+                .iter()
+                .find(|entry| entry.id == channel_id)
+                .map(|entry| entry.unread);
+            let timeline = model.timelines.entry(channel_id).or_default();
+            timeline.merge(messages);
+            if before.is_some() {
+                timeline.loading_older = false;
+                timeline.has_older = has_more;
+            } else {
+                let first = timeline.loaded != Loaded::Ready;
+                timeline.loaded = Loaded::Ready;
+                if first {
+                    timeline.has_older = has_more;
+                    timeline.place_read_marker(unread.unwrap_or(0));
+                }
+            }
+            Vec::new()
+        }
+        Action::HistoryFailed { channel_id, error } => {
+            if let Some(timeline) = model.timelines.get_mut(&channel_id) {
+                if timeline.loaded == Loaded::Loading {
+                    timeline.loaded = Loaded::Nothing;
+                }
+                timeline.loading_older = false;
+                // Do not ask again at once: the next key or tick that needs it will.
+                timeline.has_older = false;
+            }
+            complain(model, format!("cannot load messages: {error}"));
+            Vec::new()
+        }
+        Action::ThreadLoaded(view) => {
+            if let Some(thread) = &mut model.thread
+                && thread.parent.id == view.parent.id
+            {
+                thread.parent = view.parent;
+                for reply in view.items {
+                    thread.merge(reply);
+                }
+                thread.loaded = true;
+            }
+            Vec::new()
+        }
+        Action::PersonLoaded(user) => {
+            model.people_asked.remove(&user.id);
+            model.people.insert(user.id.clone(), Person::from(user.as_ref()));
+            Vec::new()
+        }
+        Action::Event(event) => on_event(model, *event),
+        Action::Acked { client_id, message } => {
+            model.outbox.acknowledge(&client_id);
+            deliver(model, *message);
+            Vec::new()
+        }
+        Action::SendRefused {
+            client_id,
+            code,
+            message,
+        } => {
+            if code == "rate_limited" {
+                say(model, "sending too fast: it goes when the server allows");
+            } else {
+                model.outbox.fail(&client_id, message.clone());
+                complain(model, format!("not sent: {message}"));
+            }
+            Vec::new()
+        }
+        Action::Typing {
+            channel_id,
+            user_id,
+            expires_in_ms,
+        } => {
+            let shown = i64::try_from(expires_in_ms)
+                .ok()
+                .map_or(super::TYPING_SHOWN, Duration::milliseconds);
+            model
+                .typing
+                .retain(|typing| !(typing.channel_id == channel_id && typing.user_id == user_id));
+            model.typing.push(Typing {
+                channel_id,
+                user_id,
+                until: model.now + shown,
+            });
+            Vec::new()
+        }
+        Action::Presence { user_id, status } => {
+            if let Some(person) = model.people.get_mut(&user_id) {
+                person.status = status;
+            }
+            Vec::new()
+        }
+        Action::ReadElsewhere { channel_id, message_id } => {
+            let newest = model.timelines.get(&channel_id).and_then(|timeline| timeline.newest());
+            let all_read = newest.is_none_or(|newest| newest.id == message_id);
+            model.read_sent.insert(channel_id.clone(), message_id);
+            if all_read && let Some(entry) = model.channel_mut(&channel_id) {
+                entry.unread = 0;
+                entry.mentions = 0;
+            }
+            Vec::new()
+        }
+        Action::Resync(channel_id) => {
+            model.timelines.remove(&channel_id);
+            Vec::new()
+        }
+        Action::ChannelOpened(view) => {
+            let me = model.me.as_ref().map(|me| me.id.clone());
+            for member in view.members.iter().flatten() {
+                model.people.insert(member.id.clone(), Person::from(member));
+            }
+            let entry = ChannelEntry::from_view(&view, me.as_ref());
+            let id = entry.id.clone();
+            model.channels.retain(|held| held.id != id);
+            model.channels.push(entry);
+            model.sort_channels();
+            model.selected = Some(id);
+            model.focus = Focus::Channel;
+            Vec::new()
+        }
+        Action::ChannelLeft(channel_id) => {
+            leave(model, &channel_id);
+            Vec::new()
+        }
+        Action::Done(text) => {
+            say(model, text);
+            Vec::new()
+        }
+        Action::Failed(text) => {
+            complain(model, text);
+            Vec::new()
+        }
+        Action::OpenReports(count) => {
+            model.open_reports = Some(count);
+            Vec::new()
+        }
+        Action::Key(_) | Action::Paste(_) | Action::Tick(_) => Vec::new(),
+    }
+}
+
+/// A stored message (from an ack or an event): into its timeline or thread, once.
+fn deliver(model: &mut Model, message: hub_core::protocol::v1::MessageView) {
+    if let Some(thread) = &mut model.thread
+        && message.parent_id.as_ref() == Some(&thread.parent.id)
+    {
+        thread.merge(message.clone());
+    }
+    if message.parent_id.is_none()
+        && let Some(timeline) = model.timelines.get_mut(&message.channel_id)
+    {
+        timeline.push_live(message);
+    }
+}
+
+fn on_event(model: &mut Model, event: hub_core::protocol::v1::StoredEvent) -> Vec<Effect> {
+    let channel_id = event.channel_id.clone();
+    match event.event {
+        ChannelEvent::MessageCreated { message } => {
+            let mine = model
+                .me
+                .as_ref()
+                .is_some_and(|me| message.author_id.as_ref() == Some(&me.id));
+            if let Some(client_id) = &message.client_id
+                && mine
+            {
+                model.outbox.acknowledge(client_id);
+            }
+            let is_reply = message.parent_id.clone();
+            let mentions_me = model
+                .me
+                .as_ref()
+                .is_some_and(|me| message.content.contains(&format!("@{}", me.username)));
+            deliver(model, message);
+            if let Some(parent_id) = is_reply {
+                bump_replies(model, &channel_id, &parent_id, 1);
+                return Vec::new();
+            }
+            let reading = model.selected.as_ref() == Some(&channel_id)
+                && model.timeline().is_some_and(|timeline| timeline.scroll == 0);
+            if mine || reading {
+                return Vec::new();
+            }
+            let Some(entry) = model.channel_mut(&channel_id) else {
+                // A channel the client does not list yet (a new DM): fetch the list again.
+                return vec![Effect::LoadChannels];
+            };
+            entry.unread += 1;
+            let is_direct = entry.is_direct();
+            if mentions_me {
+                entry.mentions += 1;
+            }
+            let notify = entry.notify;
+            use hub_core::model::NotifyLevel;
+            let ring = match notify {
+                NotifyLevel::All => mentions_me || is_direct,
+                NotifyLevel::Mentions => mentions_me,
+                NotifyLevel::Nothing => false,
+            };
+            if ring { vec![Effect::Bell] } else { Vec::new() }
+        }
+        ChannelEvent::MessageUpdated { message } => {
+            if let Some(thread) = &mut model.thread {
+                if thread.parent.id == message.id {
+                    thread.parent = message.clone();
+                } else if message.parent_id.as_ref() == Some(&thread.parent.id) {
+                    thread.merge(message.clone());
+                }
+            }
+            if let Some(timeline) = model.timelines.get_mut(&channel_id)
+                && let Some(held) = timeline.get_mut(&message.id)
+            {
+                *held = message;
+            }
+            Vec::new()
+        }
+        ChannelEvent::MessageDeleted { message_id, parent_id } => {
+            let tombstone = |message: &mut hub_core::protocol::v1::MessageView| {
+                message.deleted = true;
+                message.content.clear();
+            };
+            if let Some(timeline) = model.timelines.get_mut(&channel_id)
+                && let Some(held) = timeline.get_mut(&message_id)
+            {
+                tombstone(held);
+            }
+            if let Some(thread) = &mut model.thread {
+                if thread.parent.id == message_id {
+                    tombstone(&mut thread.parent);
+                }
+                if let Some(reply) = thread.replies.iter_mut().find(|reply| reply.id == message_id) {
+                    tombstone(reply);
+                }
+            }
+            if let Some(parent_id) = parent_id {
+                bump_replies(model, &channel_id, &parent_id, -1);
+            }
+            Vec::new()
+        }
+        ChannelEvent::ReactionAdded {
+            message_id,
+            emoji,
+            user_id,
+        } => {
+            let mine = model.me.as_ref().is_some_and(|me| me.id == user_id);
+            react(model, &channel_id, &message_id, &emoji, 1, mine);
+            Vec::new()
+        }
+        ChannelEvent::ReactionRemoved {
+            message_id,
+            emoji,
+            user_id,
+        } => {
+            let mine = model.me.as_ref().is_some_and(|me| me.id == user_id);
+            react(model, &channel_id, &message_id, &emoji, -1, mine);
+            Vec::new()
+        }
+        ChannelEvent::ChannelUpdated { .. } | ChannelEvent::ChannelArchived { .. } => vec![Effect::LoadChannels],
+        ChannelEvent::MemberLeft { user_id, .. } if model.me.as_ref().is_some_and(|me| me.id == user_id) => {
+            leave(model, &channel_id);
+            Vec::new()
+        }
+        ChannelEvent::MemberJoined { user_id, .. } if model.me.as_ref().is_some_and(|me| me.id == user_id) => {
+            vec![Effect::LoadChannels]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn bump_replies(
+    model: &mut Model,
+    channel_id: &hub_core::model::ChannelId,
+    parent_id: &hub_core::model::MessageId,
+    by: i64,
+) {
+    if let Some(parent) = model
+        .timelines
+        .get_mut(channel_id)
+        .and_then(|timeline| timeline.get_mut(parent_id))
+    {
+        parent.reply_count = (parent.reply_count + by).max(0);
+        parent.last_reply_at = Some(model.now);
+    }
+}
+
+fn react(
+    model: &mut Model,
+    channel_id: &hub_core::model::ChannelId,
+    message_id: &hub_core::model::MessageId,
+    emoji: &str,
+    by: i64,
+    mine: bool,
+) {
+    let Some(message) = model
+        .timelines
+        .get_mut(channel_id)
+        .and_then(|timeline| timeline.get_mut(message_id))
+    else {
+        return;
+    };
+    match message.reactions.iter_mut().find(|reaction| reaction.emoji == emoji) {
+        Some(reaction) => {
+            reaction.count = (reaction.count + by).max(0);
+            if mine {
+                reaction.me = by > 0;
+            }
+        }
+        None if by > 0 => message.reactions.push(hub_core::protocol::v1::ReactionCountView {
+            emoji: emoji.to_owned(),
+            count: by,
+            me: mine,
+        }),
+        None => {}
+    }
+    message.reactions.retain(|reaction| reaction.count > 0);
+}
+
+/// The user is no longer in a channel: out of the sidebar, and off screen.
+fn leave(model: &mut Model, channel_id: &hub_core::model::ChannelId) {
+    model.channels.retain(|entry| &entry.id != channel_id);
+    model.timelines.remove(channel_id);
+    if model
+        .thread
+        .as_ref()
+        .is_some_and(|thread| &thread.channel_id == channel_id)
+    {
+        model.thread = None;
+        model.focus = Focus::Channel;
+    }
+    if model.selected.as_ref() == Some(channel_id) {
+        model.selected = model.channels.first().map(|entry| entry.id.clone());
+    }
+}

@@ -1,0 +1,142 @@
+//! Signed-in profiles, one per server, kept in `<config dir>/hub/profiles.json` (the config
+//! dir is `$XDG_CONFIG_HOME` or `~/.config`), written readable by the user only. The `hub` CLI
+//! and hub-tui share them: `hub auth login` once, and either program goes straight in.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, anyhow};
+use hub_core::client::{Client, ClientError};
+use serde::{Deserialize, Serialize};
+
+/// The profile used when none is named and none was chosen.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// One signed-in server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// The server's base URL.
+    pub server: String,
+    /// Who signed in.
+    pub username: String,
+    /// The current access token.
+    pub access_token: String,
+    /// The refresh token that renews it (none for a pasted token).
+    pub refresh_token: Option<String>,
+    /// The server version a mismatch warning was last printed for, so it is printed once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_warned: Option<String>,
+}
+
+/// Every profile and which is current.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profiles {
+    /// The profile commands use when none is named.
+    pub current: Option<String>,
+    /// By name.
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// Where the profiles are kept.
+pub fn profiles_path() -> anyhow::Result<PathBuf> {
+    let base = match std::env::var_os("XDG_CONFIG_HOME").filter(|dir| !dir.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME").ok_or_else(|| anyhow!("HOME is not set"))?).join(".config"),
+    };
+    Ok(base.join("hub").join("profiles.json"))
+}
+
+impl Profiles {
+    /// The saved profiles (none yet is no error).
+    pub fn load() -> anyhow::Result<Profiles> {
+        let path = profiles_path()?;
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).with_context(|| format!("{} is not a profiles file", path.display()))
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Profiles::default()),
+            Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// Writes the profiles, readable and writable by the user only.
+    pub fn save(&self) -> anyhow::Result<()> {
+        let path = profiles_path()?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let text = serde_json::to_vec_pretty(self)?;
+        let temporary = path.with_extension("json.tmp");
+        write_private(&temporary, &text).with_context(|| format!("cannot write {}", temporary.display()))?;
+        std::fs::rename(&temporary, &path).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// The name a command means: the one given, else the current one, else `default`.
+    pub fn name_of(&self, asked: Option<&str>) -> String {
+        asked
+            .map(str::to_owned)
+            .or_else(|| self.current.clone())
+            .unwrap_or_else(|| DEFAULT_PROFILE.to_owned())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}
+
+/// Renews `saved`'s access token with its refresh token when the server says it has expired;
+/// `Ok(true)` when it did (save the profiles then). A profile without a refresh token (a pasted
+/// token) cannot be renewed: the server's refusal is returned.
+pub async fn renew_if_expired(client: &mut Client, saved: &mut Profile) -> Result<bool, ClientError> {
+    match client.me().await {
+        Ok(_) => Ok(false),
+        Err(err) if err.code() == Some("token_expired") => {
+            let Some(refresh) = saved.refresh_token.clone() else {
+                return Err(err);
+            };
+            let tokens = client.refresh(&refresh).await?;
+            saved.access_token = tokens.access_token;
+            saved.refresh_token = Some(tokens.refresh_token);
+            Ok(true)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_named_profile_wins_then_the_current_then_default() {
+        let mut profiles = Profiles::default();
+        assert_eq!(profiles.name_of(None), DEFAULT_PROFILE);
+        profiles.current = Some("work".to_owned());
+        assert_eq!(profiles.name_of(None), "work");
+        assert_eq!(profiles.name_of(Some("home")), "home");
+    }
+
+    #[test]
+    fn profiles_saved_before_the_version_warning_still_load() {
+        let text = r#"{"current":"default","profiles":{"default":{"server":"http://h","username":"ann","access_token":"t","refresh_token":null}}}"#;
+        let profiles: Result<Profiles, _> = serde_json::from_str(text);
+        let Ok(profiles) = profiles else {
+            panic!("an older profiles file does not load: {profiles:?}")
+        };
+        assert_eq!(profiles.profiles["default"].version_warned, None);
+    }
+}
