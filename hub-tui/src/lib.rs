@@ -12,3 +12,6 @@ pub mod profiles;
 pub mod terminal;
 pub mod theme;
 pub mod triage;
+
+#[cfg(test)]
+mod testing;

@@ -182,7 +182,7 @@ pub const BINDINGS: &[Binding] = &[
         &[&[K::Char(':')]],
         C::CommandLine,
         None,
-        "the command line: :join #c, :create #c, :dm @u, :leave, :mute @u, :block @u, :notify all|mentions|nothing, :read, :q",
+        "the command line: :join #c, :create #c, :dm @u, :leave, :mute @u, :block @u, :notify all|mentions|nothing, :read, :q (also typed as /join … in the composer)",
     ),
     bind(
         M::Normal,

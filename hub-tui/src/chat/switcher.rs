@@ -74,6 +74,8 @@ pub fn entries(model: &Model, query: &str) -> Vec<Entry> {
     let mut scored: Vec<(i64, Entry)> = all
         .into_iter()
         .filter_map(|entry| score(query, &entry.label).map(|score| (score, entry)))
+        // Letters scattered far apart match nearly anything: not worth a row.
+        .filter(|(score, _)| *score > 0)
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.label.len().cmp(&b.1.label.len())));
     scored.into_iter().map(|(_, entry)| entry).collect()

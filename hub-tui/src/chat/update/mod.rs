@@ -7,6 +7,7 @@
 //!   page, the next older page near the top, unknown authors) and moves the read marker.
 
 mod commands;
+mod compose;
 mod keys;
 mod network;
 

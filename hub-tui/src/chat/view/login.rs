@@ -51,14 +51,14 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
     } else {
         lines.push(Line::from(vec![
             Span::styled("  Enter ", theme.accent()),
-            Span::raw(format!("{}   ", action.to_lowercase())),
+            Span::raw(format!("{}  ", action.to_lowercase())),
             Span::styled("Tab ", theme.accent()),
-            Span::raw("next field   "),
+            Span::raw("next  "),
             Span::styled("Ctrl-R ", theme.accent()),
             Span::raw(if form.register {
-                "sign in instead   "
+                "sign in instead  "
             } else {
-                "register instead   "
+                "register instead  "
             }),
             Span::styled("Esc ", theme.accent()),
             Span::raw("quit"),

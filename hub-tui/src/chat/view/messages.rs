@@ -68,7 +68,10 @@ pub fn timeline_lines(
     if lines.len() > height {
         lines.drain(..lines.len() - height);
     }
-    lines
+    // The newest message sits just above the composer, as in every chat.
+    let mut padded = vec![Line::raw(""); height - lines.len()];
+    padded.append(&mut lines);
+    padded
 }
 
 /// One message: `09:12 bob      text`, wrapped, then its reactions and replies.

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::chat::keymap::{BINDINGS, keys_name};
 use crate::chat::model::{Confirm, Model, Overlay};
@@ -17,8 +17,11 @@ pub fn draw(frame: &mut Frame, area: Rect, body: Rect, model: &Model, theme: &Th
         None => {}
         Some(Overlay::Help) => {
             let lines = help_lines(model, theme);
-            let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-            let rect = centred(area, area.width.saturating_sub(4).min(96), height.min(area.height));
+            let width = area.width.saturating_sub(4).min(110);
+            let inner = usize::from(width.saturating_sub(2)).max(1);
+            let rows: usize = lines.iter().map(|line| line.width().max(1).div_ceil(inner)).sum();
+            let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+            let rect = centred(area, width, height.min(area.height));
             boxed(
                 frame,
                 rect,
@@ -29,7 +32,8 @@ pub fn draw(frame: &mut Frame, area: Rect, body: Rect, model: &Model, theme: &Th
         }
         Some(Overlay::Switcher(switcher)) => {
             let found = entries(model, &switcher.query.text);
-            let height = area.height.saturating_sub(4).min(16);
+            let wanted = u16::try_from(found.len().max(1) + 3).unwrap_or(u16::MAX);
+            let height = area.height.saturating_sub(4).min(16).min(wanted);
             let rect = centred(area, area.width.saturating_sub(4).min(70), height);
             let mut query = switcher.query.text.clone();
             query.insert(switcher.query.cursor, '▏');
@@ -114,7 +118,7 @@ fn boxed(frame: &mut Frame, rect: Rect, title: &str, lines: Vec<Line<'static>>, 
         .borders(Borders::ALL)
         .border_style(theme.accent())
         .title(title.to_owned());
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
 }
 
 fn centred(area: Rect, width: u16, height: u16) -> Rect {

@@ -38,6 +38,7 @@ pub fn lines(model: &Model, width: u16, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn entry_line(model: &Model, entry: &ChannelEntry, width: usize, theme: &Theme) -> Line<'static> {
+    let selected = model.selected.as_ref() == Some(&entry.id);
     let dot = match entry.peer.as_ref().and_then(|peer| model.people.get(peer)) {
         Some(person) => match person.status {
             UserStatus::Online => "●",
@@ -59,7 +60,6 @@ fn entry_line(model: &Model, entry: &ChannelEntry, width: usize, theme: &Theme) 
     }
     let name_width = width.saturating_sub(2 + badge.chars().count() + 1);
     let name = pad(&entry.name, name_width);
-    let selected = model.selected.as_ref() == Some(&entry.id);
     let name_style = if selected {
         theme.selected()
     } else if entry.unread > 0 {
@@ -68,7 +68,7 @@ fn entry_line(model: &Model, entry: &ChannelEntry, width: usize, theme: &Theme) 
         ratatui::style::Style::new()
     };
     Line::from(vec![
-        Span::styled(format!("{dot} "), theme.done()),
+        Span::styled(format!("{dot}{}", if selected { '›' } else { ' ' }), theme.done()),
         Span::styled(name, name_style),
         Span::raw(" "),
         Span::styled(

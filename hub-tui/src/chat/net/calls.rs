@@ -1,0 +1,234 @@
+//! The REST calls behind effects: each answers with the action that reports its result.
+
+use std::sync::Arc;
+
+use hub_core::client::{ClientError, HistoryParams, PageParams};
+use hub_core::model::{ChannelKind, UserId};
+use hub_core::protocol::v1::{CreateChannelRequest, CreateReportRequest};
+
+use super::Net;
+use crate::chat::action::{Action, Effect};
+
+/// History pages are this long.
+const PAGE_SIZE: u32 = 50;
+
+pub(super) async fn call(net: Arc<Net>, effect: Effect) {
+    let action = match carry_out(&net, effect).await {
+        Ok(Some(action)) => action,
+        Ok(None) => return,
+        Err(err) => Action::Failed(err.to_string()),
+    };
+    net.tell(action);
+}
+
+async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientError> {
+    let action = match effect {
+        Effect::LoadChannels => {
+            let page = net
+                .with_client(|client| async move { client.my_channels().await })
+                .await?;
+            Action::ChannelsLoaded(page.items)
+        }
+        Effect::LoadHistory { channel_id, before } => {
+            let params = HistoryParams {
+                before: before.as_ref().map(ToString::to_string),
+                limit: Some(PAGE_SIZE),
+                ..HistoryParams::default()
+            };
+            let id = channel_id.clone();
+            let found = net
+                .with_client(|client| {
+                    let (id, params) = (id.clone(), params.clone());
+                    async move { client.history(&id, &params).await }
+                })
+                .await;
+            match found {
+                Ok(page) => Action::HistoryLoaded {
+                    channel_id,
+                    before,
+                    has_more: page.next_cursor.is_some(),
+                    messages: page.items,
+                },
+                Err(err) => Action::HistoryFailed {
+                    channel_id,
+                    error: err.to_string(),
+                },
+            }
+        }
+        Effect::LoadThread(id) => {
+            let view = net
+                .with_client(|client| {
+                    let id = id.clone();
+                    async move { client.thread(&id, None, Some(100)).await }
+                })
+                .await?;
+            Action::ThreadLoaded(Box::new(view))
+        }
+        Effect::LoadPerson(id) => {
+            let user = net
+                .with_client(|client| {
+                    let id = id.clone();
+                    async move { client.user(&id).await }
+                })
+                .await?;
+            Action::PersonLoaded(Box::new(user))
+        }
+        Effect::Edit { message_id, content } => {
+            net.with_client(|client| {
+                let (id, content) = (message_id.clone(), content.clone());
+                async move { client.edit_message(&id, &content).await }
+            })
+            .await?;
+            Action::Done("edited".to_owned())
+        }
+        Effect::Delete(message_id) => {
+            net.with_client(|client| {
+                let id = message_id.clone();
+                async move { client.delete_message(&id, None).await }
+            })
+            .await?;
+            Action::Done("deleted".to_owned())
+        }
+        Effect::React { message_id, emoji } => {
+            net.with_client(|client| {
+                let (id, emoji) = (message_id.clone(), emoji.clone());
+                async move { client.add_reaction(&id, &emoji).await }
+            })
+            .await?;
+            return Ok(None);
+        }
+        Effect::Join { name, code } => {
+            let found = net
+                .with_client(|client| {
+                    let name = name.clone();
+                    async move { client.list_channels(Some(&name), &PageParams::first(20)).await }
+                })
+                .await?;
+            let Some(channel) = found.items.into_iter().find(|channel| channel.name == name) else {
+                return Ok(Some(Action::Failed(format!("no channel #{name} to join"))));
+            };
+            let joined = net
+                .with_client(|client| {
+                    let (id, code) = (channel.id.clone(), code.clone());
+                    async move { client.join_channel(&id, code.as_deref()).await }
+                })
+                .await?;
+            Action::ChannelOpened(Box::new(joined))
+        }
+        Effect::Create { name, private } => {
+            let request = CreateChannelRequest {
+                name,
+                kind: if private {
+                    ChannelKind::Private
+                } else {
+                    ChannelKind::Public
+                },
+                description: None,
+                topic: None,
+            };
+            let made = net
+                .with_client(|client| {
+                    let request = request.clone();
+                    async move { client.create_channel(&request).await }
+                })
+                .await?;
+            Action::ChannelOpened(Box::new(made))
+        }
+        Effect::OpenDm(username) => {
+            let Some(user) = find_user(net, &username).await? else {
+                return Ok(Some(nobody(&username)));
+            };
+            let opened = net
+                .with_client(|client| {
+                    let id = user.clone();
+                    async move { client.open_dm(&[id]).await }
+                })
+                .await?;
+            Action::ChannelOpened(Box::new(opened))
+        }
+        Effect::Leave(channel_id) => {
+            net.with_client(|client| {
+                let id = channel_id.clone();
+                async move { client.leave_channel(&id).await }
+            })
+            .await?;
+            Action::ChannelLeft(channel_id)
+        }
+        Effect::Mute { username, on } => {
+            let Some(user) = find_user(net, &username).await? else {
+                return Ok(Some(nobody(&username)));
+            };
+            net.with_client(|client| {
+                let id = user.clone();
+                async move { client.set_muted(&id, on).await }
+            })
+            .await?;
+            Action::Done(format!("{} @{username}", if on { "muted" } else { "unmuted" }))
+        }
+        Effect::Block { username, on } => {
+            let Some(user) = find_user(net, &username).await? else {
+                return Ok(Some(nobody(&username)));
+            };
+            net.with_client(|client| {
+                let id = user.clone();
+                async move { client.set_blocked(&id, on).await }
+            })
+            .await?;
+            Action::Done(format!("{} @{username}", if on { "blocked" } else { "unblocked" }))
+        }
+        Effect::Notify { channel_id, level } => {
+            net.with_client(|client| {
+                let id = channel_id.clone();
+                async move { client.set_notifications(&id, level).await }
+            })
+            .await?;
+            Action::Done(format!("notifications: {level}"))
+        }
+        Effect::Report {
+            target_type,
+            target_id,
+            reason,
+            details,
+        } => {
+            let request = CreateReportRequest {
+                target_type,
+                target_id,
+                reason,
+                details: Some(details),
+            };
+            net.with_client(|client| {
+                let request = request.clone();
+                async move { client.create_report(&request).await }
+            })
+            .await?;
+            Action::Done("reported: the moderators will look at it".to_owned())
+        }
+        Effect::SignIn { .. }
+        | Effect::Send(_)
+        | Effect::Typing(_)
+        | Effect::MarkRead { .. }
+        | Effect::Yank(_)
+        | Effect::OpenLink(_)
+        | Effect::Bell => return Ok(None),
+    };
+    Ok(Some(action))
+}
+
+/// The id of the user with exactly this username.
+async fn find_user(net: &Net, username: &str) -> Result<Option<UserId>, ClientError> {
+    let found = net
+        .with_client(|client| {
+            let query = username.to_owned();
+            async move { client.search_users(&query, &PageParams::first(20)).await }
+        })
+        .await?;
+    Ok(found
+        .items
+        .into_iter()
+        .find(|user| user.username.eq_ignore_ascii_case(username))
+        .map(|user| user.id))
+}
+
+fn nobody(username: &str) -> Action {
+    Action::Failed(format!("nobody is called @{username}"))
+}
