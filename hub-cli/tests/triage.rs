@@ -9,8 +9,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use hub_tests::tmux::Tmux;
 
 use common::{PASSWORD, Scene, TestResult, public_channel, say, scene};
 use hub_core::client::Client;
@@ -21,76 +20,10 @@ use hub_tests::Backend;
 hub_tests::on_both_databases!(a_moderator_triages_the_queue_in_a_terminal);
 
 async fn a_moderator_triages_the_queue_in_a_terminal(backend: Backend) {
-    if !tmux_available() {
+    if !hub_tests::tmux::available() {
         return;
     }
     triage_story(backend).await.expect("the triage story");
-}
-
-fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("HUB_TEST_REQUIRE_TMUX").is_none(),
-            "HUB_TEST_REQUIRE_TMUX is set but tmux cannot be run"
-        );
-        hub_tests::announce_skip(
-            "the pseudo-terminal (tmux)",
-            "up tmux (apt install tmux) and HUB_TEST_REQUIRE_TMUX",
-        );
-    }
-    found
-}
-
-/// A tmux server of its own (`-L`), so tests never touch the user's sessions.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> std::io::Result<Output> {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output()
-    }
-
-    fn keys(&self, keys: &[&str]) -> std::io::Result<()> {
-        let mut args = vec!["send-keys", "-t", "triage"];
-        args.extend_from_slice(keys);
-        self.run(&args).map(drop)
-    }
-
-    fn text(&self, text: &str) -> std::io::Result<()> {
-        self.run(&["send-keys", "-t", "triage", "-l", text]).map(drop)
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "triage"])
-            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
-            .unwrap_or_default()
-    }
-
-    /// Waits until the screen shows `text`; the screen as it was when it did (or the failure).
-    async fn wait_for(&self, text: &str) -> Result<String, String> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return Ok(screen);
-            }
-            if Instant::now() > deadline {
-                return Err(format!("the screen never showed {text:?}; it shows:\n{screen}"));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
 }
 
 fn report(target: &MessageId, reason: ReportReason) -> CreateReportRequest {
@@ -207,13 +140,6 @@ async fn triage_story(backend: Backend) -> TestResult {
 /// `hub reports triage` in a fresh 110x30 tmux session, which prints how hub exited afterwards
 /// and stays open so the restored screen can be read.
 fn start_triage(scene: &Scene) -> Result<Tmux, Box<dyn std::error::Error>> {
-    let tmux = Tmux {
-        socket: format!(
-            "hub-triage-{}-{}",
-            std::process::id(),
-            scene.base.replace([':', '/', '.'], "")
-        ),
-    };
     let command = format!(
         "env -i PATH=/usr/bin:/bin HOME={home} TERM=xterm-256color XDG_CONFIG_HOME={config} {hub} reports triage; \
          echo \"hub exited $?\"; sleep 60",
@@ -221,9 +147,6 @@ fn start_triage(scene: &Scene) -> Result<Tmux, Box<dyn std::error::Error>> {
         config = scene.config_home.path().display(),
         hub = env!("CARGO_BIN_EXE_hub"),
     );
-    let started = tmux.run(&["new-session", "-d", "-s", "triage", "-x", "110", "-y", "30", &command])?;
-    if !started.status.success() {
-        return Err(format!("tmux new-session: {}", String::from_utf8_lossy(&started.stderr)).into());
-    }
-    Ok(tmux)
+    let label = format!("triage-{}", scene.base.replace([':', '/', '.'], ""));
+    Ok(Tmux::start(&label, &command, 110, 30)?)
 }

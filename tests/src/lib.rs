@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 pub mod oidc;
+pub mod tmux;
 pub mod ws;
 
 use std::io::Write as _;
@@ -68,6 +69,34 @@ pub struct TestServer {
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     data_dir: Option<tempfile::TempDir>,
+}
+
+/// A server stopped by [`TestServer::pause`], to start again on the same address and data.
+pub struct Paused {
+    address: String,
+    config: Config,
+    data_dir: Option<tempfile::TempDir>,
+}
+
+impl Paused {
+    /// Starts the server again.
+    pub async fn resume(self) -> TestServer {
+        let mut attempts = 0;
+        let listener = loop {
+            match tokio::net::TcpListener::bind(&self.address).await {
+                Ok(listener) => break listener,
+                Err(err) if attempts < 50 => {
+                    attempts += 1;
+                    let _ = err;
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(err) => panic!("cannot bind {} again: {err}", self.address),
+            }
+        };
+        let mut server = TestServer::start_on(listener, self.config).await;
+        server.data_dir = self.data_dir;
+        server
+    }
 }
 
 /// A signed-up user.
@@ -172,26 +201,22 @@ impl TestServer {
 
     /// Stops the server and starts it again on the same address and data (clients see the
     /// connection drop and come back).
-    pub async fn restart(mut self) -> TestServer {
+    pub async fn restart(self) -> TestServer {
+        self.pause().await.resume().await
+    }
+
+    /// Stops the server, keeping its address and data for [`Paused::resume`]: clients see it
+    /// down until then.
+    pub async fn pause(mut self) -> Paused {
         let address = self.base.trim_start_matches("http://").to_owned();
         let config = self.config.clone();
         let data_dir = self.data_dir.take();
         self.stop().await;
-        let mut attempts = 0;
-        let listener = loop {
-            match tokio::net::TcpListener::bind(&address).await {
-                Ok(listener) => break listener,
-                Err(err) if attempts < 50 => {
-                    attempts += 1;
-                    let _ = err;
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                }
-                Err(err) => panic!("cannot bind {address} again: {err}"),
-            }
-        };
-        let mut server = Self::start_on(listener, config).await;
-        server.data_dir = data_dir;
-        server
+        Paused {
+            address,
+            config,
+            data_dir,
+        }
     }
 
     /// A server on `listener` with exactly `config`.
