@@ -45,6 +45,7 @@ mod admin;
 mod backoff;
 mod chat;
 mod error;
+mod forum;
 mod http;
 mod moderation;
 mod params;

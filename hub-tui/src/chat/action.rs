@@ -3,8 +3,13 @@
 //! those out and answer with more actions).
 
 use chrono::{DateTime, Utc};
-use hub_core::model::{ChannelId, ClientId, MessageId, NotifyLevel, ReportReason, ReportTarget, UserId, UserStatus};
-use hub_core::protocol::v1::{MeView, MessageView, MyChannelView, StoredEvent, ThreadView, UserView};
+use hub_core::model::{
+    ChannelId, ClientId, CommentId, MessageId, NotifyLevel, PostId, PostSort, ReportReason, ReportTarget, UserId,
+    UserStatus,
+};
+use hub_core::protocol::v1::{
+    CommentView, MeView, MessageView, MyChannelView, PostView, StoredEvent, ThreadView, UserView, VoteView,
+};
 
 use super::model::Outgoing;
 use crate::key::Key;
@@ -113,6 +118,44 @@ pub enum Action {
     Failed(String),
     /// The open report count (moderators).
     OpenReports(u64),
+    /// A page of forum posts.
+    PostsLoaded {
+        /// In this order.
+        sort: PostSort,
+        /// The posts.
+        posts: Vec<PostView>,
+        /// Where the next page starts.
+        next_cursor: Option<String>,
+        /// A further page (added to the list) rather than the first.
+        more: bool,
+    },
+    /// A post's comment tree.
+    CommentsLoaded {
+        /// The post.
+        post_id: PostId,
+        /// Depth first.
+        comments: Vec<CommentView>,
+    },
+    /// A vote was counted.
+    Voted {
+        /// On what.
+        target: VoteTarget,
+        /// The counts now.
+        vote: VoteView,
+    },
+    /// The user's post was stored.
+    PostWritten(Box<PostView>),
+    /// The user's comment was stored.
+    CommentWritten(Box<CommentView>),
+}
+
+/// What a vote is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoteTarget {
+    /// A post.
+    Post(PostId),
+    /// A comment.
+    Comment(CommentId),
 }
 
 /// Something the client asks for.
@@ -225,4 +268,36 @@ pub enum Effect {
     OpenLink(String),
     /// Ring the terminal bell (a mention, a DM).
     Bell,
+    /// Fetch a page of forum posts.
+    LoadPosts {
+        /// In this order.
+        sort: PostSort,
+        /// From here (none: the first page).
+        cursor: Option<String>,
+    },
+    /// Fetch a post's comments.
+    LoadComments(PostId),
+    /// Vote.
+    Vote {
+        /// On what.
+        target: VoteTarget,
+        /// +1, -1, or 0 to take it back.
+        value: i64,
+    },
+    /// Write a post.
+    WritePost {
+        /// Its title.
+        title: String,
+        /// Its text.
+        body: String,
+    },
+    /// Write a comment.
+    WriteComment {
+        /// On which post.
+        post_id: PostId,
+        /// Answering which comment.
+        parent_id: Option<CommentId>,
+        /// The text.
+        body: String,
+    },
 }

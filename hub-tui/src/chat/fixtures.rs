@@ -150,3 +150,100 @@ pub fn signed_in() -> Model {
     model.people_asked.clear();
     model
 }
+
+pub fn post(
+    id: &str,
+    title: &str,
+    author: &str,
+    score: i64,
+    comments: i64,
+    hours: i64,
+) -> hub_core::protocol::v1::PostView {
+    hub_core::protocol::v1::PostView {
+        id: hub_core::model::PostId::from(id),
+        author_id: Some(UserId::from(format!("u-{author}"))),
+        title: title.to_owned(),
+        body: "I am on kitty. Tell me yours, and why: speed, fonts, or the config file?".to_owned(),
+        tags: vec!["tools".to_owned()],
+        score,
+        upvotes: score,
+        downvotes: 0,
+        my_vote: 0,
+        comment_count: comments,
+        created_at: now() - Duration::hours(hours),
+        edited_at: None,
+        deleted: false,
+    }
+}
+
+pub fn comment(
+    id: &str,
+    parent: Option<&str>,
+    depth: i64,
+    author: &str,
+    body: &str,
+    replies: i64,
+) -> hub_core::protocol::v1::CommentView {
+    hub_core::protocol::v1::CommentView {
+        id: hub_core::model::CommentId::from(id),
+        post_id: hub_core::model::PostId::from("p-terminals"),
+        parent_id: parent.map(hub_core::model::CommentId::from),
+        depth,
+        author_id: Some(UserId::from(format!("u-{author}"))),
+        body: body.to_owned(),
+        reply_count: replies,
+        score: 3 - depth,
+        upvotes: 3 - depth,
+        downvotes: 0,
+        my_vote: 0,
+        created_at: now() - Duration::minutes(50 - depth * 10),
+        edited_at: None,
+        deleted: false,
+        hidden: false,
+    }
+}
+
+/// The forum open on `hot`, three posts listed.
+pub fn in_forum() -> Model {
+    let mut model = signed_in();
+    update(&mut model, Action::Key(crate::key::Key::Char('f')));
+    update(
+        &mut model,
+        Action::PostsLoaded {
+            sort: hub_core::model::PostSort::Hot,
+            posts: vec![
+                post("p-terminals", "Which terminal do you use?", "bob", 12, 3, 2),
+                post(
+                    "p-release",
+                    "Release 0.3 is out: threads in the terminal",
+                    "carol",
+                    8,
+                    0,
+                    5,
+                ),
+                post("p-lunch", "Lunch on Friday?", "dave", -1, 1, 30),
+            ],
+            next_cursor: None,
+            more: false,
+        },
+    );
+    model
+}
+
+/// The first post open with its comment tree.
+pub fn in_post() -> Model {
+    let mut model = in_forum();
+    update(&mut model, Action::Key(crate::key::Key::Enter));
+    update(
+        &mut model,
+        Action::CommentsLoaded {
+            post_id: hub_core::model::PostId::from("p-terminals"),
+            comments: vec![
+                comment("c1", None, 0, "carol", "foot, because it starts instantly", 1),
+                comment("c2", Some("c1"), 1, "dave", "and its config is one small file", 0),
+                comment("c3", None, 0, "dave", "wezterm for the multiplexer", 0),
+            ],
+        },
+    );
+    model
+}

@@ -24,6 +24,8 @@ pub use view::draw;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod forum_tests;
+#[cfg(test)]
 mod update_tests;
 #[cfg(test)]
 mod view_tests;

@@ -2,6 +2,7 @@
 //! hand; nothing in it talks to the network or the terminal.
 
 mod composer;
+mod forum;
 mod outbox;
 mod timeline;
 
@@ -12,6 +13,7 @@ use hub_core::model::{ChannelId, ChannelKind, MessageId, NotifyLevel, ReportTarg
 use hub_core::protocol::v1::{MessageView, MyChannelView, UserView};
 
 pub use composer::Composer;
+pub use forum::{Forum, PostPane};
 pub use outbox::{OutState, Outbox, Outgoing};
 pub use timeline::{Loaded, Timeline};
 
@@ -196,6 +198,16 @@ impl ThreadPane {
     }
 }
 
+/// Which part of hub is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Place {
+    /// Channels and direct conversations.
+    #[default]
+    Chat,
+    /// The forum.
+    Forum,
+}
+
 /// Which pane keys go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -242,6 +254,8 @@ pub enum Confirm {
 /// What a prompt asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
+    /// The title of a new forum post.
+    PostTitle,
     /// A reaction to this message.
     React(MessageId),
     /// Why this is reported.
@@ -311,6 +325,10 @@ pub struct Model {
     pub people_asked: BTreeSet<UserId>,
     /// The open thread.
     pub thread: Option<ThreadPane>,
+    /// Chat or forum.
+    pub place: Place,
+    /// The forum's posts and the open post.
+    pub forum: Forum,
     /// Where keys go.
     pub focus: Focus,
     /// Normal, insert, select or command.
@@ -362,6 +380,8 @@ impl Model {
             people: BTreeMap::new(),
             people_asked: BTreeSet::new(),
             thread: None,
+            place: Place::Chat,
+            forum: Forum::default(),
             focus: Focus::Channel,
             mode: Mode::Normal,
             pending_keys: Vec::new(),
@@ -376,6 +396,16 @@ impl Model {
             notice: None,
             open_reports: None,
             quit: false,
+        }
+    }
+
+    /// The keymap mode the keys are looked up in: normal mode means the forum's list or post
+    /// keys while the forum is on screen.
+    pub fn key_mode(&self) -> Mode {
+        match (self.mode, self.place, self.forum.open.is_some()) {
+            (Mode::Normal, Place::Forum, false) => Mode::Forum,
+            (Mode::Normal, Place::Forum, true) => Mode::Post,
+            (mode, _, _) => mode,
         }
     }
 

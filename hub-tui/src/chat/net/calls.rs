@@ -3,14 +3,16 @@
 use std::sync::Arc;
 
 use hub_core::client::{ClientError, HistoryParams, PageParams};
-use hub_core::model::{ChannelKind, UserId};
-use hub_core::protocol::v1::{CreateChannelRequest, CreateReportRequest};
+use hub_core::model::{ChannelKind, CommentSort, UserId};
+use hub_core::protocol::v1::{CreateChannelRequest, CreateCommentRequest, CreatePostRequest, CreateReportRequest};
 
 use super::Net;
-use crate::chat::action::{Action, Effect};
+use crate::chat::action::{Action, Effect, VoteTarget};
 
 /// History pages are this long.
 const PAGE_SIZE: u32 = 50;
+/// Forum pages are this long.
+const POSTS_PAGE: u32 = 30;
 
 pub(super) async fn call(net: Arc<Net>, effect: Effect) {
     let action = match carry_out(&net, effect).await {
@@ -202,6 +204,78 @@ async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientEr
             })
             .await?;
             Action::Done("reported: the moderators will look at it".to_owned())
+        }
+        Effect::LoadPosts { sort, cursor } => {
+            let page = match &cursor {
+                Some(cursor) => PageParams::after(cursor.clone()),
+                None => PageParams::first(POSTS_PAGE),
+            };
+            let found = net
+                .with_client(|client| {
+                    let page = page.clone();
+                    async move { client.posts(sort, None, None, &page).await }
+                })
+                .await?;
+            Action::PostsLoaded {
+                sort,
+                posts: found.items,
+                next_cursor: found.next_cursor,
+                more: cursor.is_some(),
+            }
+        }
+        Effect::LoadComments(post_id) => {
+            let found = net
+                .with_client(|client| {
+                    let id = post_id.clone();
+                    async move { client.comments(&id, CommentSort::Top, &PageParams::first(100)).await }
+                })
+                .await?;
+            Action::CommentsLoaded {
+                post_id,
+                comments: found.items,
+            }
+        }
+        Effect::Vote { target, value } => {
+            let vote = net
+                .with_client(|client| {
+                    let target = target.clone();
+                    async move {
+                        match &target {
+                            VoteTarget::Post(id) => client.vote_post(id, value).await,
+                            VoteTarget::Comment(id) => client.vote_comment(id, value).await,
+                        }
+                    }
+                })
+                .await?;
+            Action::Voted { target, vote }
+        }
+        Effect::WritePost { title, body } => {
+            let request = CreatePostRequest {
+                title,
+                body,
+                tags: Vec::new(),
+            };
+            let post = net
+                .with_client(|client| {
+                    let request = request.clone();
+                    async move { client.create_post(&request).await }
+                })
+                .await?;
+            Action::PostWritten(Box::new(post))
+        }
+        Effect::WriteComment {
+            post_id,
+            parent_id,
+            body,
+        } => {
+            let request = CreateCommentRequest { body, parent_id };
+            let comment = net
+                .with_client(|client| {
+                    let (id, request) = (post_id.clone(), request.clone());
+                    async move { client.create_comment(&id, &request).await }
+                })
+                .await?;
+            Action::CommentWritten(Box::new(comment))
         }
         Effect::SignIn { .. }
         | Effect::Send(_)

@@ -132,6 +132,9 @@ pub(super) fn complete_word(model: &mut Model) {
 }
 
 pub(super) fn send(model: &mut Model) -> Vec<Effect> {
+    if model.place == crate::chat::model::Place::Forum {
+        return super::forum::send(model);
+    }
     let in_thread = model.focus == Focus::Thread && model.thread.is_some();
     let text = active_composer(model).take();
     if text.trim().is_empty() {

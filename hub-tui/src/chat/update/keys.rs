@@ -9,7 +9,7 @@ use super::{TYPING_EVERY, complain, say};
 use crate::chat::action::Effect;
 use crate::chat::complete::emoji_named;
 use crate::chat::keymap::{Command, Lookup, Mode, lookup};
-use crate::chat::model::{Composer, Confirm, Focus, Model, Overlay, Prompt, PromptKind, Screen, Switcher};
+use crate::chat::model::{Composer, Confirm, Focus, Model, Overlay, Place, Prompt, PromptKind, Screen, Switcher};
 use crate::chat::switcher::{Target, entries};
 use crate::key::Key;
 
@@ -25,7 +25,7 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     }
     model.pending_keys.push(key);
     let keys = model.pending_keys.clone();
-    match lookup(model.mode, &keys) {
+    match lookup(model.key_mode(), &keys) {
         Lookup::Command(command) => {
             model.pending_keys.clear();
             run(model, command)
@@ -54,6 +54,12 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Effect> {
 
 /// The composer keys go to: the thread's when it has the focus.
 pub(super) fn active_composer(model: &mut Model) -> &mut Composer {
+    if model.place == Place::Forum {
+        return match &mut model.forum.open {
+            Some(pane) => &mut pane.composer,
+            None => &mut model.forum.composer,
+        };
+    }
     match (&mut model.thread, model.focus) {
         (Some(thread), Focus::Thread) => &mut thread.composer,
         _ => &mut model.composer,
@@ -65,7 +71,7 @@ fn type_key(model: &mut Model, key: Key) -> Vec<Effect> {
     let composer = match model.mode {
         Mode::Insert => active_composer(model),
         Mode::Command => &mut model.command_line,
-        Mode::Normal | Mode::Select => return Vec::new(),
+        Mode::Normal | Mode::Select | Mode::Forum | Mode::Post => return Vec::new(),
     };
     if !edit_text(composer, key) {
         return Vec::new();
@@ -254,6 +260,10 @@ fn answer(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
         return Vec::new();
     }
     match prompt.kind {
+        PromptKind::PostTitle => {
+            super::forum::titled(model, text);
+            Vec::new()
+        }
         PromptKind::React(message_id) => {
             let emoji = emoji_named(&text).map_or(text.clone(), str::to_owned);
             vec![Effect::React { message_id, emoji }]
@@ -339,6 +349,9 @@ fn step_unread(model: &mut Model, forward: bool) {
 }
 
 fn run(model: &mut Model, command: Command) -> Vec<Effect> {
+    if let Some(effects) = super::forum::run(model, command) {
+        return effects;
+    }
     match command {
         Command::Quit => model.quit = true,
         Command::Help => model.overlay = Some(Overlay::Help),
@@ -454,6 +467,16 @@ fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::OpenThread
         | Command::OpenLink
         | Command::Report => return on_selected(model, command),
+        // Only the forum's: `forum::run` took them when the forum is on screen.
+        Command::Forum
+        | Command::Sort
+        | Command::OpenPost
+        | Command::VoteUp
+        | Command::VoteDown
+        | Command::Comment
+        | Command::Collapse
+        | Command::WritePost
+        | Command::Refresh => {}
     }
     Vec::new()
 }

@@ -8,13 +8,14 @@
 
 mod commands;
 mod compose;
+mod forum;
 mod keys;
 mod network;
 
 use chrono::Duration;
 
 use super::action::{Action, Effect};
-use super::model::{Focus, Loaded, Model, Notice, Screen};
+use super::model::{Focus, Loaded, Model, Notice, Place, Screen};
 
 pub use commands::{COMMAND_NAMES, CommandLine, parse_command};
 
@@ -37,6 +38,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
 /// Fetches what the screen needs now and moves the read marker of the channel being read.
 fn settle(model: &mut Model, effects: &mut Vec<Effect>) {
     if model.screen != Screen::Main {
+        return;
+    }
+    if model.place == Place::Forum {
+        forum::settle(model, effects);
         return;
     }
     if let Some(channel_id) = model.selected.clone() {

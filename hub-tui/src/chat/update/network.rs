@@ -10,6 +10,10 @@ use crate::chat::model::{
 };
 
 pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
+    let action = match super::forum::on_network(model, action) {
+        Ok(effects) => return effects,
+        Err(action) => action,
+    };
     match action {
         Action::SignedIn { me, server } => {
             model.me = Some(Me {
@@ -235,7 +239,15 @@ pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
             model.open_reports = Some(count);
             Vec::new()
         }
-        Action::Key(_) | Action::Paste(_) | Action::Tick(_) => Vec::new(),
+        // Keys and ticks are `update`'s; the forum's news went to `forum::on_network`.
+        Action::Key(_)
+        | Action::Paste(_)
+        | Action::Tick(_)
+        | Action::PostsLoaded { .. }
+        | Action::CommentsLoaded { .. }
+        | Action::Voted { .. }
+        | Action::PostWritten(_)
+        | Action::CommentWritten(_) => Vec::new(),
     }
 }
 
@@ -255,6 +267,10 @@ fn deliver(model: &mut Model, message: hub_core::protocol::v1::MessageView) {
 
 fn on_event(model: &mut Model, event: hub_core::protocol::v1::StoredEvent) -> Vec<Effect> {
     let channel_id = event.channel_id.clone();
+    if channel_id.is_forum() {
+        super::forum::on_event(model, event.event);
+        return Vec::new();
+    }
     match event.event {
         ChannelEvent::MessageCreated { message } => {
             let mine = model

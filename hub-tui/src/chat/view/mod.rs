@@ -1,6 +1,7 @@
 //! Drawing: reads the model, never changes it, never waits. One file per pane or screen:
 //! `messages` (a timeline or thread), `sidebar`, `overlay` (help, switcher, questions), `login`.
 
+mod forum;
 mod login;
 mod messages;
 mod overlay;
@@ -12,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::keymap::{Mode, hints};
-use super::model::{Composer, Connection, Focus, Model, Screen};
+use super::model::{Composer, Connection, Focus, Model, Place, Screen};
 use crate::theme::Theme;
 
 pub use messages::wrap;
@@ -41,6 +42,7 @@ pub fn draw(frame: &mut Frame, model: &Model, theme: &Theme) {
         rest
     };
     match &model.thread {
+        _ if model.place == Place::Forum => forum::draw(frame, main, model, theme),
         Some(_) if narrow && model.focus == Focus::Thread => draw_thread(frame, main, model, theme),
         Some(_) if !narrow => {
             let [channel, thread] =
@@ -203,7 +205,7 @@ fn draw_composer(frame: &mut Frame, area: Rect, composer: &Composer, prompt: &st
 
 fn status_line(model: &Model, theme: &Theme, width: u16) -> Line<'static> {
     let mut spans = vec![
-        Span::styled(format!(" {} ", model.mode.name()), theme.selected()),
+        Span::styled(format!(" {} ", model.key_mode().name()), theme.selected()),
         Span::raw(" "),
     ];
     if model.mode == Mode::Command {
@@ -241,7 +243,7 @@ fn status_line(model: &Model, theme: &Theme, width: u16) -> Line<'static> {
     let used: usize = spans.iter().map(|span| span.width()).sum();
     let mut hint_spans = Vec::new();
     let mut hint_width = 0;
-    for (keys, hint) in hints(model.mode) {
+    for (keys, hint) in hints(model.key_mode()) {
         let piece = keys.chars().count() + hint.chars().count() + 3;
         if used + hint_width + piece > usize::from(width) {
             break;

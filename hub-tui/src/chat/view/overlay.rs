@@ -25,7 +25,10 @@ pub fn draw(frame: &mut Frame, area: Rect, body: Rect, model: &Model, theme: &Th
             boxed(
                 frame,
                 rect,
-                &format!(" keys: {} mode (any key closes) ", model.mode.name().to_lowercase()),
+                &format!(
+                    " keys: {} mode (any key closes) ",
+                    model.key_mode().name().to_lowercase()
+                ),
                 lines,
                 theme,
             );
@@ -102,7 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, body: Rect, model: &Model, theme: &Th
 pub fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     BINDINGS
         .iter()
-        .filter(|binding| binding.mode == model.mode)
+        .filter(|binding| binding.mode == model.key_mode())
         .map(|binding| {
             Line::from(vec![
                 Span::styled(format!("{:<18}", keys_name(binding)), theme.accent()),

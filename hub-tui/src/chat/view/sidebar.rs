@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::messages::pad;
-use crate::chat::model::{ChannelEntry, Model};
+use crate::chat::model::{ChannelEntry, Model, Place};
 use crate::theme::Theme;
 
 /// Draws the sidebar into `area`.
@@ -34,11 +34,19 @@ pub fn lines(model: &Model, width: u16, theme: &Theme) -> Vec<Line<'static>> {
             lines.push(entry_line(model, entry, width, theme));
         }
     }
+    lines.push(Line::styled("FORUM", theme.dim()));
+    let here = model.place == Place::Forum;
+    let new = match model.forum.new_posts {
+        0 => String::new(),
+        n => format!(" · {n} new"),
+    };
+    let label = format!(" {}{} posts{new}", if here { '›' } else { ' ' }, model.forum.sort);
+    lines.push(Line::styled(label, if here { theme.selected() } else { theme.dim() }));
     lines
 }
 
 fn entry_line(model: &Model, entry: &ChannelEntry, width: usize, theme: &Theme) -> Line<'static> {
-    let selected = model.selected.as_ref() == Some(&entry.id);
+    let selected = model.place == Place::Chat && model.selected.as_ref() == Some(&entry.id);
     let dot = match entry.peer.as_ref().and_then(|peer| model.people.get(peer)) {
         Some(person) => match person.status {
             UserStatus::Online => "●",

@@ -16,6 +16,10 @@ pub enum Mode {
     Select,
     /// The `:` command line.
     Command,
+    /// The forum's list of posts.
+    Forum,
+    /// A forum post and its comments.
+    Post,
 }
 
 impl Mode {
@@ -26,11 +30,20 @@ impl Mode {
             Mode::Insert => "INSERT",
             Mode::Select => "SELECT",
             Mode::Command => "COMMAND",
+            Mode::Forum => "FORUM",
+            Mode::Post => "POST",
         }
     }
 
     /// Every mode, in help order.
-    pub const ALL: [Mode; 4] = [Mode::Normal, Mode::Insert, Mode::Select, Mode::Command];
+    pub const ALL: [Mode; 6] = [
+        Mode::Normal,
+        Mode::Insert,
+        Mode::Select,
+        Mode::Command,
+        Mode::Forum,
+        Mode::Post,
+    ];
 }
 
 /// What a binding does.
@@ -102,6 +115,24 @@ pub enum Command {
     Report,
     /// Run the command line.
     Run,
+    /// The forum (from the chat), or back to the chat (from the forum).
+    Forum,
+    /// Cycle the forum's order: hot, new, top.
+    Sort,
+    /// Open the highlighted post.
+    OpenPost,
+    /// Vote +1 (again: take the vote back).
+    VoteUp,
+    /// Vote -1 (again: take the vote back).
+    VoteDown,
+    /// Comment on the post, or answer the highlighted comment.
+    Comment,
+    /// Fold or unfold the highlighted comment's replies.
+    Collapse,
+    /// Write a new post.
+    WritePost,
+    /// Fetch the posts again.
+    Refresh,
 }
 
 /// One binding.
@@ -119,262 +150,9 @@ pub struct Binding {
     pub help: &'static str,
 }
 
-const fn bind(
-    mode: Mode,
-    keys: &'static [&'static [Key]],
-    command: Command,
-    hint: Option<&'static str>,
-    help: &'static str,
-) -> Binding {
-    Binding {
-        mode,
-        keys,
-        command,
-        hint,
-        help,
-    }
-}
+mod bindings;
 
-use Command as C;
-use Key as K;
-use Mode as M;
-
-/// Every binding.
-pub const BINDINGS: &[Binding] = &[
-    bind(
-        M::Normal,
-        &[&[K::Char('i')], &[K::Enter]],
-        C::Compose,
-        Some("write"),
-        "write in the composer",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Ctrl('k')], &[K::Char(' '), K::Char('k')]],
-        C::Switcher,
-        Some("switch"),
-        "switch to a channel, person or action by name",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('t')]],
-        C::Thread,
-        Some("thread"),
-        "open the newest thread, or move between thread and channel",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('v')]],
-        C::Select,
-        Some("select"),
-        "select a message to reply, edit, delete, react, report",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('n')]],
-        C::NextUnread,
-        Some("next unread"),
-        "the next channel with unreads (mentions first)",
-    ),
-    bind(M::Normal, &[&[K::Char('?')]], C::Help, Some("help"), "these keys"),
-    bind(
-        M::Normal,
-        &[&[K::Char(':')]],
-        C::CommandLine,
-        None,
-        "the command line: :join #c, :create #c, :dm @u, :leave, :mute @u, :block @u, :notify all|mentions|nothing, :read, :q (also typed as /join … in the composer)",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('k')], &[K::Up]],
-        C::Up,
-        None,
-        "one message up (older)",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('j')], &[K::Down]],
-        C::Down,
-        None,
-        "one message down (newer)",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::PageUp], &[K::Ctrl('b')]],
-        C::PageUp,
-        None,
-        "a page up; past the top, older history loads",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::PageDown], &[K::Ctrl('f')]],
-        C::PageDown,
-        None,
-        "a page down",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('g')], &[K::Home]],
-        C::Top,
-        None,
-        "to the oldest message loaded",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('G')], &[K::End]],
-        C::Bottom,
-        None,
-        "to the newest message, following live ones",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('J')], &[K::AltDown]],
-        C::NextChannel,
-        None,
-        "the next channel",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('K')], &[K::AltUp]],
-        C::PreviousChannel,
-        None,
-        "the previous channel",
-    ),
-    bind(
-        M::Normal,
-        &[&[K::Char('N')]],
-        C::PreviousUnread,
-        None,
-        "the previous channel with unreads",
-    ),
-    bind(M::Normal, &[&[K::Tab]], C::Sidebar, None, "show or hide the sidebar"),
-    bind(M::Normal, &[&[K::Esc]], C::CloseThread, None, "close the thread pane"),
-    bind(
-        M::Normal,
-        &[&[K::Interrupt]],
-        C::Quit,
-        None,
-        "leave hub-tui (so does :q)",
-    ),
-    bind(
-        M::Insert,
-        &[&[K::Enter]],
-        C::Send,
-        Some("send"),
-        "send (or save the edit)",
-    ),
-    bind(
-        M::Insert,
-        &[&[K::AltEnter]],
-        C::NewLine,
-        Some("new line"),
-        "a new line (Alt-Enter or Shift-Enter)",
-    ),
-    bind(
-        M::Insert,
-        &[&[K::Tab]],
-        C::Complete,
-        Some("complete"),
-        "complete @user, #channel, :emoji: or /command",
-    ),
-    bind(
-        M::Insert,
-        &[&[K::Up]],
-        C::EditLast,
-        None,
-        "in an empty composer: edit your last message",
-    ),
-    bind(
-        M::Insert,
-        &[&[K::Esc]],
-        C::Back,
-        Some("normal"),
-        "back to normal mode (what is written stays)",
-    ),
-    bind(M::Insert, &[&[K::Interrupt]], C::Quit, None, "leave hub-tui"),
-    bind(
-        M::Select,
-        &[&[K::Char('r')]],
-        C::Reply,
-        Some("reply"),
-        "reply in the message's thread",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('e')]],
-        C::Edit,
-        Some("edit"),
-        "edit your message",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('d')]],
-        C::Delete,
-        Some("delete"),
-        "delete the message (asks first)",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('a')]],
-        C::React,
-        Some("react"),
-        "react with an emoji",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('y')]],
-        C::Yank,
-        None,
-        "copy the text (to the terminal's clipboard)",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('t')]],
-        C::OpenThread,
-        Some("thread"),
-        "open the message's thread",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('o')]],
-        C::OpenLink,
-        None,
-        "open the first link in the message",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('R')]],
-        C::Report,
-        None,
-        "report the message to the moderators",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('k')], &[K::Up]],
-        C::Up,
-        None,
-        "the message above",
-    ),
-    bind(
-        M::Select,
-        &[&[K::Char('j')], &[K::Down]],
-        C::Down,
-        None,
-        "the message below",
-    ),
-    bind(M::Select, &[&[K::Esc]], C::Back, Some("back"), "back to normal mode"),
-    bind(M::Select, &[&[K::Interrupt]], C::Quit, None, "leave hub-tui"),
-    bind(M::Command, &[&[K::Enter]], C::Run, Some("run"), "run the command"),
-    bind(
-        M::Command,
-        &[&[K::Tab]],
-        C::Complete,
-        None,
-        "complete the command or the #channel / @user",
-    ),
-    bind(M::Command, &[&[K::Esc]], C::Back, Some("cancel"), "back to normal mode"),
-    bind(M::Command, &[&[K::Interrupt]], C::Quit, None, "leave hub-tui"),
-];
+pub use bindings::BINDINGS;
 
 /// What a run of keys means in a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
