@@ -118,6 +118,12 @@ pub enum Action {
     Failed(String),
     /// The open report count (moderators).
     OpenReports(u64),
+    /// A report was filed (moderators hear of each).
+    ReportFiled,
+    /// The messages that mention the user, newest first.
+    MentionsLoaded(Vec<hub_core::protocol::v1::MentionView>),
+    /// The public channels.
+    ChannelsBrowsed(Vec<hub_core::protocol::v1::ChannelView>),
     /// A page of forum posts.
     PostsLoaded {
         /// In this order.
@@ -268,6 +274,16 @@ pub enum Effect {
     OpenLink(String),
     /// Ring the terminal bell (a mention, a DM).
     Bell,
+    /// Fetch the messages that mention the user.
+    LoadMentions,
+    /// Fetch the public channels.
+    BrowseChannels,
+    /// Join a channel by id (from the list of public channels).
+    JoinId(ChannelId),
+    /// Count the open reports (moderators).
+    CountReports,
+    /// Open the report triage screen (moderators): the loop hands it the terminal.
+    Moderate,
     /// Fetch a page of forum posts.
     LoadPosts {
         /// In this order.

@@ -67,7 +67,7 @@ pub async fn run(terminal: &mut DefaultTerminal, options: Options) -> anyhow::Re
         None => Start::Login,
     };
     let (actions_tx, mut actions) = unbounded_channel();
-    let effects = net::start(start, profile_name, model.outbox.tag.clone(), actions_tx);
+    let net = net::start(start, profile_name, model.outbox.tag.clone(), actions_tx.clone());
     let mut events = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     loop {
@@ -108,15 +108,36 @@ pub async fn run(terminal: &mut DefaultTerminal, options: Options) -> anyhow::Re
                     Effect::Yank(text) => yank(&text),
                     Effect::OpenLink(link) => open_link(&link),
                     Effect::Bell => bell(),
+                    Effect::Moderate => {
+                        let Some(client) = net.client() else {
+                            continue;
+                        };
+                        let outcome = crate::triage::run(client, terminal, options.theme).await;
+                        let said = match outcome {
+                            Ok(summary) => Action::Done(format!(
+                                "triage: {} decided, {} left open{}",
+                                summary.done.len(),
+                                summary.open,
+                                if summary.failed > 0 {
+                                    format!(", {} refused", summary.failed)
+                                } else {
+                                    String::new()
+                                }
+                            )),
+                            Err(err) => Action::Failed(format!("triage: {err:#}")),
+                        };
+                        let _ = actions_tx.send(said);
+                        let _ = net.effects.send(Effect::CountReports);
+                    }
                     other => {
-                        let _ = effects.send(other);
+                        let _ = net.effects.send(other);
                     }
                 }
             }
         }
     }
     // Dropping the effect sender ends the worker, which closes the gateway session.
-    drop(effects);
+    drop(net);
     tokio::time::sleep(Duration::from_millis(50)).await;
     Ok(())
 }

@@ -450,3 +450,60 @@ fn a_dropped_connection_shows_and_the_outbox_counts() {
     let ids: Vec<&str> = model.outbox.items.iter().map(|item| item.client_id.as_str()).collect();
     assert_eq!(ids, vec!["test-1", "test-2"], "each message has its own client_id");
 }
+
+#[test]
+fn mentions_open_the_channel_they_are_in() {
+    let mut model = signed_in();
+    let effects = keys(&mut model, &[Key::Char('m')]);
+    assert_eq!(effects, vec![Effect::LoadMentions]);
+    let mention = hub_core::protocol::v1::MentionView {
+        message: message("dev", 7, "bob", "@alice the deploy", 10),
+        kind: hub_core::model::MentionKind::User,
+        read: false,
+    };
+    update(&mut model, Action::MentionsLoaded(vec![mention]));
+    keys(&mut model, &[Key::Enter]);
+    assert_eq!(model.selected, Some(ChannelId::from("c-dev")));
+    assert_eq!(model.overlay, None);
+}
+
+#[test]
+fn browsing_joins_a_channel_not_yet_joined() {
+    let mut model = signed_in();
+    keys(&mut model, &[Key::Char(':')]);
+    type_text(&mut model, "channels");
+    let effects = keys(&mut model, &[Key::Enter]);
+    assert_eq!(effects, vec![Effect::BrowseChannels]);
+    let mut lounge = super::fixtures::channel("lounge", hub_core::model::ChannelKind::Public, 0, 0, None).channel;
+    lounge.topic = "sofas".to_owned();
+    let general = super::fixtures::channel("general", hub_core::model::ChannelKind::Public, 0, 0, None).channel;
+    update(&mut model, Action::ChannelsBrowsed(vec![general, lounge]));
+    // The first is joined already: it opens; the second is joined.
+    keys(&mut model, &[Key::Char('j')]);
+    let effects = keys(&mut model, &[Key::Enter]);
+    assert_eq!(effects, vec![Effect::JoinId(ChannelId::from("c-lounge"))]);
+}
+
+#[test]
+fn moderation_is_for_site_admins_and_counts_reports_live() {
+    let mut model = signed_in();
+    let effects = keys(&mut model, &[Key::Char('M')]);
+    assert!(effects.is_empty());
+    assert!(model.notice.as_ref().is_some_and(|notice| notice.error));
+    if let Some(me) = &mut model.me {
+        me.is_admin = true;
+    }
+    assert_eq!(keys(&mut model, &[Key::Char('M')]), vec![Effect::Moderate]);
+    update(&mut model, Action::OpenReports(2));
+    update(&mut model, Action::ReportFiled);
+    assert_eq!(model.open_reports, Some(3));
+}
+
+#[test]
+fn search_says_plainly_that_it_is_not_there_yet() {
+    let mut model = signed_in();
+    let effects = keys(&mut model, &[Key::Char('/')]);
+    assert!(effects.is_empty());
+    let notice = model.notice.clone().expect("a notice");
+    assert!(notice.error && notice.text.contains("not available yet"), "{notice:?}");
+}

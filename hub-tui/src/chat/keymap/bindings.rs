@@ -133,6 +133,27 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         M::Normal,
+        &[&[K::Char('m')]],
+        C::Mentions,
+        None,
+        "the messages that mention you; Enter opens one",
+    ),
+    bind(
+        M::Normal,
+        &[&[K::Char('M')]],
+        C::Moderate,
+        None,
+        "moderation: the open reports one at a time (site admins)",
+    ),
+    bind(
+        M::Normal,
+        &[&[K::Char('/')]],
+        C::Search,
+        None,
+        "search (not available yet: the server has no search)",
+    ),
+    bind(
+        M::Normal,
         &[&[K::Char('f')]],
         C::Forum,
         Some("forum"),

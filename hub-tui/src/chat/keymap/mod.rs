@@ -133,6 +133,12 @@ pub enum Command {
     WritePost,
     /// Fetch the posts again.
     Refresh,
+    /// The messages that mention the user.
+    Mentions,
+    /// The open reports, one at a time (moderators).
+    Moderate,
+    /// Search messages, channels and people.
+    Search,
 }
 
 /// One binding.

@@ -218,9 +218,48 @@ pub enum Focus {
     Thread,
 }
 
+/// A list to pick from, drawn over the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picker<T> {
+    /// The rows (none yet while `loading`).
+    pub items: Vec<T>,
+    /// The highlighted row.
+    pub selected: usize,
+    /// The rows are on their way.
+    pub loading: bool,
+}
+
+impl<T> Picker<T> {
+    /// An empty picker waiting for its rows.
+    pub fn loading() -> Picker<T> {
+        Picker {
+            items: Vec::new(),
+            selected: 0,
+            loading: true,
+        }
+    }
+
+    /// Moves the highlight.
+    pub fn step(&mut self, by: isize) {
+        self.selected = self
+            .selected
+            .saturating_add_signed(by)
+            .min(self.items.len().saturating_sub(1));
+    }
+
+    /// The highlighted row.
+    pub fn current(&self) -> Option<&T> {
+        self.items.get(self.selected)
+    }
+}
+
 /// A question or list drawn over the screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
+    /// `m`: the messages that mention the user, newest first.
+    Mentions(Picker<hub_core::protocol::v1::MentionView>),
+    /// `:channels`: the public channels, to open or join.
+    Browse(Picker<hub_core::protocol::v1::ChannelView>),
     /// The keys of the current mode.
     Help,
     /// Ctrl-K: channels, people and actions by name.

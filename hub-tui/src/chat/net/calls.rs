@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use hub_core::client::{ClientError, HistoryParams, PageParams};
-use hub_core::model::{ChannelKind, CommentSort, UserId};
+use hub_core::client::{ClientError, HistoryParams, MentionsParams, PageParams, ReportFilter};
+use hub_core::model::{ChannelKind, CommentSort, ReportStatus, UserId};
 use hub_core::protocol::v1::{CreateChannelRequest, CreateCommentRequest, CreatePostRequest, CreateReportRequest};
 
 use super::Net;
@@ -205,6 +205,57 @@ async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientEr
             .await?;
             Action::Done("reported: the moderators will look at it".to_owned())
         }
+        Effect::LoadMentions => {
+            let params = MentionsParams {
+                limit: Some(50),
+                ..MentionsParams::default()
+            };
+            let found = net
+                .with_client(|client| {
+                    let params = params.clone();
+                    async move { client.mentions(&params).await }
+                })
+                .await?;
+            Action::MentionsLoaded(found.items)
+        }
+        Effect::BrowseChannels => {
+            let found = net
+                .with_client(|client| async move { client.list_channels(None, &PageParams::first(100)).await })
+                .await?;
+            Action::ChannelsBrowsed(found.items)
+        }
+        Effect::JoinId(channel_id) => {
+            let joined = net
+                .with_client(|client| {
+                    let id = channel_id.clone();
+                    async move { client.join_channel(&id, None).await }
+                })
+                .await?;
+            Action::ChannelOpened(Box::new(joined))
+        }
+        Effect::CountReports => {
+            let filter = ReportFilter {
+                status: Some(ReportStatus::Open),
+                ..ReportFilter::default()
+            };
+            let mut count = 0;
+            let mut page = PageParams::first(100);
+            // Ten pages at most: past a thousand the count says "1000".
+            for _ in 0..10 {
+                let found = net
+                    .with_client(|client| {
+                        let (filter, page) = (filter.clone(), page.clone());
+                        async move { client.report_queue(&filter, &page).await }
+                    })
+                    .await?;
+                count += found.items.len() as u64;
+                match found.next_cursor {
+                    Some(cursor) => page = PageParams::after(cursor),
+                    None => break,
+                }
+            }
+            Action::OpenReports(count)
+        }
         Effect::LoadPosts { sort, cursor } => {
             let page = match &cursor {
                 Some(cursor) => PageParams::after(cursor.clone()),
@@ -283,7 +334,8 @@ async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientEr
         | Effect::MarkRead { .. }
         | Effect::Yank(_)
         | Effect::OpenLink(_)
-        | Effect::Bell => return Ok(None),
+        | Effect::Bell
+        | Effect::Moderate => return Ok(None),
     };
     Ok(Some(action))
 }

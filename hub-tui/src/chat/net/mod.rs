@@ -41,13 +41,27 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Starts the worker; effects go in the returned sender, actions come out of `actions`.
+/// The loop's handle on the worker.
+pub(super) struct Handle {
+    /// Effects for the worker.
+    pub effects: UnboundedSender<Effect>,
+    net: Arc<Net>,
+}
+
+impl Handle {
+    /// The signed-in REST client (for the triage screen, which runs its own calls).
+    pub fn client(&self) -> Option<Client> {
+        lock(&self.net.client).clone()
+    }
+}
+
+/// Starts the worker; effects go in through the handle, actions come out of `actions`.
 pub(super) fn start(
     start: Start,
     profile_name: String,
     outbox_tag: String,
     actions: UnboundedSender<Action>,
-) -> UnboundedSender<Effect> {
+) -> Handle {
     let (effects_tx, effects) = unbounded_channel();
     let (frames, frames_rx) = unbounded_channel();
     let net = Arc::new(Net {
@@ -60,8 +74,11 @@ pub(super) fn start(
         outbox_tag,
     });
     tokio::spawn(forward_frames(Arc::clone(&net), frames_rx));
-    tokio::spawn(work(net, start, effects));
-    effects_tx
+    tokio::spawn(work(Arc::clone(&net), start, effects));
+    Handle {
+        effects: effects_tx,
+        net,
+    }
 }
 
 async fn work(net: Arc<Net>, start: Start, mut effects: UnboundedReceiver<Effect>) {
@@ -85,7 +102,7 @@ async fn work(net: Arc<Net>, start: Start, mut effects: UnboundedReceiver<Effect
             Effect::Typing(channel_id) => net.frame(ClientFrame::Typing { channel_id }),
             Effect::MarkRead { channel_id, message_id } => net.frame(ClientFrame::Read { channel_id, message_id }),
             // The terminal's own effects are the loop's, not the network's.
-            Effect::Yank(_) | Effect::OpenLink(_) | Effect::Bell => {}
+            Effect::Yank(_) | Effect::OpenLink(_) | Effect::Bell | Effect::Moderate => {}
             other => {
                 tokio::spawn(call(Arc::clone(&net), other));
             }
@@ -236,11 +253,15 @@ async fn signed_in(net: &Arc<Net>, client: Client, server: String) {
         Err(err) => return net.tell(Action::SignInFailed(err.to_string())),
     };
     *lock(&net.client) = Some(client);
+    let is_admin = me.is_superuser;
     net.tell(Action::SignedIn {
         me: Box::new(me),
         server,
     });
     tokio::spawn(follow_gateway(Arc::clone(net)));
+    if is_admin {
+        tokio::spawn(call(Arc::clone(net), Effect::CountReports));
+    }
 }
 
 /// Keeps a gateway session up for as long as the client runs; the SDK resumes after drops,
@@ -334,6 +355,7 @@ fn on_frame(net: &Net, frame: ServerFrame) {
             ControlFrame::ReadUpdated { channel_id, message_id } => Action::ReadElsewhere { channel_id, message_id },
             ControlFrame::Resync { channel_id } => Action::Resync(channel_id),
             ControlFrame::ChatRequestAccepted { .. } => Action::Done("a chat request was accepted".to_owned()),
+            ControlFrame::ReportCreated { .. } => Action::ReportFiled,
             _ => return,
         },
     };

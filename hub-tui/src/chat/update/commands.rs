@@ -5,7 +5,7 @@ use hub_core::model::NotifyLevel;
 
 use super::{complain, say};
 use crate::chat::action::Effect;
-use crate::chat::model::{Confirm, Model, Overlay};
+use crate::chat::model::{Confirm, Model, Overlay, Picker};
 
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub enum CommandLine {
     Notify(NotifyLevel),
     /// `:read`: mark the channel on screen read.
     Read,
+    /// `:channels`: browse the public channels.
+    Channels,
     /// `:help`.
     Help,
     /// `:q`, `:quit`.
@@ -44,7 +46,7 @@ pub enum CommandLine {
 
 /// The commands by name, for completion and the switcher.
 pub const COMMAND_NAMES: &[&str] = &[
-    "join", "create", "dm", "leave", "mute", "unmute", "block", "unblock", "notify", "read", "help", "quit",
+    "join", "channels", "create", "dm", "leave", "mute", "unmute", "block", "unblock", "notify", "read", "help", "quit",
 ];
 
 /// Parses a command line (without its `:` or `/`).
@@ -83,6 +85,7 @@ pub fn parse_command(line: &str) -> Result<CommandLine, String> {
                 .map_err(|err| format!(":notify: {err}"))
         }
         "read" => Ok(CommandLine::Read),
+        "channels" | "list" => Ok(CommandLine::Channels),
         "help" | "h" => Ok(CommandLine::Help),
         "q" | "quit" | "q!" => Ok(CommandLine::Quit),
         other => Err(format!("no command :{other} (try :help)")),
@@ -147,6 +150,10 @@ fn run(model: &mut Model, command: CommandLine) -> Vec<Effect> {
             }
             None => no_channel(model),
         },
+        CommandLine::Channels => {
+            model.overlay = Some(Overlay::Browse(Picker::loading()));
+            vec![Effect::BrowseChannels]
+        }
         CommandLine::Help => {
             model.overlay = Some(Overlay::Help);
             Vec::new()

@@ -9,7 +9,9 @@ use super::{TYPING_EVERY, complain, say};
 use crate::chat::action::Effect;
 use crate::chat::complete::emoji_named;
 use crate::chat::keymap::{Command, Lookup, Mode, lookup};
-use crate::chat::model::{Composer, Confirm, Focus, Model, Overlay, Place, Prompt, PromptKind, Screen, Switcher};
+use crate::chat::model::{
+    Composer, Confirm, Focus, Model, Overlay, Picker, Place, Prompt, PromptKind, Screen, Switcher,
+};
 use crate::chat::switcher::{Target, entries};
 use crate::key::Key;
 
@@ -176,6 +178,60 @@ fn overlay_key(model: &mut Model, overlay: Overlay, key: Key) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Overlay::Mentions(mut picker) => match key {
+            Key::Char('j') | Key::Down | Key::Char('k') | Key::Up => {
+                picker.step(if matches!(key, Key::Char('j') | Key::Down) {
+                    1
+                } else {
+                    -1
+                });
+                model.overlay = Some(Overlay::Mentions(picker));
+                Vec::new()
+            }
+            Key::Enter => {
+                if let Some(mention) = picker.current() {
+                    let channel_id = mention.message.channel_id.clone();
+                    if model.channels.iter().any(|entry| entry.id == channel_id) {
+                        model.place = Place::Chat;
+                        open_channel(model, channel_id);
+                    }
+                }
+                Vec::new()
+            }
+            Key::Interrupt => {
+                model.quit = true;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Overlay::Browse(mut picker) => match key {
+            Key::Char('j') | Key::Down | Key::Char('k') | Key::Up => {
+                picker.step(if matches!(key, Key::Char('j') | Key::Down) {
+                    1
+                } else {
+                    -1
+                });
+                model.overlay = Some(Overlay::Browse(picker));
+                Vec::new()
+            }
+            Key::Enter => match picker.current() {
+                Some(channel) if model.channels.iter().any(|entry| entry.id == channel.id) => {
+                    model.place = Place::Chat;
+                    open_channel(model, channel.id.clone());
+                    Vec::new()
+                }
+                Some(channel) => {
+                    say(model, format!("joining #{}…", channel.name));
+                    vec![Effect::JoinId(channel.id.clone())]
+                }
+                None => Vec::new(),
+            },
+            Key::Interrupt => {
+                model.quit = true;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
         Overlay::Confirm(confirm) => {
             if !matches!(key, Key::Char('y') | Key::Char('Y')) {
                 say(model, "cancelled");
@@ -355,6 +411,20 @@ fn run(model: &mut Model, command: Command) -> Vec<Effect> {
     match command {
         Command::Quit => model.quit = true,
         Command::Help => model.overlay = Some(Overlay::Help),
+        Command::Mentions => {
+            model.overlay = Some(Overlay::Mentions(Picker::loading()));
+            return vec![Effect::LoadMentions];
+        }
+        Command::Moderate => {
+            if model.me.as_ref().is_some_and(|me| me.is_admin) {
+                return vec![Effect::Moderate];
+            }
+            complain(model, "moderation is for site admins");
+        }
+        Command::Search => complain(
+            model,
+            "search is not available yet: the server has no search to ask (Ctrl-K finds channels and people)",
+        ),
         Command::Switcher => model.overlay = Some(Overlay::Switcher(Switcher::default())),
         Command::Sidebar => model.overlay = Some(Overlay::Sidebar),
         Command::CommandLine => {

@@ -6,7 +6,7 @@ use hub_core::protocol::v1::ChannelEvent;
 use super::{complain, say};
 use crate::chat::action::{Action, Effect};
 use crate::chat::model::{
-    ChannelEntry, Composer, Connection, Focus, Loaded, LoginForm, Me, Model, Person, Screen, Typing,
+    ChannelEntry, Composer, Connection, Focus, Loaded, LoginForm, Me, Model, Overlay, Person, Screen, Typing,
 };
 
 pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
@@ -237,6 +237,24 @@ pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::OpenReports(count) => {
             model.open_reports = Some(count);
+            Vec::new()
+        }
+        Action::ReportFiled => {
+            model.open_reports = Some(model.open_reports.unwrap_or(0) + 1);
+            Vec::new()
+        }
+        Action::MentionsLoaded(mentions) => {
+            if let Some(Overlay::Mentions(picker)) = &mut model.overlay {
+                picker.items = mentions;
+                picker.loading = false;
+            }
+            Vec::new()
+        }
+        Action::ChannelsBrowsed(channels) => {
+            if let Some(Overlay::Browse(picker)) = &mut model.overlay {
+                picker.items = channels;
+                picker.loading = false;
+            }
             Vec::new()
         }
         // Keys and ticks are `update`'s; the forum's news went to `forum::on_network`.

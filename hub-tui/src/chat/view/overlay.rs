@@ -60,6 +60,66 @@ pub fn draw(frame: &mut Frame, area: Rect, body: Rect, model: &Model, theme: &Th
             }
             boxed(frame, rect, " switch to (Enter opens, Esc closes) ", lines, theme);
         }
+        Some(Overlay::Mentions(picker)) => {
+            let rows = picker
+                .items
+                .iter()
+                .map(|mention| {
+                    let channel = model
+                        .channels
+                        .iter()
+                        .find(|entry| entry.id == mention.message.channel_id)
+                        .map_or_else(|| "?".to_owned(), |entry| entry.label());
+                    let unread = if mention.read { " " } else { "•" };
+                    format!(
+                        "{unread} {} {:<12} {:<9} {}",
+                        mention.message.created_at.format("%d %b %H:%M"),
+                        channel,
+                        model.name_of(mention.message.author_id.as_ref()),
+                        mention.message.content.replace('\n', " ")
+                    )
+                })
+                .collect();
+            let empty = "Nobody has mentioned you yet.";
+            picker_box(
+                frame,
+                area,
+                " mentions (Enter opens, Esc closes) ",
+                rows,
+                picker.selected,
+                picker.loading,
+                empty,
+                theme,
+            );
+        }
+        Some(Overlay::Browse(picker)) => {
+            let rows = picker
+                .items
+                .iter()
+                .map(|channel| {
+                    let joined = if model.channels.iter().any(|entry| entry.id == channel.id) {
+                        "joined"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "#{:<20} {:>4} members  {:<6}  {}",
+                        channel.name, channel.member_count, joined, channel.topic
+                    )
+                })
+                .collect();
+            let empty = "No public channels yet: :create #name makes one.";
+            picker_box(
+                frame,
+                area,
+                " public channels (Enter joins or opens, Esc closes) ",
+                rows,
+                picker.selected,
+                picker.loading,
+                empty,
+                theme,
+            );
+        }
         Some(Overlay::Confirm(confirm)) => {
             let question = match confirm {
                 Confirm::DeleteMessage(_) => "Really delete this message? [y/N]".to_owned(),
@@ -99,6 +159,51 @@ pub fn draw(frame: &mut Frame, area: Rect, body: Rect, model: &Model, theme: &Th
             boxed(frame, rect, " j/k move, any key closes ", lines, theme);
         }
     }
+}
+
+/// A list box in the middle of the screen, the highlighted row kept in view.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call per picker; a struct for them would be read once"
+)]
+fn picker_box(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    rows: Vec<String>,
+    selected: usize,
+    loading: bool,
+    empty: &str,
+    theme: &Theme,
+) {
+    let height = area.height.saturating_sub(4).min(20);
+    let rect = centred(area, area.width.saturating_sub(4).min(100), height);
+    let shown = usize::from(height.saturating_sub(2)).max(1);
+    let first = selected.saturating_sub(shown.saturating_sub(1));
+    let mut lines: Vec<Line<'static>> = rows
+        .into_iter()
+        .enumerate()
+        .skip(first)
+        .take(shown)
+        .map(|(i, row)| {
+            if i == selected {
+                Line::styled(format!("›{row}"), theme.selected())
+            } else {
+                Line::raw(format!(" {row}"))
+            }
+        })
+        .collect();
+    if loading {
+        lines = vec![Line::styled(" loading…", theme.dim())];
+    } else if lines.is_empty() {
+        lines = vec![Line::styled(format!(" {empty}"), theme.dim())];
+    }
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(title.to_owned());
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 /// Every binding of the current mode, generated from the keymap.
