@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+use hub_tui::chat::config::{Config, config_path};
 use hub_tui::chat::{Options, keymap};
 use hub_tui::terminal;
 use hub_tui::theme::Theme;
@@ -16,10 +17,11 @@ Usage: hub-tui [--server URL] [--profile NAME]
 Options:
   --server URL     the hub server (default: the profile's, else $HUB_SERVER, else http://127.0.0.1:8000)
   --profile NAME   the signed-in profile to use (shared with `hub auth login`; default: the current one)
-  --list-keys      print every key binding (markdown) and exit
+  --list-keys      print every key binding (markdown), yours from tui.toml too, and exit
   -V, --version    print the version
   -h, --help       this help
 
+Settings (theme, notifications, mouse, your own keys) are read from $XDG_CONFIG_HOME/hub/tui.toml.
 The session is kept per profile in $XDG_CONFIG_HOME/hub/profiles.json (readable by you only), so
 the next start goes straight in. Inside, press ? for the keys of the current mode, Ctrl-K to switch,
 :q to quit. NO_COLOR turns colours off.
@@ -41,6 +43,19 @@ fn main() -> ExitCode {
             }
             "--list-keys" => {
                 print!("{}", keymap::markdown());
+                let yours = config_path()
+                    .and_then(|path| Config::load(&path))
+                    .and_then(|config| config.keymap());
+                match yours {
+                    Ok(yours) if !yours.bindings.is_empty() => {
+                        print!("\nYours (tui.toml):\n\n{}", keymap::user_markdown(&yours))
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        eprintln!("hub-tui: {err:#}");
+                        return ExitCode::FAILURE;
+                    }
+                }
                 return ExitCode::SUCCESS;
             }
             "--server" | "--profile" => {
@@ -64,11 +79,21 @@ fn main() -> ExitCode {
         eprintln!("hub-tui: needs a terminal (stdin and stdout); for scripts use the `hub` CLI");
         return ExitCode::from(3);
     }
+    let config = match config_path().and_then(|path| Config::load(&path)) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("hub-tui: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut theme = Theme::from_env();
+    theme.color &= config.theme.color;
     let options = Options {
         server,
         profile,
-        theme: Theme::from_env(),
+        theme,
         default_server: std::env::var("HUB_SERVER").unwrap_or_else(|_| "http://127.0.0.1:8000".to_owned()),
+        config,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -124,6 +124,8 @@ pub enum Action {
     MentionsLoaded(Vec<hub_core::protocol::v1::MentionView>),
     /// The public channels.
     ChannelsBrowsed(Vec<hub_core::protocol::v1::ChannelView>),
+    /// The text back from `$EDITOR`.
+    Edited(String),
     /// A page of forum posts.
     PostsLoaded {
         /// In this order.
@@ -274,6 +276,15 @@ pub enum Effect {
     OpenLink(String),
     /// Ring the terminal bell (a mention, a DM).
     Bell,
+    /// Show a desktop notification.
+    Desktop {
+        /// Who and where.
+        title: String,
+        /// The message.
+        body: String,
+    },
+    /// Write the composer's text in `$EDITOR`; the loop answers with `Edited`.
+    OpenEditor(String),
     /// Fetch the messages that mention the user.
     LoadMentions,
     /// Fetch the public channels.

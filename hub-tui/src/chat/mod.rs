@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod complete;
+pub mod config;
 pub mod keymap;
 pub mod model;
 mod net;

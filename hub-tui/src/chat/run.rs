@@ -7,12 +7,16 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use chrono::Utc;
-use crossterm::event::{Event, EventStream, MouseEventKind};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
+    MouseEventKind,
+};
 use futures_util::StreamExt as _;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc::unbounded_channel;
 
 use super::action::{Action, Effect};
+use super::config::Config;
 use super::model::{Composer, Model, Screen};
 use super::net::{self, Start};
 use super::update::update;
@@ -33,6 +37,8 @@ pub struct Options {
     pub theme: Theme,
     /// The server the login screen offers when nothing else says.
     pub default_server: String,
+    /// The config file's settings.
+    pub config: Config,
 }
 
 /// Runs the client on `terminal` until the user quits.
@@ -55,6 +61,12 @@ pub async fn run(terminal: &mut DefaultTerminal, options: Options) -> anyhow::Re
         .or_else(|| saved.as_ref().map(|saved| saved.server.clone()))
         .unwrap_or_else(|| options.default_server.clone());
     let mut model = Model::new(Utc::now(), &server);
+    model.keymap = options.config.keymap()?;
+    model.alerts = options.config.alerts();
+    if options.config.mouse {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    crossterm::execute!(std::io::stdout(), EnableBracketedPaste)?;
     model.outbox.tag = format!("tui-{}-{}", std::process::id(), Utc::now().timestamp_millis());
     let start = match &saved {
         Some(saved) => {
@@ -108,6 +120,14 @@ pub async fn run(terminal: &mut DefaultTerminal, options: Options) -> anyhow::Re
                     Effect::Yank(text) => yank(&text),
                     Effect::OpenLink(link) => open_link(&link),
                     Effect::Bell => bell(),
+                    Effect::Desktop { title, body } => desktop(&title, &body),
+                    Effect::OpenEditor(text) => {
+                        let edited = edit_in_editor(terminal, &text);
+                        let _ = actions_tx.send(match edited {
+                            Ok(text) => Action::Edited(text),
+                            Err(err) => Action::Failed(format!("the editor: {err:#}")),
+                        });
+                    }
                     Effect::Moderate => {
                         let Some(client) = net.client() else {
                             continue;
@@ -138,6 +158,7 @@ pub async fn run(terminal: &mut DefaultTerminal, options: Options) -> anyhow::Re
     }
     // Dropping the effect sender ends the worker, which closes the gateway session.
     drop(net);
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste, DisableMouseCapture);
     tokio::time::sleep(Duration::from_millis(50)).await;
     Ok(())
 }
@@ -159,6 +180,48 @@ fn bell() {
     let mut out = std::io::stdout();
     let _ = out.write_all(b"\x07");
     let _ = out.flush();
+}
+
+/// A desktop notification through `notify-send` (libnotify), when there is one: no D-Bus
+/// stack compiled into hub-tui for an opt-in feature.
+fn desktop(title: &str, body: &str) {
+    let _ = std::process::Command::new("notify-send")
+        .args(["--app-name=hub", title, body])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+/// Hands the terminal to `$VISUAL` (or `$EDITOR`, or `vi`) on a private file holding `text`,
+/// and takes it back when the editor exits; the file's text is the answer.
+fn edit_in_editor(terminal: &mut DefaultTerminal, text: &str) -> anyhow::Result<String> {
+    use std::io::Write as _;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_owned());
+    let mut file = tempfile::Builder::new()
+        .prefix("hub-message-")
+        .suffix(".md")
+        .tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    crate::terminal::leave();
+    // `$EDITOR` may carry arguments (`code --wait`).
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(file.path())
+        .status();
+    *terminal = crate::terminal::enter()?;
+    crossterm::execute!(std::io::stdout(), EnableBracketedPaste)?;
+    terminal.clear()?;
+    let status = status.map_err(|err| anyhow::anyhow!("cannot run {program}: {err}"))?;
+    if !status.success() {
+        anyhow::bail!("{program} exited with {status}; the message is as it was");
+    }
+    Ok(std::fs::read_to_string(file.path())?)
 }
 
 /// Opens a link with the desktop's opener, quietly (its output would draw over the screen).

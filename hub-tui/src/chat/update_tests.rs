@@ -507,3 +507,51 @@ fn search_says_plainly_that_it_is_not_there_yet() {
     let notice = model.notice.clone().expect("a notice");
     assert!(notice.error && notice.text.contains("not available yet"), "{notice:?}");
 }
+
+#[test]
+fn alerts_follow_the_channel_level_and_the_settings() {
+    use super::model::{AlertLevel, Alerts};
+    let mut model = signed_in();
+    model.alerts = Alerts {
+        bell: AlertLevel::Never,
+        desktop: AlertLevel::Mentions,
+    };
+    let effects = update(&mut model, created("dev", 41, "bob", "@alice look"));
+    assert!(!effects.contains(&Effect::Bell), "the bell is off");
+    assert!(
+        effects.contains(&Effect::Desktop {
+            title: "bob in #dev".to_owned(),
+            body: "@alice look".to_owned()
+        }),
+        "{effects:?}"
+    );
+    let effects = update(&mut model, created("dev", 42, "bob", "no mention here"));
+    assert!(
+        effects.is_empty(),
+        "a plain message alerts nobody at the mentions level: {effects:?}"
+    );
+    model.alerts.bell = AlertLevel::All;
+    let effects = update(&mut model, created("dev", 43, "bob", "chatter"));
+    assert_eq!(effects, vec![Effect::Bell]);
+}
+
+#[test]
+fn text_back_from_the_editor_replaces_the_composer() {
+    let mut model = signed_in();
+    keys(&mut model, &[Key::Char('i')]);
+    type_text(&mut model, "draft");
+    let effects = keys(&mut model, &[Key::Ctrl('e')]);
+    assert_eq!(effects, vec![Effect::OpenEditor("draft".to_owned())]);
+    update(&mut model, Action::Edited("a long\nmessage\n".to_owned()));
+    assert_eq!(model.composer.text, "a long\nmessage");
+}
+
+#[test]
+fn a_user_binding_from_the_config_drives_the_keys() {
+    let mut model = signed_in();
+    let Ok(()) = model.keymap.bind("normal", "ctrl-p", "switcher") else {
+        panic!("refused");
+    };
+    keys(&mut model, &[Key::Ctrl('p')]);
+    assert!(matches!(model.overlay, Some(Overlay::Switcher(_))));
+}

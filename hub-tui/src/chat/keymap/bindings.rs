@@ -184,6 +184,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         M::Insert,
+        &[&[K::Ctrl('e')]],
+        C::Editor,
+        None,
+        "write the message in $VISUAL or $EDITOR (saved and closed, it comes back here)",
+    ),
+    bind(
+        M::Insert,
         &[&[K::Tab]],
         C::Complete,
         Some("complete"),

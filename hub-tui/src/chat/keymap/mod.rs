@@ -139,6 +139,8 @@ pub enum Command {
     Moderate,
     /// Search messages, channels and people.
     Search,
+    /// Write the message in `$EDITOR`.
+    Editor,
 }
 
 /// One binding.
@@ -157,8 +159,10 @@ pub struct Binding {
 }
 
 mod bindings;
+mod user;
 
 pub use bindings::BINDINGS;
+pub use user::{COMMANDS, Keymap, UserBinding, command_name, parse_sequence};
 
 /// What a run of keys means in a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +228,20 @@ pub fn markdown() -> String {
             binding.mode.name().to_lowercase(),
             keys,
             binding.help.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// The user's own bindings in markdown, for `--list-keys`.
+pub fn user_markdown(keymap: &Keymap) -> String {
+    let mut out = String::from("| mode | keys | command |\n| --- | --- | --- |\n");
+    for binding in &keymap.bindings {
+        out.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            binding.mode.name().to_lowercase(),
+            sequence_name(&binding.keys),
+            command_name(binding.command)
         ));
     }
     out

@@ -337,6 +337,36 @@ pub struct Typing {
     pub until: DateTime<Utc>,
 }
 
+/// When a message alerts (the config file's `[notifications]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alerts {
+    /// Which messages ring the terminal bell.
+    pub bell: AlertLevel,
+    /// Which show a desktop notification too.
+    pub desktop: AlertLevel,
+}
+
+impl Default for Alerts {
+    fn default() -> Alerts {
+        Alerts {
+            bell: AlertLevel::Mentions,
+            desktop: AlertLevel::Never,
+        }
+    }
+}
+
+/// Which messages alert, within each channel's own notification level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertLevel {
+    /// Every message in a channel notifying of all.
+    All,
+    /// Mentions of the user and direct messages.
+    Mentions,
+    /// None.
+    Never,
+}
+
 /// Everything the client holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -372,6 +402,10 @@ pub struct Model {
     pub focus: Focus,
     /// Normal, insert, select or command.
     pub mode: Mode,
+    /// The user's own bindings (from the config file).
+    pub keymap: super::keymap::Keymap,
+    /// When to ring the bell and show desktop notifications.
+    pub alerts: Alerts,
     /// Keys of a sequence typed so far (`Space` then `k`).
     pub pending_keys: Vec<crate::key::Key>,
     /// The channel's composer.
@@ -423,6 +457,8 @@ impl Model {
             forum: Forum::default(),
             focus: Focus::Channel,
             mode: Mode::Normal,
+            keymap: super::keymap::Keymap::default(),
+            alerts: Alerts::default(),
             pending_keys: Vec::new(),
             composer: Composer::default(),
             editing: None,

@@ -335,6 +335,8 @@ async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientEr
         | Effect::Yank(_)
         | Effect::OpenLink(_)
         | Effect::Bell
+        | Effect::Desktop { .. }
+        | Effect::OpenEditor(_)
         | Effect::Moderate => return Ok(None),
     };
     Ok(Some(action))

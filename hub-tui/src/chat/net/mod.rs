@@ -102,7 +102,12 @@ async fn work(net: Arc<Net>, start: Start, mut effects: UnboundedReceiver<Effect
             Effect::Typing(channel_id) => net.frame(ClientFrame::Typing { channel_id }),
             Effect::MarkRead { channel_id, message_id } => net.frame(ClientFrame::Read { channel_id, message_id }),
             // The terminal's own effects are the loop's, not the network's.
-            Effect::Yank(_) | Effect::OpenLink(_) | Effect::Bell | Effect::Moderate => {}
+            Effect::Yank(_)
+            | Effect::OpenLink(_)
+            | Effect::Bell
+            | Effect::Desktop { .. }
+            | Effect::OpenEditor(_)
+            | Effect::Moderate => {}
             other => {
                 tokio::spawn(call(Arc::clone(&net), other));
             }

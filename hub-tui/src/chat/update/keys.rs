@@ -8,7 +8,7 @@ use super::compose::{complete_word, on_selected, open_thread, send};
 use super::{TYPING_EVERY, complain, say};
 use crate::chat::action::Effect;
 use crate::chat::complete::emoji_named;
-use crate::chat::keymap::{Command, Lookup, Mode, lookup};
+use crate::chat::keymap::{Command, Lookup, Mode};
 use crate::chat::model::{
     Composer, Confirm, Focus, Model, Overlay, Picker, Place, Prompt, PromptKind, Screen, Switcher,
 };
@@ -27,7 +27,7 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     }
     model.pending_keys.push(key);
     let keys = model.pending_keys.clone();
-    match lookup(model.key_mode(), &keys) {
+    match model.keymap.lookup(model.key_mode(), &keys) {
         Lookup::Command(command) => {
             model.pending_keys.clear();
             run(model, command)
@@ -501,6 +501,7 @@ fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Send => return send(model),
         Command::NewLine => active_composer(model).insert('\n'),
+        Command::Editor => return vec![Effect::OpenEditor(active_composer(model).text.clone())],
         Command::Complete => complete_word(model),
         Command::EditLast => {
             if !active_composer(model).is_empty() {

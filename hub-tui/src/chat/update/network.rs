@@ -235,6 +235,10 @@ pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
             complain(model, text);
             Vec::new()
         }
+        Action::Edited(text) => {
+            *super::keys::active_composer(model) = Composer::with_text(text.trim_end_matches('\n'));
+            Vec::new()
+        }
         Action::OpenReports(count) => {
             model.open_reports = Some(count);
             Vec::new()
@@ -301,6 +305,7 @@ fn on_event(model: &mut Model, event: hub_core::protocol::v1::StoredEvent) -> Ve
                 model.outbox.acknowledge(client_id);
             }
             let is_reply = message.parent_id.clone();
+            let (author, content) = (message.author_id.clone(), message.content.clone());
             let mentions_me = model
                 .me
                 .as_ref()
@@ -321,17 +326,13 @@ fn on_event(model: &mut Model, event: hub_core::protocol::v1::StoredEvent) -> Ve
             };
             entry.unread += 1;
             let is_direct = entry.is_direct();
+            let entry_label = entry.label();
             if mentions_me {
                 entry.mentions += 1;
             }
             let notify = entry.notify;
-            use hub_core::model::NotifyLevel;
-            let ring = match notify {
-                NotifyLevel::All => mentions_me || is_direct,
-                NotifyLevel::Mentions => mentions_me,
-                NotifyLevel::Nothing => false,
-            };
-            if ring { vec![Effect::Bell] } else { Vec::new() }
+            let title = format!("{} in {}", model.name_of(author.as_ref()), entry_label);
+            alerts(model.alerts, notify, mentions_me, is_direct, title, content)
         }
         ChannelEvent::MessageUpdated { message } => {
             if let Some(thread) = &mut model.thread {
@@ -399,6 +400,33 @@ fn on_event(model: &mut Model, event: hub_core::protocol::v1::StoredEvent) -> Ve
         }
         _ => Vec::new(),
     }
+}
+
+/// The bell and desktop notification a message gets, by the channel's level and the user's
+/// `[notifications]` settings.
+fn alerts(
+    alerts: crate::chat::model::Alerts,
+    notify: hub_core::model::NotifyLevel,
+    mentions_me: bool,
+    is_direct: bool,
+    title: String,
+    body: String,
+) -> Vec<Effect> {
+    use crate::chat::model::AlertLevel;
+    use hub_core::model::NotifyLevel;
+    let wanted = |level: AlertLevel| match (level, notify) {
+        (_, NotifyLevel::Nothing) | (AlertLevel::Never, _) => false,
+        (AlertLevel::All, NotifyLevel::All) => true,
+        (AlertLevel::All | AlertLevel::Mentions, _) => mentions_me || (is_direct && notify == NotifyLevel::All),
+    };
+    let mut effects = Vec::new();
+    if wanted(alerts.bell) {
+        effects.push(Effect::Bell);
+    }
+    if wanted(alerts.desktop) {
+        effects.push(Effect::Desktop { title, body });
+    }
+    effects
 }
 
 fn bump_replies(

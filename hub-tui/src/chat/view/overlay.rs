@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::chat::keymap::{BINDINGS, keys_name};
+use crate::chat::keymap::{BINDINGS, command_name, keys_name, sequence_name};
 use crate::chat::model::{Confirm, Model, Overlay};
 use crate::chat::switcher::entries;
 use crate::theme::Theme;
@@ -208,7 +208,18 @@ fn picker_box(
 
 /// Every binding of the current mode, generated from the keymap.
 pub fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
-    BINDINGS
+    let yours = model
+        .keymap
+        .bindings
+        .iter()
+        .filter(|binding| binding.mode == model.key_mode())
+        .map(|binding| {
+            Line::from(vec![
+                Span::styled(format!("{:<18}", sequence_name(&binding.keys)), theme.accent()),
+                Span::raw(format!("{} (yours, from tui.toml)", command_name(binding.command))),
+            ])
+        });
+    let built_in = BINDINGS
         .iter()
         .filter(|binding| binding.mode == model.key_mode())
         .map(|binding| {
@@ -216,8 +227,8 @@ pub fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
                 Span::styled(format!("{:<18}", keys_name(binding)), theme.accent()),
                 Span::raw(binding.help),
             ])
-        })
-        .collect()
+        });
+    yours.chain(built_in).collect()
 }
 
 fn boxed(frame: &mut Frame, rect: Rect, title: &str, lines: Vec<Line<'static>>, theme: &Theme) {
