@@ -9,7 +9,7 @@
 
 mod common;
 
-use hub_tests::tmux::Tmux;
+use hub_tui::tmux::Tmux;
 
 use common::{PASSWORD, Scene, TestResult, public_channel, say, scene};
 use hub_core::client::Client;

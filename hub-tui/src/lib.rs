@@ -11,6 +11,7 @@ pub mod key;
 pub mod profiles;
 pub mod terminal;
 pub mod theme;
+pub mod tmux;
 pub mod triage;
 
 #[cfg(test)]

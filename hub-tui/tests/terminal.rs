@@ -11,8 +11,8 @@ use std::time::Duration;
 use hub_core::client::{Client, HistoryParams, SessionEvent, SessionOptions};
 use hub_core::model::ChannelKind;
 use hub_core::protocol::v1::{ChannelEvent, CreateChannelRequest, SendMessageRequest, ServerFrame};
-use hub_tests::tmux::Tmux;
 use hub_tests::{Backend, PASSWORD, TestServer};
+use hub_tui::tmux::Tmux;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 

@@ -555,3 +555,37 @@ fn a_user_binding_from_the_config_drives_the_keys() {
     keys(&mut model, &[Key::Ctrl('p')]);
     assert!(matches!(model.overlay, Some(Overlay::Switcher(_))));
 }
+
+#[test]
+fn g_climbs_through_older_pages_to_the_first_message() {
+    let mut model = signed_in();
+    if let Some(timeline) = model.timeline_mut() {
+        timeline.has_older = true;
+    }
+    let effects = keys(&mut model, &[Key::Char('g')]);
+    assert!(
+        effects
+            .iter()
+            .any(|effect| matches!(effect, Effect::LoadHistory { before: Some(_), .. }))
+    );
+    let effects = update(
+        &mut model,
+        Action::HistoryLoaded {
+            channel_id: general(),
+            before: Some(MessageId::from("m-general-1")),
+            messages: vec![message("general", 0, "dave", "older", 60)],
+            has_more: true,
+        },
+    );
+    let timeline = model.timeline().expect("open");
+    assert_eq!(timeline.scroll, timeline.messages.len() - 1, "still at the top");
+    assert!(
+        effects
+            .iter()
+            .any(|effect| matches!(effect, Effect::LoadHistory { before: Some(_), .. })),
+        "and the next page is asked for: {effects:?}"
+    );
+    // Moving down stops the climb.
+    keys(&mut model, &[Key::Char('j')]);
+    assert!(!model.timeline().expect("open").to_top);
+}

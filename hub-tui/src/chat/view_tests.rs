@@ -153,3 +153,27 @@ fn pending_and_failed_messages_show_below_the_timeline() {
     press(&mut model, &[Key::Enter]);
     insta::assert_snapshot!(screen(&model, 100, 24));
 }
+
+#[test]
+fn at_the_top_the_oldest_message_is_drawn_first_and_the_view_fills_downwards() {
+    let mut model = signed_in();
+    let long: Vec<_> = (5..65)
+        .map(|seq| message("general", seq, "dave", &format!("later message {seq}"), 3))
+        .collect();
+    if let Some(timeline) = model.timeline_mut() {
+        timeline.merge(long);
+    }
+    press(&mut model, &[Key::Char('g')]);
+    let drawn = screen(&model, 100, 24);
+    let lines: Vec<&str> = drawn.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| line.contains("(the start of the conversation)"));
+    let oldest = lines.iter().position(|line| line.contains("morning all"));
+    let newest = lines.iter().position(|line| line.contains("later message 15"));
+    assert!(
+        matches!((start, oldest, newest), (Some(s), Some(o), Some(n)) if s < o && o < n),
+        "the conversation reads from its start downwards:\n{drawn}"
+    );
+    assert_eq!(start, Some(2), "the start is at the top of the pane:\n{drawn}");
+}

@@ -29,6 +29,8 @@ pub struct Timeline {
     pub loading_older: bool,
     /// How many messages at the bottom the reader has scrolled past (0: following live).
     pub scroll: usize,
+    /// `g` was pressed: keep going up as older pages arrive, to the very first message.
+    pub to_top: bool,
     /// The selected message in message-select mode.
     pub selected: Option<MessageId>,
     /// The newest message that was already read when the channel was opened: the "new messages"
@@ -94,6 +96,19 @@ impl Timeline {
     /// Scrolls down by `count` messages (0 follows live messages again).
     pub fn scroll_down(&mut self, count: usize) {
         self.scroll = self.scroll.saturating_sub(count);
+        self.to_top = false;
+    }
+
+    /// To the oldest message held, and on up as older pages arrive.
+    pub fn go_to_top(&mut self) {
+        self.scroll = self.messages.len().saturating_sub(1);
+        self.to_top = true;
+    }
+
+    /// To the newest message, following live ones.
+    pub fn go_to_bottom(&mut self) {
+        self.scroll = 0;
+        self.to_top = false;
     }
 
     /// Whether the reader is near the oldest message held, so the next older page should load.

@@ -444,12 +444,12 @@ fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::PageDown => move_in_view(model, -(PAGE as isize)),
         Command::Top => {
             if let Some(timeline) = model.timeline_mut() {
-                timeline.scroll = timeline.messages.len().saturating_sub(1);
+                timeline.go_to_top();
             }
         }
         Command::Bottom => {
             if let Some(timeline) = model.timeline_mut() {
-                timeline.scroll = 0;
+                timeline.go_to_bottom();
             }
         }
         Command::NextChannel => step_channel(model, 1),

@@ -113,6 +113,11 @@ pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
             if before.is_some() {
                 timeline.loading_older = false;
                 timeline.has_older = has_more;
+                // Older messages go above the view (the scroll counts from the bottom), so it
+                // stays on what it showed; after `g` it climbs on to them.
+                if timeline.to_top {
+                    timeline.go_to_top();
+                }
             } else {
                 let first = timeline.loaded != Loaded::Ready;
                 timeline.loaded = Loaded::Ready;

@@ -12,8 +12,10 @@ use crate::theme::Theme;
 /// Width of the author column.
 const NAME_WIDTH: usize = 9;
 
-/// The lines of a timeline that fit `height` rows of `width` columns, oldest at the top, the
-/// newest visible message (`scroll` from the bottom) at the bottom.
+/// The lines of a timeline that fit `height` rows of `width` columns. The view ends on the
+/// message `scroll` places from the newest (what waits in the outbox below it when following
+/// live); near the top, where older messages cannot fill the view, it fills with newer ones
+/// instead, so the oldest message is drawn at the top.
 pub fn timeline_lines(
     model: &Model,
     timeline: &Timeline,
@@ -24,54 +26,75 @@ pub fn timeline_lines(
 ) -> Vec<Line<'static>> {
     let width = usize::from(width);
     let height = usize::from(height);
-    let mut blocks: Vec<Vec<Line<'static>>> = Vec::new();
+    let messages = &timeline.messages;
+    let end = messages.len().saturating_sub(timeline.scroll);
+    // Upwards from the end of the view.
+    let mut above: Vec<Vec<Line<'static>>> = Vec::new();
     let mut used = 0;
     if timeline.scroll == 0 {
         for item in outgoing.iter().rev() {
             let block = outgoing_lines(model, item, width, theme);
             used += block.len();
-            blocks.push(block);
+            above.push(block);
         }
     }
-    let end = timeline.messages.len().saturating_sub(timeline.scroll);
-    let shown = &timeline.messages[..end];
-    for (at, message) in shown.iter().enumerate().rev() {
-        if used >= height {
-            break;
-        }
-        let mut block = Vec::new();
-        let previous = at.checked_sub(1).map(|i| &shown[i]);
-        let new_day = previous.is_none_or(|previous| !same_day(previous.created_at, message.created_at));
-        // The first message held starts a day only when nothing older exists.
-        if new_day && (previous.is_some() || !timeline.has_older) {
-            block.push(rule(&day_name(message.created_at), width, theme, false));
-        }
-        let selected = timeline.selected.as_ref() == Some(&message.id);
-        block.extend(message_lines(model, message, width, selected, true, theme));
-        if timeline.read_marker.as_ref() == Some(&message.id) && at + 1 < timeline.messages.len() {
-            block.push(rule("new messages", width, theme, true));
-        }
+    let mut at = end;
+    while at > 0 && used < height {
+        at -= 1;
+        let block = message_block(model, timeline, at, width, theme);
         used += block.len();
-        blocks.push(block);
+        above.push(block);
     }
-    if timeline.messages.is_empty() && outgoing.is_empty() {
-        blocks.push(vec![Line::styled(
-            "  No messages yet: press i and say hello.",
-            theme.dim(),
-        )]);
-    } else if used < height && timeline.loading_older {
-        blocks.push(vec![Line::styled("  loading older messages…", theme.dim())]);
-    } else if used < height && timeline.scroll + 1 >= timeline.messages.len() && !timeline.has_older {
-        blocks.push(vec![Line::styled("  (the start of the conversation)", theme.dim())]);
+    if at == 0 && used < height {
+        let note = if messages.is_empty() && outgoing.is_empty() {
+            Some("  No messages yet: press i and say hello.")
+        } else if timeline.loading_older {
+            Some("  loading older messages…")
+        } else if !timeline.has_older {
+            Some("  (the start of the conversation)")
+        } else {
+            None
+        };
+        if let Some(note) = note {
+            above.push(vec![Line::styled(note, theme.dim())]);
+        }
     }
-    let mut lines: Vec<Line<'static>> = blocks.into_iter().rev().flatten().collect();
+    let mut lines: Vec<Line<'static>> = above.into_iter().rev().flatten().collect();
     if lines.len() > height {
         lines.drain(..lines.len() - height);
+        return lines;
     }
+    // Room left at the top of the conversation: fill with the messages after the view's end.
+    let mut below = end;
+    while lines.len() < height && below < messages.len() {
+        lines.extend(message_block(model, timeline, below, width, theme));
+        below += 1;
+    }
+    lines.truncate(height);
     // The newest message sits just above the composer, as in every chat.
     let mut padded = vec![Line::raw(""); height - lines.len()];
     padded.append(&mut lines);
     padded
+}
+
+/// One message as the timeline draws it: its day's rule when it starts one, the message, and the
+/// "new messages" line when the read marker is on it.
+fn message_block(model: &Model, timeline: &Timeline, at: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let messages = &timeline.messages;
+    let message = &messages[at];
+    let mut block = Vec::new();
+    let previous = at.checked_sub(1).map(|i| &messages[i]);
+    let new_day = previous.is_none_or(|previous| !same_day(previous.created_at, message.created_at));
+    // The first message held starts a day only when nothing older exists.
+    if new_day && (previous.is_some() || !timeline.has_older) {
+        block.push(rule(&day_name(message.created_at), width, theme, false));
+    }
+    let selected = timeline.selected.as_ref() == Some(&message.id);
+    block.extend(message_lines(model, message, width, selected, true, theme));
+    if timeline.read_marker.as_ref() == Some(&message.id) && at + 1 < messages.len() {
+        block.push(rule("new messages", width, theme, true));
+    }
+    block
 }
 
 /// One message: `09:12 bob      text`, wrapped, then its reactions and replies.
