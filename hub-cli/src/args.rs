@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use self::bench::{
-    BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ReportsBenchArgs, ServerOptions,
+    BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ReportsBenchArgs, ServerOptions, TuiBenchArgs,
 };
 pub use self::channels::{
     ArchiveChannelArgs, ChannelArgs, ChannelsCommand, CreateChannelArgs, DeleteMessageArgs, ListChannelsArgs,

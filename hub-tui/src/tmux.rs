@@ -71,7 +71,20 @@ impl Tmux {
 
     /// Waits (up to 20 s) until `ready` holds for the screen; `what` describes it for the failure.
     pub async fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) -> Result<String, String> {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.watch(what, Duration::from_secs(20), Duration::from_millis(100), ready)
+            .await
+    }
+
+    /// Reads the screen every `every` until `ready` holds for it (the screen then), or `within`
+    /// has passed (the failure, with the screen it showed instead).
+    pub async fn watch(
+        &self,
+        what: &str,
+        within: Duration,
+        every: Duration,
+        ready: impl Fn(&str) -> bool,
+    ) -> Result<String, String> {
+        let deadline = Instant::now() + within;
         loop {
             let screen = self.screen();
             if ready(&screen) {
@@ -80,7 +93,7 @@ impl Tmux {
             if Instant::now() > deadline {
                 return Err(format!("the screen never showed {what:?}; it shows:\n{screen}"));
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(every).await;
         }
     }
 }

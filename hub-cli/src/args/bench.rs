@@ -116,6 +116,41 @@ pub enum BenchCommand {
     ///   hub bench reports --requests 500 --limit 100
     #[command(verbatim_doc_comment)]
     Reports(ReportsBenchArgs),
+
+    /// The terminal client: start-up, opening a long channel, scrolling to its top, memory
+    ///
+    /// Makes one user with --channels channels, one of them holding --messages messages
+    /// (sent over the gateway), signs the real hub-tui binary in through a saved profile and
+    /// drives it in tmux (which must be installed), timing what the screen shows: the first
+    /// drawn screen, the channel list, the long channel's newest messages after switching to
+    /// it, its first message after g (every older page loaded), and hub-tui's resident memory
+    /// then. Times are read off the screen, so they include tmux's few milliseconds.
+    ///
+    /// Examples:
+    ///   hub bench tui
+    ///   hub bench tui --channels 100 --messages 10000 --tui target/release/hub-tui
+    #[command(verbatim_doc_comment)]
+    Tui(TuiBenchArgs),
+}
+
+/// `hub bench tui`.
+#[derive(Debug, Args)]
+pub struct TuiBenchArgs {
+    /// Where the server is.
+    #[command(flatten)]
+    pub server: ServerOptions,
+
+    /// Channels the user is in (one of them the long one)
+    #[arg(long, default_value_t = 100, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub channels: u32,
+
+    /// Messages in the long channel
+    #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub messages: u32,
+
+    /// The hub-tui binary (default: the one beside this hub, else hub-tui on PATH)
+    #[arg(long, value_name = "PATH")]
+    pub tui: Option<std::path::PathBuf>,
 }
 
 /// `hub bench reports`.

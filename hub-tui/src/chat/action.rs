@@ -43,6 +43,8 @@ pub enum Action {
     Offline(String),
     /// The user's channels.
     ChannelsLoaded(Vec<MyChannelView>),
+    /// The channel list could not be fetched (it is asked for again a little later).
+    ChannelsFailed(String),
     /// A page of a channel's history (newest first, as the server sends it).
     HistoryLoaded {
         /// The channel.
@@ -266,6 +268,15 @@ pub enum Effect {
         /// Its id.
         target_id: String,
         /// Why (free text; the reason is `other` unless it names one).
+        reason: ReportReason,
+        /// The reporter's words.
+        details: String,
+    },
+    /// Report a person, by username.
+    ReportUser {
+        /// Their username.
+        username: String,
+        /// Why (the reason named first, else `other`).
         reason: ReportReason,
         /// The reporter's words.
         details: String,

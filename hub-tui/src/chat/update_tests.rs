@@ -589,3 +589,53 @@ fn g_climbs_through_older_pages_to_the_first_message() {
     keys(&mut model, &[Key::Char('j')]);
     assert!(!model.timeline().expect("open").to_top);
 }
+
+#[test]
+fn a_failed_fetch_is_asked_for_again_after_a_pause_not_at_once() {
+    let mut model = signed_in();
+    let effects = update(&mut model, Action::ChannelsFailed("503 Service Unavailable".to_owned()));
+    assert!(!effects.contains(&Effect::LoadChannels));
+    assert!(model.notice.as_ref().is_some_and(|notice| notice.error));
+    let effects = update(&mut model, Action::Tick(now() + Duration::seconds(1)));
+    assert!(!effects.contains(&Effect::LoadChannels), "not before the pause");
+    let effects = update(&mut model, Action::Tick(now() + Duration::seconds(4)));
+    assert!(effects.contains(&Effect::LoadChannels));
+
+    // #random has not been opened yet.
+    let random = ChannelId::from("c-random");
+    model.selected = Some(random.clone());
+    let effects = update(&mut model, Action::Tick(now() + Duration::seconds(4)));
+    assert!(effects.contains(&Effect::LoadHistory {
+        channel_id: random.clone(),
+        before: None
+    }));
+    let effects = update(
+        &mut model,
+        Action::HistoryFailed {
+            channel_id: random.clone(),
+            error: "timed out".to_owned(),
+        },
+    );
+    assert!(effects.is_empty(), "no tight retry loop: {effects:?}");
+    let effects = update(&mut model, Action::Tick(now() + Duration::seconds(8)));
+    assert!(effects.contains(&Effect::LoadHistory {
+        channel_id: random,
+        before: None
+    }));
+}
+
+#[test]
+fn a_person_is_reported_from_the_command_line() {
+    let mut model = signed_in();
+    keys(&mut model, &[Key::Char(':')]);
+    type_text(&mut model, "report @eve spam all day");
+    let effects = keys(&mut model, &[Key::Enter]);
+    assert_eq!(
+        effects,
+        vec![Effect::ReportUser {
+            username: "eve".to_owned(),
+            reason: hub_core::model::ReportReason::Spam,
+            details: "spam all day".to_owned()
+        }]
+    );
+}

@@ -177,3 +177,24 @@ fn at_the_top_the_oldest_message_is_drawn_first_and_the_view_fills_downwards() {
     );
     assert_eq!(start, Some(2), "the start is at the top of the pane:\n{drawn}");
 }
+
+#[test]
+fn tiny_terminals_draw_every_screen_without_breaking() {
+    let mut screens = vec![Model::new(now(), "http://h"), signed_in()];
+    let mut thread = signed_in();
+    press(&mut thread, &[Key::Char('t')]);
+    screens.push(thread);
+    let mut help = signed_in();
+    press(&mut help, &[Key::Char('?')]);
+    screens.push(help);
+    let mut switcher = signed_in();
+    press(&mut switcher, &[Key::Ctrl('k')]);
+    screens.push(switcher);
+    screens.push(super::fixtures::in_post());
+    for model in &screens {
+        for (width, height) in [(1, 1), (10, 3), (20, 5), (40, 10), (79, 23)] {
+            let drawn = screen(model, width, height);
+            assert_eq!(drawn.lines().count(), usize::from(height));
+        }
+    }
+}

@@ -194,7 +194,7 @@ async fn seed(
 
 /// Sends messages `numbers` into one channel over one connection, keeping up to
 /// [`SEED_WINDOW`] unacknowledged; the server stores one connection's sends in order.
-async fn seed_channel(
+pub(super) async fn seed_channel(
     server: &Server,
     user: &BenchUser,
     channel_id: &ChannelId,
@@ -243,7 +243,7 @@ async fn seed_channel(
 }
 
 /// `seed <n> ` padded to [`SEED_MESSAGE_BYTES`].
-fn seed_content(number: u64) -> String {
+pub(super) fn seed_content(number: u64) -> String {
     let mut text = format!("seed {number} ");
     if text.len() < SEED_MESSAGE_BYTES {
         text.extend(std::iter::repeat_n('.', SEED_MESSAGE_BYTES - text.len()));

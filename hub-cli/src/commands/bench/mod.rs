@@ -1,7 +1,7 @@
 //! `hub bench ...`: benchmark programs that drive a running hub-server over its real API (REST
 //! and the WebSocket gateway) and print figures as plain lines, ready for BENCHMARKS.md.
 //!
-//! - one module per workload: `fanout`, `dm`, `idle`, `history`, `login`, `reports`;
+//! - one module per workload: `fanout`, `dm`, `idle`, `history`, `login`, `reports`, `tui`;
 //! - `room`: a channel under fan-out load, shared by `fanout` and `login`;
 //! - `server`: the server under test, checked up front; the run's unique tag;
 //! - `accounts`: registering the run's users; `gateway`: raw WebSocket connections and frame
@@ -20,6 +20,7 @@ mod history;
 mod idle;
 mod login;
 mod reports;
+mod tui;
 use crate::progress;
 mod room;
 mod server;
@@ -39,6 +40,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::History(args) => history::run(&args).await,
         BenchCommand::Login(args) => login::run(&args).await,
         BenchCommand::Reports(args) => reports::run(&args).await,
+        BenchCommand::Tui(args) => tui::run(&args).await,
     }
 }
 

@@ -384,6 +384,8 @@ pub struct Model {
     pub channels: Vec<ChannelEntry>,
     /// Whether the channel list has arrived.
     pub channels_loaded: bool,
+    /// The channel list failed: asked for again at this time.
+    pub channels_retry_at: Option<DateTime<Utc>>,
     /// The channel on screen.
     pub selected: Option<ChannelId>,
     /// What is held of each channel.
@@ -448,6 +450,7 @@ impl Model {
             connection: Connection::Connecting,
             channels: Vec::new(),
             channels_loaded: false,
+            channels_retry_at: None,
             selected: None,
             timelines: BTreeMap::new(),
             people: BTreeMap::new(),

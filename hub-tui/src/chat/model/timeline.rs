@@ -29,6 +29,8 @@ pub struct Timeline {
     pub loading_older: bool,
     /// How many messages at the bottom the reader has scrolled past (0: following live).
     pub scroll: usize,
+    /// A page failed: not asked for again before this time.
+    pub retry_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `g` was pressed: keep going up as older pages arrive, to the very first message.
     pub to_top: bool,
     /// The selected message in message-select mode.
@@ -114,7 +116,8 @@ impl Timeline {
     /// Whether the reader is near the oldest message held, so the next older page should load.
     pub fn wants_older(&self) -> bool {
         const PREFETCH: usize = 20;
-        self.loaded == Loaded::Ready
+        self.retry_at.is_none()
+            && self.loaded == Loaded::Ready
             && self.has_older
             && !self.loading_older
             && self.scroll + PREFETCH >= self.messages.len()

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use hub_core::client::{ClientError, HistoryParams, MentionsParams, PageParams, ReportFilter};
-use hub_core::model::{ChannelKind, CommentSort, ReportStatus, UserId};
+use hub_core::model::{ChannelId, ChannelKind, CommentSort, ReportStatus, UserId};
 use hub_core::protocol::v1::{CreateChannelRequest, CreateCommentRequest, CreatePostRequest, CreateReportRequest};
 
 use super::Net;
@@ -26,10 +26,13 @@ pub(super) async fn call(net: Arc<Net>, effect: Effect) {
 async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientError> {
     let action = match effect {
         Effect::LoadChannels => {
-            let page = net
+            let found = net
                 .with_client(|client| async move { client.my_channels().await })
-                .await?;
-            Action::ChannelsLoaded(page.items)
+                .await;
+            match found {
+                Ok(page) => Action::ChannelsLoaded(page.items),
+                Err(err) => Action::ChannelsFailed(err.to_string()),
+            }
         }
         Effect::LoadHistory { channel_id, before } => {
             let params = HistoryParams {
@@ -106,12 +109,19 @@ async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientEr
                     async move { client.list_channels(Some(&name), &PageParams::first(20)).await }
                 })
                 .await?;
-            let Some(channel) = found.items.into_iter().find(|channel| channel.name == name) else {
-                return Ok(Some(Action::Failed(format!("no channel #{name} to join"))));
+            // A private channel is not listed: with a code, the name may be its id.
+            let id = match found.items.into_iter().find(|channel| channel.name == name) {
+                Some(channel) => channel.id,
+                None if code.is_some() => ChannelId::from(name.clone()),
+                None => {
+                    return Ok(Some(Action::Failed(format!(
+                        "no public channel #{name}; a private one joins by its id and code: :join ID CODE"
+                    ))));
+                }
             };
             let joined = net
                 .with_client(|client| {
-                    let (id, code) = (channel.id.clone(), code.clone());
+                    let (id, code) = (id.clone(), code.clone());
                     async move { client.join_channel(&id, code.as_deref()).await }
                 })
                 .await?;
@@ -204,6 +214,27 @@ async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientEr
             })
             .await?;
             Action::Done("reported: the moderators will look at it".to_owned())
+        }
+        Effect::ReportUser {
+            username,
+            reason,
+            details,
+        } => {
+            let Some(user) = find_user(net, &username).await? else {
+                return Ok(Some(nobody(&username)));
+            };
+            let request = CreateReportRequest {
+                target_type: hub_core::model::ReportTarget::User,
+                target_id: user.to_string(),
+                reason,
+                details: Some(details),
+            };
+            net.with_client(|client| {
+                let request = request.clone();
+                async move { client.create_report(&request).await }
+            })
+            .await?;
+            Action::Done(format!("reported @{username}: the moderators will look at it"))
         }
         Effect::LoadMentions => {
             let params = MentionsParams {

@@ -36,6 +36,8 @@ pub enum CommandLine {
     Notify(NotifyLevel),
     /// `:read`: mark the channel on screen read.
     Read,
+    /// `:report @user why`: report a person to the moderators.
+    Report(String, String),
     /// `:channels`: browse the public channels.
     Channels,
     /// `:help`.
@@ -46,7 +48,8 @@ pub enum CommandLine {
 
 /// The commands by name, for completion and the switcher.
 pub const COMMAND_NAMES: &[&str] = &[
-    "join", "channels", "create", "dm", "leave", "mute", "unmute", "block", "unblock", "notify", "read", "help", "quit",
+    "join", "channels", "create", "dm", "leave", "mute", "unmute", "block", "unblock", "report", "notify", "read",
+    "help", "quit",
 ];
 
 /// Parses a command line (without its `:` or `/`).
@@ -85,6 +88,14 @@ pub fn parse_command(line: &str) -> Result<CommandLine, String> {
                 .map_err(|err| format!(":notify: {err}"))
         }
         "read" => Ok(CommandLine::Read),
+        "report" => {
+            let who = target("someone and why, like @eve spam", '@')?;
+            let why = rest.get(1..).map(|words| words.join(" ")).unwrap_or_default();
+            if why.is_empty() {
+                return Err(":report needs a reason after the name, like :report @eve spam".to_owned());
+            }
+            Ok(CommandLine::Report(who, why))
+        }
         "channels" | "list" => Ok(CommandLine::Channels),
         "help" | "h" => Ok(CommandLine::Help),
         "q" | "quit" | "q!" => Ok(CommandLine::Quit),
@@ -150,6 +161,15 @@ fn run(model: &mut Model, command: CommandLine) -> Vec<Effect> {
             }
             None => no_channel(model),
         },
+        CommandLine::Report(username, details) => {
+            let first = details.split_whitespace().next().unwrap_or_default().to_lowercase();
+            let reason = first.parse().unwrap_or(hub_core::model::ReportReason::Other);
+            vec![Effect::ReportUser {
+                username,
+                reason,
+                details,
+            }]
+        }
         CommandLine::Channels => {
             model.overlay = Some(Overlay::Browse(Picker::loading()));
             vec![Effect::BrowseChannels]
@@ -216,7 +236,7 @@ mod tests {
     #[test]
     fn every_listed_command_parses() {
         for name in COMMAND_NAMES {
-            let line = format!("{name} all");
+            let line = format!("{name} all of it");
             assert!(parse_command(&line).is_ok(), ":{line} does not parse");
         }
     }

@@ -27,7 +27,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Tick(now) => {
             model.now = now;
             model.typing.retain(|typing| typing.until > now);
-            Vec::new()
+            retry_due(model)
         }
         other => network::on_network(model, other),
     };
@@ -46,7 +46,9 @@ fn settle(model: &mut Model, effects: &mut Vec<Effect>) {
     }
     if let Some(channel_id) = model.selected.clone() {
         let timeline = model.timelines.entry(channel_id.clone()).or_default();
-        if timeline.loaded == Loaded::Nothing {
+        if timeline.retry_at.is_some() {
+            // A failed page waits for its retry time (see `retry_due`).
+        } else if timeline.loaded == Loaded::Nothing {
             timeline.loaded = Loaded::Loading;
             effects.push(Effect::LoadHistory {
                 channel_id: channel_id.clone(),
@@ -64,6 +66,25 @@ fn settle(model: &mut Model, effects: &mut Vec<Effect>) {
         mark_read(model, &channel_id, effects);
     }
     ask_for_people(model, effects);
+}
+
+/// How long a failed fetch waits before it is asked for again.
+const RETRY_AFTER: Duration = Duration::seconds(3);
+
+/// Failed fetches whose wait is over: the channel list again, and pages (which `settle` then
+/// asks for as it would have).
+fn retry_due(model: &mut Model) -> Vec<Effect> {
+    let now = model.now;
+    for timeline in model.timelines.values_mut() {
+        if timeline.retry_at.is_some_and(|at| at <= now) {
+            timeline.retry_at = None;
+        }
+    }
+    if model.channels_retry_at.is_some_and(|at| at <= now) {
+        model.channels_retry_at = None;
+        return vec![Effect::LoadChannels];
+    }
+    Vec::new()
 }
 
 /// At the bottom of a channel, everything in it is read: tell the server once per new message.

@@ -129,15 +129,23 @@ pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::HistoryFailed { channel_id, error } => {
+            let now = model.now;
             if let Some(timeline) = model.timelines.get_mut(&channel_id) {
                 if timeline.loaded == Loaded::Loading {
                     timeline.loaded = Loaded::Nothing;
                 }
                 timeline.loading_older = false;
-                // Do not ask again at once: the next key or tick that needs it will.
-                timeline.has_older = false;
+                timeline.retry_at = Some(now + super::RETRY_AFTER);
             }
-            complain(model, format!("cannot load messages: {error}"));
+            complain(model, format!("cannot load messages ({error}); trying again shortly"));
+            Vec::new()
+        }
+        Action::ChannelsFailed(error) => {
+            model.channels_retry_at = Some(model.now + super::RETRY_AFTER);
+            complain(
+                model,
+                format!("cannot load your channels ({error}); trying again shortly"),
+            );
             Vec::new()
         }
         Action::ThreadLoaded(view) => {
