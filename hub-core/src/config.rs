@@ -155,6 +155,9 @@ pub struct GatewayConfig {
     /// Most channel positions one `resume` may name: each costs a lookup
     /// (`HUB_GATEWAY__MAX_RESUME_POSITIONS`).
     pub max_resume_positions: u32,
+    /// How long a connection stays open after its access token expires, for the client to send
+    /// a fresh one in an `auth` frame; then it closes with 4006 (`HUB_GATEWAY__TOKEN_GRACE_SECS`).
+    pub token_grace_secs: u64,
     /// Least time between two relayed `typing` frames of one user in one channel, in ms (`HUB_GATEWAY__TYPING_THROTTLE_MS`).
     pub typing_throttle_ms: u64,
     /// How long clients show a typing indicator, in ms (`HUB_GATEWAY__TYPING_EXPIRY_MS`).
@@ -196,6 +199,7 @@ impl Default for GatewayConfig {
             resume_window_secs: 3600,
             max_replay_events: 10_000,
             max_resume_positions: 2_000,
+            token_grace_secs: 30,
             typing_throttle_ms: 3000,
             typing_expiry_ms: 6000,
             max_signal_bytes: 16 * 1024,

@@ -98,6 +98,16 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
+/// When an access token expires (its `exp`, Unix seconds), read from the token itself without
+/// checking its signature: only to know when to renew it, never to trust it.
+pub fn token_expiry(access_token: &str) -> Option<i64> {
+    use base64::Engine as _;
+    let payload = access_token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("exp")?.as_i64()
+}
+
 /// Renews `saved`'s access token with its refresh token when the server says it has expired;
 /// `Ok(true)` when it did (save the profiles then). A profile without a refresh token (a pasted
 /// token) cannot be renewed: the server's refusal is returned.
@@ -128,6 +138,14 @@ mod tests {
         profiles.current = Some("work".to_owned());
         assert_eq!(profiles.name_of(None), "work");
         assert_eq!(profiles.name_of(Some("home")), "home");
+    }
+
+    #[test]
+    fn a_tokens_expiry_is_read_from_its_claims() {
+        use base64::Engine as _;
+        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"sub":"u","exp":1764590000}"#);
+        assert_eq!(token_expiry(&format!("header.{claims}.signature")), Some(1_764_590_000));
+        assert_eq!(token_expiry("not a token"), None);
     }
 
     #[test]

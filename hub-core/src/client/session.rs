@@ -103,7 +103,7 @@ impl Session {
         self.sender.advance(channel_id, seq);
     }
 
-    /// Uses `token` for the following reconnects (after a refresh).
+    /// Uses `token` from now on (after a refresh): see [`SessionSender::set_token`].
     pub fn set_token(&self, token: &str) {
         self.sender.set_token(token);
     }
@@ -129,9 +129,15 @@ impl SessionSender {
         self.frames.send(frame).await.map_err(|_| ClientError::SessionClosed)
     }
 
-    /// Uses `token` for the following reconnects.
+    /// Uses `token` from now on: it goes to the server in an `auth` frame (so the open
+    /// connection outlives the old token's expiry, see `close_code::TOKEN_EXPIRED`) and is used
+    /// for the following reconnects.
     pub fn set_token(&self, token: &str) {
         token.clone_into(&mut lock(&self.shared.token));
+        // A full queue means the connection is busy or down; the reconnect uses the new token.
+        let _ = self.frames.try_send(ClientFrame::Auth {
+            token: token.to_owned(),
+        });
     }
 
     /// The last `seq` delivered in each channel (see [`Session::positions`]).

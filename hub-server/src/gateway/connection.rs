@@ -62,8 +62,8 @@ where
         }
     };
     let id = gateway.next_connection_id();
-    let caller = match Box::pin(gateway.hub().authenticate(&token)).await {
-        Ok(caller) => caller.over_connection(id),
+    let (caller, token_expires) = match Box::pin(gateway.hub().authenticate_until(&token)).await {
+        Ok((caller, expires)) => (caller.over_connection(id), expires),
         Err(err) => return Box::pin(writer.close(close_code::UNAUTHORIZED, &err.message)).await,
     };
     let (queue_tx, queue) = mpsc::channel(settings.outgoing_queue_frames.max(1));
@@ -99,6 +99,7 @@ where
         writer,
         own_queue,
         sends: None,
+        token_deadline: token_deadline(token_expires, settings.token_grace_secs),
         last_flush: tokio::time::Instant::now(),
         flush_due: None,
     };
@@ -108,6 +109,16 @@ where
         Box::pin(writer.close(code, text)).await;
     }
     Box::pin(forget(&gateway, &caller, id)).await;
+}
+
+/// The instant a connection whose token expires at `expires` closes, `grace_secs` later.
+pub(super) fn token_deadline(
+    expires: Option<chrono::DateTime<chrono::Utc>>,
+    grace_secs: u64,
+) -> Option<tokio::time::Instant> {
+    let left = expires? - chrono::Utc::now();
+    let left = left.to_std().unwrap_or(Duration::ZERO);
+    Some(tokio::time::Instant::now() + left + Duration::from_secs(grace_secs))
 }
 
 /// Reads the first frame, which must be `auth`.
@@ -162,6 +173,9 @@ pub(super) struct Connection<W> {
     pub(super) own_queue: mpsc::Sender<Outgoing>,
     /// Sends waiting to be stored, in the order the client sent them (made on the first send).
     pub(super) sends: Option<mpsc::Sender<PendingSend>>,
+    /// When the connection closes for want of a fresh token: the access token's expiry plus
+    /// `gateway.token_grace_secs` (an `auth` frame moves it).
+    pub(super) token_deadline: Option<tokio::time::Instant>,
     /// When queued frames were last flushed (see `flush_interval_us`).
     last_flush: tokio::time::Instant,
     /// When the frames written since then are to be flushed.
@@ -204,6 +218,7 @@ where
         let mut live_paused = true;
         loop {
             let flush_at = self.flush_due;
+            let token_deadline = self.token_deadline;
             tokio::select! {
                 incoming = stream.next() => {
                     last_heard = Instant::now();
@@ -250,6 +265,9 @@ where
                     if self.writer.feed(Message::Ping(Default::default())).await.is_err() || self.writer.flush().await.is_err() {
                         return None;
                     }
+                }
+                () = tokio::time::sleep_until(token_deadline.unwrap_or(grace_ends)), if token_deadline.is_some() => {
+                    return Some((close_code::TOKEN_EXPIRED, "the access token expired: refresh it and reconnect"));
                 }
                 () = too_slow.notified() => return self.too_slow(),
                 _ = shutdown.changed() => return Some((close_code::GOING_AWAY, "the server is shutting down")),

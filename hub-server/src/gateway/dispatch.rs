@@ -183,6 +183,17 @@ impl Dispatcher {
                 } else {
                     gateway.registry().send_to_user(user_id, &item, None);
                 }
+                // Leaving, a kick or a ban ends their place in the channel's call (on the node
+                // that holds it; the others have none to end).
+                if let Some(participants) = gateway.voice().leave(channel, user_id) {
+                    gateway.announce_call(channel, participants);
+                }
+            }
+            ChannelEvent::ChannelArchived { .. } => {
+                gateway.registry().send_to_users(members.iter(), &item);
+                if gateway.voice().end(channel) {
+                    gateway.announce_call(channel, Vec::new());
+                }
             }
             _ => gateway.registry().send_to_users(members.iter(), &item),
         }

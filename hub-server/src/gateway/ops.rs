@@ -27,10 +27,7 @@ where
             }
         };
         match frame {
-            ClientFrame::Auth { .. } => {
-                let err = Error::new(ErrorKind::InvalidInput, "this connection is already authenticated");
-                self.reply_error(&err, Some("auth".to_owned())).await
-            }
+            ClientFrame::Auth { token } => self.on_auth(&token).await,
             ClientFrame::Ping { nonce } => self.writer.send_control(&ControlFrame::Pong { nonce }).await,
             // Free of charge: a reconnecting client must catch up whatever its rate.
             ClientFrame::Resume { positions } => self.resume(&positions).await,
@@ -64,6 +61,27 @@ where
             Ok(()) => Ok(()),
             Err(err) => self.reply_error(&err, Some(op.to_owned())).await,
         }
+    }
+
+    /// A fresh access token for this connection's login session: the connection stays open
+    /// past the old token's expiry. Another session's or user's token is refused.
+    async fn on_auth(&mut self, token: &str) -> Result<(), WriteFailure> {
+        let outcome = match self.gateway.hub().authenticate_until(token).await {
+            Ok((caller, _)) if caller.user.id != self.caller.user.id || caller.session != self.caller.session => {
+                Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    "an auth frame renews this connection's own session; reconnect to change it",
+                ))
+            }
+            Ok((caller, expires)) => {
+                let grace = self.gateway.hub().config().gateway.token_grace_secs;
+                self.token_deadline = super::connection::token_deadline(expires, grace);
+                self.caller = caller.over_connection(self.id);
+                Ok(())
+            }
+            Err(err) => Err(err),
+        };
+        self.answer(outcome, "auth").await
     }
 
     async fn on_typing(&mut self, channel: &ChannelId) -> Result<(), WriteFailure> {
@@ -114,11 +132,11 @@ where
         to: &UserId,
         signal: serde_json::Value,
     ) -> Result<(), WriteFailure> {
-        let relayed = self.relay_signal(channel, to, signal);
+        let relayed = self.relay_signal(channel, to, signal).await;
         self.answer(relayed, "voice.signal").await
     }
 
-    fn relay_signal(&self, channel: &ChannelId, to: &UserId, signal: serde_json::Value) -> hub_core::Result<()> {
+    async fn relay_signal(&self, channel: &ChannelId, to: &UserId, signal: serde_json::Value) -> hub_core::Result<()> {
         self.gateway.hub().charge_action(&self.caller)?;
         let limit = self.gateway.hub().config().gateway.max_signal_bytes;
         let size = serde_json::to_vec(&signal)
@@ -136,6 +154,14 @@ where
         let Some(target_connection) = voice.connection_in_call(channel, to).filter(|_| sender_in_call) else {
             return Err(Error::forbidden("both of you must be in this channel's call"));
         };
+        // The call list is this node's memory; the right to be in the call is the database's.
+        // Someone who lost it (and whose leaving this node has not heard of yet) is taken out.
+        if let Err(err) = self.gateway.hub().check_voice_join(&self.caller, channel).await {
+            if let Some(participants) = voice.leave(channel, &self.caller.user.id) {
+                self.gateway.announce_call(channel, participants);
+            }
+            return Err(err);
+        }
         let frame = ControlFrame::VoiceSignal {
             channel_id: channel.clone(),
             from_user_id: self.caller.user.id.clone(),

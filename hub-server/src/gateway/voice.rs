@@ -61,6 +61,12 @@ impl VoiceCalls {
         Some(left)
     }
 
+    /// Ends `channel`'s call (the channel was archived). Returns whether there was one.
+    pub fn end(&self, channel: &ChannelId) -> bool {
+        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        calls.remove(channel).is_some()
+    }
+
     /// Takes a closed connection out of every call it was in. Returns each call it left and who
     /// is still in it.
     pub fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, Vec<VoiceParticipant>)> {

@@ -32,6 +32,8 @@ pub enum Action {
     },
     /// Signing in failed; why.
     SignInFailed(String),
+    /// Signing in with the saved session cannot reach the server yet; it tries again (why).
+    SignInRetrying(String),
     /// The gateway connection is live (the first time, or again after a drop).
     Connected,
     /// The gateway connection dropped; reconnecting.
@@ -222,6 +224,8 @@ pub enum Effect {
     },
     /// Tell the channel the user is typing.
     Typing(ChannelId),
+    /// Show as online, away, busy, or invisible (offline).
+    SetStatus(UserStatus),
     /// Join a channel by name (and code, for a private one).
     Join {
         /// Its name.

@@ -5,7 +5,10 @@ use serde_json::json;
 
 use super::three_people;
 
-hub_tests::on_both_databases!(voice_signalling_reaches_only_the_named_peer,);
+hub_tests::on_both_databases!(
+    voice_signalling_reaches_only_the_named_peer,
+    a_kicked_or_banned_participant_leaves_the_call_and_cannot_signal,
+);
 
 async fn voice_signalling_reaches_only_the_named_peer(backend: Backend) {
     let server = TestServer::start(&backend).await;
@@ -78,5 +81,76 @@ async fn voice_signalling_reaches_only_the_named_peer(backend: Backend) {
             frame["type"] == "voice.participants" && frame["participants"].as_array().is_some_and(|p| p.len() == 1)
         })
         .await;
+    server.stop().await;
+}
+
+fn has_participants(room: &str, count: usize) -> impl Fn(&serde_json::Value) -> bool {
+    let room = room.to_owned();
+    move |frame: &serde_json::Value| {
+        frame["type"] == "voice.participants"
+            && frame["channel_id"] == room.as_str()
+            && frame["participants"].as_array().is_some_and(|p| p.len() == count)
+    }
+}
+
+/// #16, finding 2: the call list followed the socket, not the membership, so a kicked or banned
+/// member stayed listed and could go on signalling.
+async fn a_kicked_or_banned_participant_leaves_the_call_and_cannot_signal(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let (alice, bob, carol, _general, _side) = three_people(&server).await;
+    let room = server.new_channel(&alice, "standup", "voice").await;
+    server.join(&bob, &room).await;
+    server.join(&carol, &room).await;
+    let mut alice_socket = server.ws_connect(&alice.access_token).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    let mut carol_socket = server.ws_connect(&carol.access_token).await;
+    for socket in [&mut alice_socket, &mut bob_socket, &mut carol_socket] {
+        socket.send(json!({"type": "voice.join", "channel_id": room})).await;
+    }
+    alice_socket.wait_for(has_participants(&room, 3)).await;
+
+    // Alice (the owner) kicks bob: the call lists two, and bob's signal is refused, not relayed.
+    server
+        .delete(
+            &format!("/api/v1/channels/{room}/members/{}?reason=noise", bob.id),
+            &alice.access_token,
+        )
+        .await
+        .expect(204);
+    let two = alice_socket.wait_for(has_participants(&room, 2)).await;
+    assert!(
+        !two["participants"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["user_id"] == bob.id.as_str())),
+        "bob is still listed: {two}"
+    );
+    bob_socket
+        .send(json!({"type": "voice.signal", "channel_id": room, "to_user_id": alice.id, "signal": {"sdp": "kicked"}}))
+        .await;
+    let refused = bob_socket.wait_for(|frame| frame["type"] == "error").await;
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+
+    // A ban does the same for carol.
+    server
+        .put(
+            &format!("/api/v1/channels/{room}/bans/{}", carol.id),
+            &alice.access_token,
+            json!({"reason": "trolling"}),
+        )
+        .await
+        .expect(200);
+    alice_socket.wait_for(has_participants(&room, 1)).await;
+    carol_socket
+        .send(json!({"type": "voice.signal", "channel_id": room, "to_user_id": alice.id, "signal": {"sdp": "banned"}}))
+        .await;
+    let refused = carol_socket.wait_for(|frame| frame["type"] == "error").await;
+    assert!(
+        refused["code"] == "forbidden" || refused["code"] == "not_found",
+        "{refused}"
+    );
+    assert!(
+        !alice_socket.saw(|frame| frame["type"] == "voice.signal"),
+        "no signal from the removed reached alice"
+    );
     server.stop().await;
 }

@@ -27,6 +27,9 @@ pub mod close_code {
     /// The login session behind the connection's token ended: logout, a refresh-token reuse
     /// (the whole family is revoked), or a site admin revoked it. Sign in again.
     pub const SESSION_ENDED: u16 = 4005;
+    /// The connection's access token expired and no fresh one came in an `auth` frame within
+    /// `gateway.token_grace_secs`. Refresh, then reconnect (or send `auth` before it expires).
+    pub const TOKEN_EXPIRED: u16 = 4006;
     /// Nothing heard from the client within the idle timeout.
     pub const IDLE_TIMEOUT: u16 = 4003;
     /// The client read too slowly: its outgoing queue filled up.
@@ -43,7 +46,9 @@ pub mod close_code {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type")]
 pub enum ClientFrame {
-    /// Authenticate (when no `?token=` was given); must be the first frame.
+    /// Authenticate (when no `?token=` was given) as the first frame; later, a fresh access
+    /// token of the same login session, which keeps the connection open past the old one's
+    /// expiry.
     #[serde(rename = "auth")]
     Auth {
         /// An access token.

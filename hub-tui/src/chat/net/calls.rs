@@ -362,6 +362,7 @@ async fn carry_out(net: &Net, effect: Effect) -> Result<Option<Action>, ClientEr
         Effect::SignIn { .. }
         | Effect::Send(_)
         | Effect::Typing(_)
+        | Effect::SetStatus(_)
         | Effect::MarkRead { .. }
         | Effect::Yank(_)
         | Effect::OpenLink(_)

@@ -100,6 +100,7 @@ async fn work(net: Arc<Net>, start: Start, mut effects: UnboundedReceiver<Effect
                 parent_id: outgoing.parent_id,
             }),
             Effect::Typing(channel_id) => net.frame(ClientFrame::Typing { channel_id }),
+            Effect::SetStatus(status) => net.frame(ClientFrame::PresenceSet { status }),
             Effect::MarkRead { channel_id, message_id } => net.frame(ClientFrame::Read { channel_id, message_id }),
             // The terminal's own effects are the loop's, not the network's.
             Effect::Yank(_)
@@ -209,7 +210,7 @@ async fn sign_in_saved(net: &Arc<Net>, mut saved: Profile) {
             }
             Err(err) => {
                 let wait = backoff.next_delay();
-                net.tell(Action::SignInFailed(format!(
+                net.tell(Action::SignInRetrying(format!(
                     "cannot reach {} ({err}); trying again in {}s",
                     saved.server,
                     wait.as_secs().max(1)
@@ -264,8 +265,33 @@ async fn signed_in(net: &Arc<Net>, client: Client, server: String) {
         server,
     });
     tokio::spawn(follow_gateway(Arc::clone(net)));
+    tokio::spawn(keep_fresh(Arc::clone(net)));
     if is_admin {
         tokio::spawn(call(Arc::clone(net), Effect::CountReports));
+    }
+}
+
+/// Renews the access token a minute before it expires (or at half its life, if shorter), so
+/// REST calls never meet an expired one and the gateway connection gets the fresh one in an
+/// `auth` frame instead of being closed. A profile without a refresh token is left as it is.
+async fn keep_fresh(net: Arc<Net>) {
+    loop {
+        let Some(saved) = lock(&net.saved).clone() else {
+            return;
+        };
+        if saved.refresh_token.is_none() {
+            return;
+        }
+        let now = chrono::Utc::now().timestamp();
+        let left = crate::profiles::token_expiry(&saved.access_token).map_or(60, |exp| exp - now);
+        let wait = (left - 60).max(left / 2).max(5);
+        tokio::time::sleep(Duration::from_secs(u64::try_from(wait).unwrap_or(5))).await;
+        if let Err(err) = net.renew().await {
+            net.tell(Action::Failed(format!(
+                "cannot renew the session ({err}); it ends when the token does"
+            )));
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
     }
 }
 

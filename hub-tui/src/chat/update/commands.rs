@@ -36,6 +36,8 @@ pub enum CommandLine {
     Notify(NotifyLevel),
     /// `:read`: mark the channel on screen read.
     Read,
+    /// `:status online|away|busy|offline` (offline: invisible).
+    Status(hub_core::model::UserStatus),
     /// `:report @user why`: report a person to the moderators.
     Report(String, String),
     /// `:channels`: browse the public channels.
@@ -49,7 +51,7 @@ pub enum CommandLine {
 /// The commands by name, for completion and the switcher.
 pub const COMMAND_NAMES: &[&str] = &[
     "join", "channels", "create", "dm", "leave", "mute", "unmute", "block", "unblock", "report", "notify", "read",
-    "help", "quit",
+    "status", "help", "quit",
 ];
 
 /// Parses a command line (without its `:` or `/`).
@@ -88,6 +90,13 @@ pub fn parse_command(line: &str) -> Result<CommandLine, String> {
                 .map_err(|err| format!(":notify: {err}"))
         }
         "read" => Ok(CommandLine::Read),
+        "status" => {
+            let status = target("online, away, busy or offline", ' ')?;
+            status
+                .parse()
+                .map(CommandLine::Status)
+                .map_err(|err| format!(":status: {err}"))
+        }
         "report" => {
             let who = target("someone and why, like @eve spam", '@')?;
             let why = rest.get(1..).map(|words| words.join(" ")).unwrap_or_default();
@@ -170,6 +179,10 @@ fn run(model: &mut Model, command: CommandLine) -> Vec<Effect> {
                 details,
             }]
         }
+        CommandLine::Status(status) => {
+            say(model, format!("you show as {status}"));
+            vec![Effect::SetStatus(status)]
+        }
         CommandLine::Channels => {
             model.overlay = Some(Overlay::Browse(Picker::loading()));
             vec![Effect::BrowseChannels]
@@ -236,7 +249,9 @@ mod tests {
     #[test]
     fn every_listed_command_parses() {
         for name in COMMAND_NAMES {
-            let line = format!("{name} all of it");
+            // Arguments every command takes: a level, a name, words of a reason.
+            let args = if *name == "status" { "away" } else { "all of it" };
+            let line = format!("{name} {args}");
             assert!(parse_command(&line).is_ok(), ":{line} does not parse");
         }
     }

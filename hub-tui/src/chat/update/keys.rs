@@ -126,7 +126,7 @@ fn login_key(model: &mut Model, key: Key) -> Vec<Effect> {
         return Vec::new();
     };
     if form.busy {
-        if key == Key::Interrupt {
+        if matches!(key, Key::Interrupt | Key::Esc) {
             model.quit = true;
         }
         return Vec::new();

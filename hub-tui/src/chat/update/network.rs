@@ -26,6 +26,13 @@ pub(super) fn on_network(model: &mut Model, action: Action) -> Vec<Effect> {
             model.screen = Screen::Main;
             vec![Effect::LoadChannels]
         }
+        Action::SignInRetrying(why) => {
+            if let Screen::Login(form) = &mut model.screen {
+                form.busy = true;
+                form.error = Some(why);
+            }
+            Vec::new()
+        }
         Action::SignInFailed(error) => {
             if let Screen::Login(form) = &mut model.screen {
                 form.busy = false;
