@@ -160,6 +160,14 @@ pub async fn run(listener: tokio::net::TcpListener, hub: Hub, shutdown: impl Fut
     if tokio::time::timeout(SHUTDOWN_GRACE, finished.recv()).await.is_err() {
         tracing::warn!("some connections did not finish within the shutdown grace period");
     }
+    // WebSocket connections left the HTTP server at their upgrade: they ack the sends they
+    // took, close with 1001 and record the user's last seen, all before the database closes.
+    if tokio::time::timeout(SHUTDOWN_GRACE, gateway.sockets_closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some WebSocket connections did not finish within the shutdown grace period");
+    }
     hub.close().await;
 }
 

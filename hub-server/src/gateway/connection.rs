@@ -99,6 +99,7 @@ where
         writer,
         own_queue,
         sends: None,
+        sends_task: None,
         token_deadline: token_deadline(token_expires, settings.token_grace_secs),
         last_flush: tokio::time::Instant::now(),
         flush_due: None,
@@ -173,6 +174,8 @@ pub(super) struct Connection<W> {
     pub(super) own_queue: mpsc::Sender<Outgoing>,
     /// Sends waiting to be stored, in the order the client sent them (made on the first send).
     pub(super) sends: Option<mpsc::Sender<PendingSend>>,
+    /// The task storing them.
+    pub(super) sends_task: Option<tokio::task::JoinHandle<()>>,
     /// When the connection closes for want of a fresh token: the access token's expiry plus
     /// `gateway.token_grace_secs` (an `auth` frame moves it).
     pub(super) token_deadline: Option<tokio::time::Instant>,
@@ -216,9 +219,18 @@ where
         let mut last_heard = Instant::now();
         let grace_ends = tokio::time::Instant::now() + RESUME_GRACE;
         let mut live_paused = true;
+        // One timer for the token's deadline, moved only when an `auth` frame moves it (a new
+        // timer each turn of the loop would cost one per batch of frames).
+        let never = tokio::time::Instant::now() + Duration::from_secs(365 * 24 * 3600);
+        let mut armed = self.token_deadline;
+        let token_expiry = tokio::time::sleep_until(armed.unwrap_or(never));
+        tokio::pin!(token_expiry);
         loop {
             let flush_at = self.flush_due;
-            let token_deadline = self.token_deadline;
+            if self.token_deadline != armed {
+                armed = self.token_deadline;
+                token_expiry.as_mut().reset(armed.unwrap_or(never));
+            }
             tokio::select! {
                 incoming = stream.next() => {
                     last_heard = Instant::now();
@@ -266,13 +278,49 @@ where
                         return None;
                     }
                 }
-                () = tokio::time::sleep_until(token_deadline.unwrap_or(grace_ends)), if token_deadline.is_some() => {
+                () = &mut token_expiry, if armed.is_some() => {
                     return Some((close_code::TOKEN_EXPIRED, "the access token expired: refresh it and reconnect"));
                 }
                 () = too_slow.notified() => return self.too_slow(),
-                _ = shutdown.changed() => return Some((close_code::GOING_AWAY, "the server is shutting down")),
+                _ = shutdown.changed() => return Box::pin(self.finish_for_shutdown(&mut queue)).await,
             }
         }
+    }
+
+    /// The server is shutting down: no more frames are read; the sends already taken are
+    /// stored and answered, everything queued is written, and then the connection closes with
+    /// 1001. Without this, sends stored at the last moment were never acked.
+    async fn finish_for_shutdown(&mut self, queue: &mut mpsc::Receiver<Outgoing>) -> CloseReason {
+        /// The longest the sends already taken may take to be stored.
+        const SENDS_GRACE: Duration = Duration::from_secs(5);
+        if let Some(mut task) = self.sends_task.take() {
+            // Closing the channel lets the task store what it holds, answer it, and end.
+            self.sends = None;
+            let deadline = tokio::time::Instant::now() + SENDS_GRACE;
+            loop {
+                tokio::select! {
+                    _ = &mut task => break,
+                    Some(item) = queue.recv() => {
+                        if self.write_item(item).await.is_err() {
+                            return None;
+                        }
+                    }
+                    () = tokio::time::sleep_until(deadline) => {
+                        tracing::warn!("sends still being stored at shutdown were given up on");
+                        break;
+                    }
+                }
+            }
+        }
+        while let Ok(item) = queue.try_recv() {
+            if self.write_item(item).await.is_err() {
+                return None;
+            }
+        }
+        if self.flush_queued().await.is_err() {
+            return None;
+        }
+        Some((close_code::GOING_AWAY, "the server is shutting down"))
     }
 
     fn too_slow(&self) -> CloseReason {

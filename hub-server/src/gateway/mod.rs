@@ -63,6 +63,17 @@ struct GatewayInner {
     voice: VoiceCalls,
     shutdown: watch::Sender<bool>,
     next_connection: AtomicU64,
+    /// WebSocket connections whose task has not finished (their closing bookkeeping included).
+    open_sockets: watch::Sender<usize>,
+}
+
+/// Counts one WebSocket connection's task as running until dropped.
+pub struct SocketGuard(watch::Sender<usize>);
+
+impl Drop for SocketGuard {
+    fn drop(&mut self) {
+        self.0.send_modify(|open| *open = open.saturating_sub(1));
+    }
 }
 
 impl Gateway {
@@ -80,6 +91,7 @@ impl Gateway {
                 voice: VoiceCalls::default(),
                 shutdown: watch::channel(false).0,
                 next_connection: AtomicU64::new(first_connection),
+                open_sockets: watch::channel(0).0,
                 metrics,
                 hub,
             }),
@@ -146,5 +158,18 @@ impl Gateway {
     /// Tells every connection to close with 1001 (going away).
     pub fn shut_down(&self) {
         let _ = self.inner.shutdown.send(true);
+    }
+
+    /// Counts a WebSocket connection as open until the guard is dropped (after its task has
+    /// written its last frames and done its closing bookkeeping).
+    pub fn socket_guard(&self) -> SocketGuard {
+        self.inner.open_sockets.send_modify(|open| *open += 1);
+        SocketGuard(self.inner.open_sockets.clone())
+    }
+
+    /// Returns once no WebSocket connection's task is running.
+    pub async fn sockets_closed(&self) {
+        let mut open = self.inner.open_sockets.subscribe();
+        let _ = open.wait_for(|open| *open == 0).await;
     }
 }

@@ -53,16 +53,19 @@ where
             },
             client_id,
         };
-        let sends = self.sends.get_or_insert_with(|| {
+        if self.sends.is_none() {
             let (sends, waiting) = mpsc::channel(MAX_PENDING_SENDS);
-            tokio::spawn(store_sends(
+            self.sends_task = Some(tokio::spawn(store_sends(
                 self.gateway.clone(),
                 self.caller.clone(),
                 waiting,
                 self.own_queue.clone(),
-            ));
-            sends
-        });
+            )));
+            self.sends = Some(sends);
+        }
+        let Some(sends) = &self.sends else {
+            return Ok(());
+        };
         match sends.try_send(pending) {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(send) | mpsc::error::TrySendError::Closed(send)) => {

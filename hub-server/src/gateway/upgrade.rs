@@ -62,7 +62,10 @@ pub fn handle(gateway: &Gateway, request: hyper::Request<hyper::body::Incoming>)
         .max_frame_size(Some(settings.max_frame_bytes));
     let upgrading = hyper::upgrade::on(request);
     let gateway = gateway.clone();
+    // Counted from now, so a shutdown waits for it (and the database stays open for its end).
+    let guard = gateway.socket_guard();
     tokio::spawn(async move {
+        let _guard = guard;
         match upgrading.await {
             Ok(upgraded) => {
                 let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
