@@ -270,6 +270,12 @@ pub struct AuthConfig {
     pub max_concurrent_password_hashes: usize,
     /// Whether anyone may register (`false` leaves account creation to admins).
     pub open_registration: bool,
+    /// Failed logins one username may have per minute once its burst is spent
+    /// (`HUB_AUTH__FAILED_LOGINS_PER_MINUTE`).
+    pub failed_logins_per_minute: f64,
+    /// Failed logins one username may have in a row before the per-minute rate applies
+    /// (`HUB_AUTH__FAILED_LOGIN_BURST`).
+    pub failed_login_burst: f64,
 }
 
 /// An external OpenID Connect provider whose RS256 tokens hub accepts (`HUB_OIDC__*`).
@@ -346,6 +352,8 @@ impl Default for AuthConfig {
             argon2_parallelism: 1,
             max_concurrent_password_hashes: 0,
             open_registration: true,
+            failed_logins_per_minute: 5.0,
+            failed_login_burst: 10.0,
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod http;
 pub mod metrics;
 pub mod openapi;
 pub mod router;
+pub mod serve;
 pub mod state;
 
 use std::convert::Infallible;

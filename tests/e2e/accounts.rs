@@ -11,6 +11,7 @@ hub_tests::on_both_databases!(
     logout_ends_the_session,
     suspended_users_are_refused,
     data_survives_a_restart,
+    failed_logins_are_limited_per_username,
 );
 
 async fn register_then_me(backend: Backend) {
@@ -225,4 +226,32 @@ async fn data_survives_a_restart(backend: Backend) {
     again.get("/api/v1/auth/me", &alice.access_token).await.expect(200);
     again.stop().await;
     drop(data_dir);
+}
+
+/// `auth.failed_login_burst` wrong passwords for one username, then every login for it is
+/// refused with 429 and `Retry-After` (before any hashing) until the per-minute rate gives one
+/// back; other usernames are not affected.
+async fn failed_logins_are_limited_per_username(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.auth.failed_login_burst = 3.0;
+        config.auth.failed_logins_per_minute = 60.0;
+    })
+    .await;
+    server.new_user("alice").await;
+    server.new_user("bob").await;
+    for _ in 0..3 {
+        server
+            .login("alice", "not her password")
+            .await
+            .expect_error(401, "invalid_credentials");
+    }
+    // Spent: even the right password waits, and the name's case does not matter.
+    let refused = server.login("Alice", PASSWORD).await;
+    refused.expect_error(429, "rate_limited");
+    assert!(refused.headers.contains_key("retry-after"), "{:?}", refused.headers);
+    server.login("bob", PASSWORD).await.expect(200);
+    // One a second comes back.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    server.login("alice", PASSWORD).await.expect(200);
+    server.stop().await;
 }

@@ -10,6 +10,7 @@ mod bad_input;
 mod channels;
 mod community_authorization;
 mod dms;
+mod durability;
 mod forum;
 mod membership;
 mod messages;

@@ -451,7 +451,7 @@ impl Reply {
 }
 
 /// Creates a fresh schema in the database at `base` and returns a URL whose connections use it.
-async fn postgres_schema_url(base: &str) -> String {
+pub async fn postgres_schema_url(base: &str) -> String {
     let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
     let pool = sqlx::PgPool::connect(base)
         .await

@@ -125,6 +125,19 @@ mod tests {
     }
 
     #[test]
+    fn hashes_at_once_are_the_setting_or_half_the_cores() -> Result<()> {
+        let two = PasswordHasher::new(&AuthConfig {
+            max_concurrent_password_hashes: 2,
+            ..cheap()
+        })?;
+        assert_eq!(two.permits.available_permits(), 2);
+        let default = PasswordHasher::new(&cheap())?;
+        let half = std::thread::available_parallelism().map_or(1, |n| n.get() / 2).max(1);
+        assert_eq!(default.permits.available_permits(), half);
+        Ok(())
+    }
+
+    #[test]
     fn bad_parameters_are_a_clear_error() {
         let config = AuthConfig {
             argon2_memory_kib: 1,

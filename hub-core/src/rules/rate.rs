@@ -34,6 +34,12 @@ impl TokenBucket {
         self.tokens + elapsed * rate.per_second >= rate.burst
     }
 
+    /// Whether a token is there at `now` (taking none), or how long until one is.
+    pub fn check(&self, rate: Rate, now: Instant) -> Result<(), Duration> {
+        let mut probe = *self;
+        probe.try_take(rate, now)
+    }
+
     /// Takes one token, or says how long until one is there.
     pub fn try_take(&mut self, rate: Rate, now: Instant) -> Result<(), Duration> {
         let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();

@@ -139,6 +139,8 @@ struct HubInner {
     presence: presence::PresenceTracker,
     /// Each user's actions per second, shared by every transport.
     rates: rate_limits::RateBuckets,
+    /// Failed logins by (lowercased) username.
+    failed_logins: rate_limits::RateBuckets<String>,
     /// When each user last said they were typing in each channel.
     typing: typing::TypingThrottle,
     /// Whom each recent viewer does not hear from (mutes and blocks).
@@ -180,6 +182,7 @@ impl Hub {
                 passwords,
                 presence: presence::PresenceTracker::default(),
                 rates: rate_limits::RateBuckets::default(),
+                failed_logins: rate_limits::RateBuckets::default(),
                 typing: typing::TypingThrottle::default(),
                 hidden: safety::HiddenCache::default(),
                 tokens: OnceLock::new(),

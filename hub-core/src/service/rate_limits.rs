@@ -1,7 +1,11 @@
-//! Each user's actions per second: one token bucket per user (`gateway.messages_per_second`,
-//! `gateway.messages_burst`), charged by every use case a client can repeat quickly (sending,
-//! marking read, typing, setting presence, and the gateway's own frames), whichever transport
-//! it comes over. A REST send and a WebSocket send draw from the same bucket.
+//! Rate limits kept in memory, one token bucket per key:
+//!
+//! - each user's actions per second (`gateway.messages_per_second`, `gateway.messages_burst`),
+//!   charged by every use case a client can repeat quickly (sending, marking read, typing,
+//!   setting presence, and the gateway's own frames), whichever transport it comes over: a REST
+//!   send and a WebSocket send draw from the same bucket;
+//! - failed logins per username (`auth.failed_logins_per_minute`, `auth.failed_login_burst`):
+//!   once they are spent, a login for that name is refused before its password is hashed.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -15,23 +19,37 @@ use crate::service::{Caller, Hub};
 /// Buckets kept before full ones (the same as new ones) are forgotten.
 const BUCKETS_BEFORE_PRUNING: usize = 4096;
 
-/// The users' buckets.
-#[derive(Debug, Default)]
-pub(crate) struct RateBuckets {
-    buckets: Mutex<HashMap<UserId, TokenBucket>>,
+/// Buckets by key (a user, a username).
+#[derive(Debug)]
+pub(crate) struct RateBuckets<K = UserId> {
+    buckets: Mutex<HashMap<K, TokenBucket>>,
 }
 
-impl RateBuckets {
-    /// Takes one of `user`'s tokens, or says how long until one is there.
-    fn take(&self, user: &UserId, rate: Rate, now: Instant) -> std::result::Result<(), std::time::Duration> {
+impl<K> Default for RateBuckets<K> {
+    fn default() -> Self {
+        RateBuckets {
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> RateBuckets<K> {
+    /// Takes one of `key`'s tokens, or says how long until one is there.
+    fn take(&self, key: &K, rate: Rate, now: Instant) -> std::result::Result<(), std::time::Duration> {
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() >= BUCKETS_BEFORE_PRUNING && !buckets.contains_key(user) {
+        if buckets.len() >= BUCKETS_BEFORE_PRUNING && !buckets.contains_key(key) {
             buckets.retain(|_, bucket| !bucket.is_full(rate, now));
         }
         buckets
-            .entry(user.clone())
+            .entry(key.clone())
             .or_insert_with(|| TokenBucket::full(rate, now))
             .try_take(rate, now)
+    }
+
+    /// Whether `key` has a token left (taking none), or how long until it has.
+    fn check(&self, key: &K, rate: Rate, now: Instant) -> std::result::Result<(), std::time::Duration> {
+        let buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        buckets.get(key).map_or(Ok(()), |bucket| bucket.check(rate, now))
     }
 
     #[cfg(test)]
@@ -64,6 +82,45 @@ impl Hub {
     }
 }
 
+impl Hub {
+    fn failed_login_rate(&self) -> Rate {
+        let settings = &self.inner.config.auth;
+        Rate {
+            per_second: settings.failed_logins_per_minute / 60.0,
+            burst: settings.failed_login_burst,
+        }
+    }
+
+    /// Refuses a login for `username` while its failed attempts are spent (before any
+    /// password is hashed), with when to try again.
+    pub(crate) fn check_login_attempts(&self, username: &str) -> Result<()> {
+        let rate = self.failed_login_rate();
+        self.inner
+            .failed_logins
+            .check(&username.to_lowercase(), rate, Instant::now())
+            .map_err(|wait| too_many_failed_logins(wait, rate))
+    }
+
+    /// Counts a failed login for `username`.
+    pub(crate) fn record_failed_login(&self, username: &str) {
+        let rate = self.failed_login_rate();
+        let _ = self
+            .inner
+            .failed_logins
+            .take(&username.to_lowercase(), rate, Instant::now());
+    }
+}
+
+fn too_many_failed_logins(wait: std::time::Duration, rate: Rate) -> Error {
+    let mut err = Error::new(
+        ErrorKind::RateLimited,
+        "too many failed logins for this username; wait and try again",
+    )
+    .with_details(serde_json::json!({ "failed_logins_per_minute": rate.per_second * 60.0 }));
+    err.retry_after = Some(wait);
+    err
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -72,7 +129,7 @@ mod tests {
 
     #[test]
     fn refilled_buckets_are_forgotten_when_there_are_many() {
-        let buckets = RateBuckets::default();
+        let buckets: RateBuckets = RateBuckets::default();
         let rate = Rate {
             per_second: 10.0,
             burst: 1.0,

@@ -15,6 +15,8 @@ hub_tests::on_both_databases!(
     rest_and_socket_sends_draw_from_one_rate_bucket,
     a_resume_names_a_bounded_number_of_channels,
     bad_utf8_and_unknown_opcodes_get_their_close_codes,
+    the_server_wide_connection_cap_holds,
+    typing_is_relayed_at_most_once_per_throttle,
 );
 
 /// A text frame that is not UTF-8 closes with 1007, a frame of an unknown opcode with 1002
@@ -275,6 +277,48 @@ async fn rest_and_socket_sends_draw_from_one_rate_bucket(backend: Backend) {
             .iter()
             .all(|message| message["content"] != "over the socket" && message["content"] != "over REST"),
         "a refused send stored nothing"
+    );
+    server.stop().await;
+}
+
+/// `gateway.max_connections`: past it, anyone's next connection closes with 4009.
+async fn the_server_wide_connection_cap_holds(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| config.gateway.max_connections = 2).await;
+    let (alice, bob, carol, _general, _side) = three_people(&server).await;
+    let _first = server.ws_connect(&alice.access_token).await;
+    let _second = server.ws_connect(&bob.access_token).await;
+    let mut third = WsClient::open(&server.ws_url(Some(&carol.access_token))).await;
+    assert_eq!(third.close_code().await, Some(4009));
+    server.stop().await;
+}
+
+/// `gateway.typing_throttle_ms`: one `typing` per person and channel per throttle reaches the
+/// others; the rest are dropped quietly (not errors).
+async fn typing_is_relayed_at_most_once_per_throttle(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| config.gateway.typing_throttle_ms = 60_000).await;
+    let (alice, bob, _carol, general, _side) = three_people(&server).await;
+    let mut alice_socket = server.ws_connect(&alice.access_token).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    for _ in 0..5 {
+        alice_socket
+            .send(json!({"type": "typing", "channel_id": general}))
+            .await;
+    }
+    bob_socket.wait_for(|frame| frame["type"] == "typing").await;
+    // A ping after them: once its pong is back, all five were handled.
+    alice_socket.send(json!({"type": "ping", "nonce": "after"})).await;
+    alice_socket.wait_for(|frame| frame["type"] == "pong").await;
+    bob_socket.send(json!({"type": "ping", "nonce": "settle"})).await;
+    bob_socket.wait_for(|frame| frame["type"] == "pong").await;
+    let relayed = bob_socket
+        .received
+        .iter()
+        .filter(|frame| frame["type"] == "typing")
+        .count();
+    assert_eq!(relayed, 1, "{:?}", bob_socket.received);
+    assert!(
+        !alice_socket.saw(|frame| frame["type"] == "error"),
+        "throttled typing is not an error"
     );
     server.stop().await;
 }

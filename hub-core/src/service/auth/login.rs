@@ -10,7 +10,9 @@ impl Hub {
         if request.password.chars().count() > self.inner.config.auth.max_password_length {
             return Err(Error::new(ErrorKind::InvalidCredentials, "wrong username or password"));
         }
-        let found = self.inner.store.user_with_password(request.username.trim()).await?;
+        let username = request.username.trim();
+        self.check_login_attempts(username)?;
+        let found = self.inner.store.user_with_password(username).await?;
         let (user, hash) = match found {
             Some((user, hash)) => (Some(user), hash),
             None => (None, None),
@@ -19,6 +21,7 @@ impl Hub {
         let user = match user {
             Some(user) if matches => user,
             _ => {
+                self.record_failed_login(username);
                 return Err(Error::new(ErrorKind::InvalidCredentials, "wrong username or password"));
             }
         };
