@@ -5,8 +5,8 @@ use reqwest::Method;
 use super::{Client, PageParams, Result};
 use crate::model::{UserId, UserStatus};
 use crate::protocol::v1::{
-    LoginRequest, MeView, OidcExchangeRequest, Page, RefreshRequest, RegisterRequest, SetStatusRequest, TokenResponse,
-    UpdateProfileRequest, UserView,
+    ChangePasswordRequest, LoginRequest, MeView, OidcExchangeRequest, Page, RefreshRequest, RegisterRequest,
+    SetStatusRequest, TokenResponse, UpdateProfileRequest, UserView,
 };
 
 impl Client {
@@ -91,6 +91,20 @@ impl Client {
         // Absent fields are left out of the JSON and `Some(None)` is `null` ("clear it").
         self.fetch(self.request(Method::PATCH, &["users", "me"], &[]).json(request))
             .await
+    }
+
+    /// `PUT /users/me/password`: every session of the account ends; this client goes on with
+    /// the new one it is given.
+    pub async fn change_password(&mut self, current_password: &str, new_password: &str) -> Result<TokenResponse> {
+        let body = ChangePasswordRequest {
+            current_password: current_password.to_owned(),
+            new_password: new_password.to_owned(),
+        };
+        let tokens: TokenResponse = self
+            .fetch(self.request(Method::PUT, &["users", "me", "password"], &[]).json(&body))
+            .await?;
+        self.set_token(Some(tokens.access_token.clone()));
+        Ok(tokens)
     }
 
     /// `PUT /users/me/status`.

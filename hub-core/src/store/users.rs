@@ -302,6 +302,23 @@ impl Store {
         row.map(UserRow::into_user).ok_or_else(|| Error::not_found("user"))
     }
 
+    /// Replaces a user's password hash.
+    pub async fn set_password_hash(&self, id: &UserId, hash: &str, at: DateTime<Utc>) -> Result<()> {
+        let done = db_write!(self, pool => {
+            sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1 AND deleted_at IS NULL")
+                .bind(id)
+                .bind(hash)
+                .bind(at)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        if done == 0 {
+            return Err(Error::not_found("user"));
+        }
+        Ok(())
+    }
+
     /// Records when a user was last connected.
     pub async fn set_last_seen(&self, id: &UserId, at: DateTime<Utc>) -> Result<()> {
         db_write!(self, pool => {

@@ -70,6 +70,7 @@ pub fn routes() -> Vec<Route> {
         route!(GET "/api/v1/users" => users::search),
         route!(GET "/api/v1/users/me" => users::get_me),
         route!(PATCH "/api/v1/users/me" => users::update_me),
+        route!(PUT "/api/v1/users/me/password" => users::change_password),
         route!(PUT "/api/v1/users/me/status" => users::set_status),
         route!(GET "/api/v1/users/{id}" => users::get),
         route!(GET "/api/v1/avatars" => meta::avatars),

@@ -2,7 +2,9 @@
 
 use hub_core::Result;
 use hub_core::model::UserId;
-use hub_core::protocol::v1::{ErrorBody, MeView, Page, SetStatusRequest, UpdateProfileRequest, UserView};
+use hub_core::protocol::v1::{
+    ChangePasswordRequest, ErrorBody, MeView, Page, SetStatusRequest, TokenResponse, UpdateProfileRequest, UserView,
+};
 
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
@@ -64,6 +66,26 @@ pub async fn update_me(state: AppState, request: ApiRequest) -> Result<ApiRespon
         .update_profile(&caller, request.json::<UpdateProfileRequest>()?)
         .await?;
     ApiResponse::ok(&user)
+}
+
+/// Change the caller's password. Every login session of the account ends (refresh tokens stop
+/// working, sockets close with 4005); the answer is a new session for the caller.
+#[utoipa::path(put, path = "/api/v1/users/me/password", tag = "users", security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Changed: a new session", body = TokenResponse),
+        (status = 401, description = "invalid_credentials (current_password), or the token", body = ErrorBody),
+        (status = 422, description = "weak_password or invalid_input (new_password)", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords for this account", body = ErrorBody),
+    ))]
+pub async fn change_password(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
+    let caller = request.caller(&state).await?;
+    let body: ChangePasswordRequest = request.json()?;
+    let tokens = state
+        .hub
+        .change_password(&caller, &body.current_password, &body.new_password)
+        .await?;
+    ApiResponse::ok(&tokens)
 }
 
 /// Set the caller's status: online, away, busy or offline.

@@ -17,6 +17,7 @@ hub_tests::on_both_databases!(
     an_expired_token_closes_its_socket_after_the_grace,
     a_fresh_token_in_an_auth_frame_keeps_the_socket_open,
     the_sdks_set_token_keeps_its_session_open,
+    a_password_change_ends_every_session,
 );
 
 /// Access tokens that live two seconds, and one second of grace after.
@@ -179,5 +180,59 @@ async fn the_sdks_set_token_keeps_its_session_open(backend: Backend) {
     .await
     .expect("in time");
     assert_eq!(arrived, Ok(()), "set_token kept the one connection open");
+    server.stop().await;
+}
+
+async fn a_password_change_ends_every_session(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let bob = server.new_user("bob").await;
+    let laptop = server.login("bob", PASSWORD).await;
+    laptop.expect(200);
+    let laptop_refresh = laptop.body["refresh_token"].as_str().unwrap().to_owned();
+    let laptop_token = laptop.body["access_token"].as_str().unwrap().to_owned();
+    let mut phone_socket = server.ws_connect(&bob.access_token).await;
+    let mut laptop_socket = server.ws_connect(&laptop_token).await;
+    let new_password = "a brand new staple for the horse";
+
+    // The current password is checked, and the new one must meet the policy.
+    let wrong = server
+        .put(
+            "/api/v1/users/me/password",
+            &bob.access_token,
+            json!({"current_password": "not it", "new_password": new_password}),
+        )
+        .await;
+    wrong.expect_error(401, "invalid_credentials");
+    assert_eq!(wrong.field(), "current_password");
+    let weak = server
+        .put(
+            "/api/v1/users/me/password",
+            &bob.access_token,
+            json!({"current_password": PASSWORD, "new_password": "short"}),
+        )
+        .await;
+    weak.expect_error(422, "weak_password");
+    assert_eq!(weak.field(), "new_password");
+
+    let changed = server
+        .put(
+            "/api/v1/users/me/password",
+            &bob.access_token,
+            json!({"current_password": PASSWORD, "new_password": new_password}),
+        )
+        .await;
+    changed.expect(200);
+    // Both sessions ended: their sockets close, their refresh tokens are dead.
+    assert_eq!(phone_socket.close_code().await, Some(4005));
+    assert_eq!(laptop_socket.close_code().await, Some(4005));
+    server
+        .post_anon("/api/v1/auth/refresh", json!({"refresh_token": laptop_refresh}))
+        .await
+        .expect_error(401, "invalid_token");
+    // The old password no longer signs in; the new one does, and so does the new session.
+    server.login("bob", PASSWORD).await.expect_error(401, "invalid_credentials");
+    server.login("bob", new_password).await.expect(200);
+    let fresh = changed.body["access_token"].as_str().unwrap();
+    server.get("/api/v1/users/me", fresh).await.expect(200);
     server.stop().await;
 }

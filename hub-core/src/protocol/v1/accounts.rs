@@ -114,6 +114,16 @@ pub struct AdminUserView {
     pub suspended_until: Option<DateTime<Utc>>,
 }
 
+/// `PUT /users/me/password`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The password now.
+    pub current_password: String,
+    /// The password from now on (the same policy as at registration).
+    pub new_password: String,
+}
+
 /// `PATCH /users/me`: only the fields present change; `null` clears `avatar_url` or `email`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -5,6 +5,7 @@ mod authenticate;
 mod login;
 mod logout;
 mod oidc;
+mod password_change;
 mod refresh;
 mod register;
 mod session;
