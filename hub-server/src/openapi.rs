@@ -67,7 +67,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         ChatAvailability, ErasedView, CloseAccountRequest, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
         CommentView, VoteRequest, VoteView, PostSort, TimeWindow, CommentSort, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     tags(
         (name = "auth", description = "Accounts, sessions and tokens"),
         (name = "users", description = "Profiles and people search"),
@@ -102,6 +102,73 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The error answers every operation can give, added where its own attribute leaves them out,
+/// so the document says what the server does (client generators and schemathesis read it):
+/// 401 for a signed-in operation without a valid token, 400, 413 and 422 for one with a body
+/// (not a JSON object, too large, a field breaking a rule), 422 for one with parameters, and
+/// 404 for one with an id in its path (absent, or not the caller's to see).
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_id = path.contains('{');
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let secured = operation.security.as_ref().is_some_and(|security| !security.is_empty());
+                let has_body = operation.request_body.is_some();
+                let has_parameters = operation
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|parameters| !parameters.is_empty());
+                let mut add = |status: &str, description: &str| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description));
+                };
+                if secured {
+                    add("401", "missing_token, invalid_token or token_expired");
+                }
+                if has_body {
+                    add("400", "invalid_json: the body is not a JSON object");
+                    add("413", "payload_too_large: the body is over limits.max_body_bytes");
+                }
+                if has_body || has_parameters {
+                    add(
+                        "422",
+                        "invalid_input: a field or parameter breaks a rule (error.field names it)",
+                    );
+                }
+                if has_id {
+                    add("404", "not_found: absent, or not the caller's to see");
+                }
+            }
+        }
     }
 }
 

@@ -17,6 +17,7 @@ use crate::state::AppState;
 
 /// Query of paged lists.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page size.
     #[serde(default)]

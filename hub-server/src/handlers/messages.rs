@@ -15,6 +15,7 @@ use crate::state::AppState;
 
 /// Query of `GET /channels/{id}/messages`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Page size.
     #[serde(default)]
@@ -29,6 +30,7 @@ pub struct HistoryQuery {
 
 /// Query of `GET /messages/{id}/thread`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ThreadQuery {
     /// Page size.
     #[serde(default)]
@@ -40,6 +42,7 @@ pub struct ThreadQuery {
 
 /// Query of `GET /mentions`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MentionsQuery {
     /// Page size.
     #[serde(default)]
@@ -54,6 +57,7 @@ pub struct MentionsQuery {
 
 /// Query of `GET /users/me/saved`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SavedQuery {
     /// Page size.
     #[serde(default)]

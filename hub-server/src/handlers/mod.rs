@@ -20,6 +20,7 @@ use crate::router::Route;
 
 /// Query of the searchable lists (`GET /users`, `GET /channels`).
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Part of a name (case-insensitive); empty lists all.
     #[serde(default)]

@@ -230,7 +230,10 @@ async fn a_password_change_ends_every_session(backend: Backend) {
         .await
         .expect_error(401, "invalid_token");
     // The old password no longer signs in; the new one does, and so does the new session.
-    server.login("bob", PASSWORD).await.expect_error(401, "invalid_credentials");
+    server
+        .login("bob", PASSWORD)
+        .await
+        .expect_error(401, "invalid_credentials");
     server.login("bob", new_password).await.expect(200);
     let fresh = changed.body["access_token"].as_str().unwrap();
     server.get("/api/v1/users/me", fresh).await.expect(200);
