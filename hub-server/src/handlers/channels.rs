@@ -20,6 +20,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -117,7 +118,7 @@ pub async fn archive(state: AppState, request: ApiRequest) -> Result<ApiResponse
 
 /// Join a channel (private ones need their current join code; a wrong code is a 404).
 #[utoipa::path(post, path = "/api/v1/channels/{id}/join", tag = "channels", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Channel id")), request_body = JoinChannelRequest,
+    params(("id" = String, Path, description = "Channel id")), request_body = Option<JoinChannelRequest>,
     responses((status = 200, body = MyChannelView), (status = 403, description = "Banned", body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn join(state: AppState, request: ApiRequest) -> Result<ApiResponse> {

@@ -31,6 +31,7 @@ pub struct PostsQuery {
     #[serde(default)]
     author: Option<UserId>,
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -46,6 +47,7 @@ pub struct CommentsQuery {
     #[serde(default)]
     sort: Option<CommentSort>,
     /// Top-level comments per page (each comes with every reply under it).
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.

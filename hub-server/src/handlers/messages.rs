@@ -18,6 +18,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// Messages before this one, newest first.
@@ -33,6 +34,7 @@ pub struct HistoryQuery {
 #[into_params(parameter_in = Query)]
 pub struct ThreadQuery {
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// Replies after this one.
@@ -45,6 +47,7 @@ pub struct ThreadQuery {
 #[into_params(parameter_in = Query)]
 pub struct MentionsQuery {
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// Mentions older than this message.
@@ -60,6 +63,7 @@ pub struct MentionsQuery {
 #[into_params(parameter_in = Query)]
 pub struct SavedQuery {
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.

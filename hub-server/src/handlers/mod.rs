@@ -26,6 +26,7 @@ pub struct SearchQuery {
     #[serde(default)]
     pub q: Option<String>,
     /// Page size (default 50, at most `limits.max_page_size`).
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.

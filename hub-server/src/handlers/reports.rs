@@ -21,6 +21,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct MineQuery {
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -45,6 +46,7 @@ pub struct QueueQuery {
     #[serde(default)]
     since: Option<DateTime<Utc>>,
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -69,6 +71,7 @@ pub struct AuditLogQuery {
     #[serde(default)]
     since: Option<DateTime<Utc>>,
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.

@@ -23,6 +23,7 @@ pub struct ChatRequestsQuery {
     #[serde(default)]
     status: Option<ChatRequestStatus>,
     /// Page size.
+    #[param(minimum = 1, maximum = 200)]
     #[serde(default)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.

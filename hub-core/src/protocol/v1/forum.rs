@@ -126,6 +126,7 @@ pub struct CommentView {
 #[serde(deny_unknown_fields)]
 pub struct VoteRequest {
     /// 1 (up), -1 (down) or 0 (take the vote back).
+    #[schema(minimum = -1, maximum = 1)]
     pub value: i64,
 }
 
