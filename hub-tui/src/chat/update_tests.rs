@@ -639,3 +639,20 @@ fn a_person_is_reported_from_the_command_line() {
         }]
     );
 }
+
+#[test]
+fn quitting_with_unsent_messages_asks_first() {
+    let mut model = signed_in();
+    update(&mut model, Action::Reconnecting { attempt: 1 });
+    keys(&mut model, &[Key::Char('i')]);
+    type_text(&mut model, "not yet sent");
+    keys(&mut model, &[Key::Enter, Key::Esc, Key::Char(':')]);
+    type_text(&mut model, "q");
+    keys(&mut model, &[Key::Enter]);
+    assert!(!model.quit, "it asks first");
+    assert!(matches!(model.overlay, Some(Overlay::Confirm(_))));
+    keys(&mut model, &[Key::Enter]);
+    assert!(!model.quit, "No is the default");
+    keys(&mut model, &[Key::Interrupt, Key::Interrupt]);
+    assert!(model.quit, "Ctrl-C twice always leaves");
+}

@@ -288,6 +288,8 @@ pub enum Confirm {
     DeleteMessage(MessageId),
     /// Leave this channel.
     Leave(ChannelId),
+    /// Quit with this many messages not yet sent (they live only in this run).
+    Quit(usize),
 }
 
 /// What a prompt asks for.

@@ -192,7 +192,7 @@ fn run(model: &mut Model, command: CommandLine) -> Vec<Effect> {
             Vec::new()
         }
         CommandLine::Quit => {
-            model.quit = true;
+            super::keys::ask_to_quit(model);
             Vec::new()
         }
     }

@@ -233,13 +233,20 @@ fn overlay_key(model: &mut Model, overlay: Overlay, key: Key) -> Vec<Effect> {
             _ => Vec::new(),
         },
         Overlay::Confirm(confirm) => {
-            if !matches!(key, Key::Char('y') | Key::Char('Y')) {
+            // Ctrl-C again leaves even with messages unsent: the way out that always works.
+            let yes = matches!(key, Key::Char('y') | Key::Char('Y'))
+                || (key == Key::Interrupt && matches!(confirm, Confirm::Quit(_)));
+            if !yes {
                 say(model, "cancelled");
                 return Vec::new();
             }
             match confirm {
                 Confirm::DeleteMessage(message_id) => vec![Effect::Delete(message_id)],
                 Confirm::Leave(channel_id) => vec![Effect::Leave(channel_id)],
+                Confirm::Quit(_) => {
+                    model.quit = true;
+                    Vec::new()
+                }
             }
         }
         Overlay::Prompt(mut prompt) => match key {
@@ -337,6 +344,15 @@ fn answer(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
     }
 }
 
+/// Quits, or first asks when messages are still waiting to be sent (the outbox is not kept
+/// after the client ends).
+pub(super) fn ask_to_quit(model: &mut Model) {
+    match model.outbox.pending_count() {
+        0 => model.quit = true,
+        waiting => model.overlay = Some(Overlay::Confirm(Confirm::Quit(waiting))),
+    }
+}
+
 /// Shows a channel (the "new messages" line goes above what is unread in it).
 pub(super) fn open_channel(model: &mut Model, id: hub_core::model::ChannelId) {
     let unread = model
@@ -409,7 +425,7 @@ fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         return effects;
     }
     match command {
-        Command::Quit => model.quit = true,
+        Command::Quit => ask_to_quit(model),
         Command::Help => model.overlay = Some(Overlay::Help),
         Command::Mentions => {
             model.overlay = Some(Overlay::Mentions(Picker::loading()));

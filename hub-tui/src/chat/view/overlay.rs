@@ -123,6 +123,10 @@ pub fn draw(frame: &mut Frame, area: Rect, body: Rect, model: &Model, theme: &Th
         Some(Overlay::Confirm(confirm)) => {
             let question = match confirm {
                 Confirm::DeleteMessage(_) => "Really delete this message? [y/N]".to_owned(),
+                Confirm::Quit(waiting) => {
+                    let noun = if *waiting == 1 { "message is" } else { "messages are" };
+                    format!("{waiting} {noun} not sent yet and will be lost. Quit anyway? [y/N]")
+                }
                 Confirm::Leave(id) => {
                     let name = model
                         .channels
