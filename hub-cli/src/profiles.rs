@@ -52,6 +52,44 @@ pub async fn signed_in(profile: Option<&str>) -> anyhow::Result<Client> {
     Ok(client)
 }
 
+/// For commands that run for hours (`hub tail --follow`): renews the signed-in profile's token
+/// a minute before it expires, again and again, and hands each fresh one to the open gateway
+/// session (an `auth` frame), which the server would otherwise close (4006) once the old one
+/// expired. With `HUB_TOKEN` there is no profile to renew, and nothing is started.
+pub fn keep_session_fresh(profile: Option<&str>, session: hub_core::client::SessionSender) {
+    if std::env::var("HUB_TOKEN").is_ok_and(|token| !token.is_empty()) {
+        return;
+    }
+    let Ok(profiles) = Profiles::load() else {
+        return;
+    };
+    let name = profiles.name_of(profile);
+    let Some(mut saved) = profiles.profiles.get(&name).cloned() else {
+        return;
+    };
+    if saved.refresh_token.is_none() {
+        return;
+    }
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(hub_tui::profiles::renew_after(&saved.access_token)).await;
+            let Ok(mut client) = Client::new(&saved.server) else {
+                return;
+            };
+            match hub_tui::profiles::renew_now(&mut client, &name, &saved).await {
+                Ok(renewed) => {
+                    session.set_token(&renewed.access_token);
+                    saved = renewed;
+                }
+                Err(err) => {
+                    eprintln!("hub: cannot renew the session ({err}); it ends when the token does");
+                    return;
+                }
+            }
+        }
+    });
+}
+
 /// The version the server reports on `/healthz` (none when it does not answer it).
 async fn reported_version(client: &Client) -> Option<String> {
     client.health().await.ok().and_then(|health| health.version)

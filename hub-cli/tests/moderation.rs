@@ -14,11 +14,12 @@ use serde_json::Value;
 
 mod common;
 
-use common::{PASSWORD, TestResult, public_channel, say, scene};
+use common::{PASSWORD, TestResult, public_channel, say, scene, scene_with};
 
 hub_tests::on_both_databases!(
     a_moderator_works_the_queue_from_the_command_line,
-    scripts_send_to_a_channel_and_tail_it
+    scripts_send_to_a_channel_and_tail_it,
+    a_follower_outlives_its_access_token,
 );
 
 async fn a_moderator_works_the_queue_from_the_command_line(backend: Backend) {
@@ -242,5 +243,53 @@ async fn scripting_story(backend: Backend) -> TestResult {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let _ = child.kill();
     assert_eq!(lines_rx.try_recv().ok(), None, "printed once, and nothing else again");
+    Ok(())
+}
+
+async fn a_follower_outlives_its_access_token(backend: Backend) {
+    follower_story(backend).await.expect("the long follower story");
+}
+
+/// `hub tail --follow` runs for hours; the server closes a socket whose token has expired
+/// (4006, after `gateway.token_grace_secs`), so the follower renews its profile's token before
+/// that and hands it to the open connection. Here tokens live 3 s and the grace is 1 s.
+async fn follower_story(backend: Backend) -> TestResult {
+    use std::io::BufRead as _;
+    let scene = scene_with(&backend, |config| {
+        config.auth.access_token_ttl_secs = 3;
+        config.gateway.token_grace_secs = 1;
+    })
+    .await?;
+    assert!(scene.sign_in_as_boss().await?.status.success());
+    let mut boss = Client::new(&scene.base)?;
+    boss.login("boss", PASSWORD).await?;
+    let ci = public_channel(&boss, "ci", None, &[]).await?;
+    boss.send_message(&ci, &say("before")).await?;
+    let mut child = scene
+        .command()
+        .args(["tail", "#ci", "--limit", "1", "--follow", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (lines_tx, mut lines_rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), lines_rx.recv()).await?;
+    assert!(first.is_some_and(|line| line.contains("before")));
+    // Three token lifetimes and their grace later, the follower is still there.
+    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    let mut sender = Client::new(&scene.base)?;
+    sender.login("boss", PASSWORD).await?;
+    sender.send_message(&ci, &say("much later")).await?;
+    let later = tokio::time::timeout(std::time::Duration::from_secs(10), lines_rx.recv()).await?;
+    let later: Value = serde_json::from_str(&later.ok_or("the follower ended")?)?;
+    assert_eq!(later["content"], "much later");
+    let _ = child.kill();
     Ok(())
 }

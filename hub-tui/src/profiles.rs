@@ -98,6 +98,44 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
+/// A fresh access token for `saved` (the profile named `name`), now: the profiles file's, when
+/// another program renewed the session first (two renewals with one refresh token would look
+/// like a stolen token), else one made with the refresh token. The renewed profile is saved and
+/// returned. A profile without a refresh token (a pasted token) cannot be renewed.
+pub async fn renew_now(client: &mut Client, name: &str, saved: &Profile) -> Result<Profile, ClientError> {
+    let on_disk = Profiles::load()
+        .ok()
+        .and_then(|profiles| profiles.profiles.get(name).cloned())
+        .filter(|disk| disk.server == saved.server && disk.access_token != saved.access_token);
+    let renewed = match on_disk {
+        Some(disk) => disk,
+        None => {
+            let refresh = saved.refresh_token.clone().ok_or(ClientError::NotSignedIn)?;
+            let tokens = client.refresh(&refresh).await?;
+            let mut renewed = saved.clone();
+            renewed.access_token = tokens.access_token;
+            renewed.refresh_token = Some(tokens.refresh_token);
+            let mut profiles = Profiles::load().unwrap_or_default();
+            profiles.profiles.insert(name.to_owned(), renewed.clone());
+            profiles.current.get_or_insert_with(|| name.to_owned());
+            // Not saving loses nothing now; the next start renews again.
+            let _ = profiles.save();
+            renewed
+        }
+    };
+    client.set_token(Some(renewed.access_token.clone()));
+    Ok(renewed)
+}
+
+/// How long to wait before renewing `access_token`: until a minute before it expires, or half
+/// its life when that is shorter (at least 5 s; a minute when its expiry cannot be read).
+pub fn renew_after(access_token: &str) -> std::time::Duration {
+    let now = chrono::Utc::now().timestamp();
+    let left = token_expiry(access_token).map_or(60, |exp| exp - now);
+    let wait = (left - 60).max(left / 2).max(5);
+    std::time::Duration::from_secs(u64::try_from(wait).unwrap_or(5))
+}
+
 /// When an access token expires (its `exp`, Unix seconds), read from the token itself without
 /// checking its signature: only to know when to renew it, never to trust it.
 pub fn token_expiry(access_token: &str) -> Option<i64> {

@@ -43,7 +43,7 @@ async fn list(args: AuditListArgs) -> anyhow::Result<()> {
     let mut newest = None;
     let shown: Vec<AuditEntryView> = page.items.into_iter().rev().collect();
     print_lines(&shown, args.format, &mut seen, &mut newest)?;
-    follow(&client, filter, &args, seen, newest).await
+    follow(client, filter, &args, seen, newest).await
 }
 
 const HEADERS: [&str; 5] = ["WHEN", "ACTOR", "ACTION", "TARGET", "REASON"];
@@ -92,7 +92,7 @@ fn print_lines(
 /// Asks for entries since the newest one printed, every `--every`, until interrupted. Entries
 /// of the same second as the newest come back too; `seen` keeps them from printing twice.
 async fn follow(
-    client: &Client,
+    mut client: Client,
     mut filter: AuditFilter,
     args: &AuditListArgs,
     mut seen: HashSet<String>,
@@ -110,7 +110,14 @@ async fn follow(
         let mut fresh = Vec::new();
         let mut page = PageParams::first(100);
         loop {
-            let found = client.audit_log(&filter, &page).await?;
+            let found = match client.audit_log(&filter, &page).await {
+                // Following runs for hours: an expired token is renewed, and the page asked again.
+                Err(err) if err.code() == Some("token_expired") => {
+                    client = signed_in(args.profile.profile.as_deref()).await?;
+                    client.audit_log(&filter, &page).await?
+                }
+                other => other?,
+            };
             fresh.extend(found.items);
             match found.next_cursor {
                 Some(cursor) => page = PageParams::after(cursor),

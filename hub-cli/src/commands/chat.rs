@@ -58,6 +58,7 @@ pub async fn tail(args: TailArgs) -> anyhow::Result<()> {
         ..SessionOptions::default()
     };
     let mut session = client.connect_session(options).await?;
+    crate::profiles::keep_session_fresh(args.profile.profile.as_deref(), session.sender());
     while let Some(event) = session.next().await {
         match event {
             SessionEvent::Frame(ServerFrame::Event(stored)) if stored.channel_id == channel => {

@@ -60,7 +60,15 @@ pub struct Scene {
 }
 
 pub async fn scene(backend: &Backend) -> Result<Scene, Box<dyn std::error::Error>> {
-    let server = TestServer::start(backend).await;
+    scene_with(backend, |_| {}).await
+}
+
+/// A scene whose server's configuration `adjust` may change first.
+pub async fn scene_with(
+    backend: &Backend,
+    adjust: impl FnOnce(&mut hub_core::Config),
+) -> Result<Scene, Box<dyn std::error::Error>> {
+    let server = TestServer::start_with(backend, adjust).await;
     server.new_admin("boss").await;
     Ok(Scene {
         base: server.base.clone(),

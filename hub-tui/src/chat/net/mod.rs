@@ -150,29 +150,16 @@ impl Net {
     /// A fresh access token: the profile file's, if another program renewed it, else one made
     /// with the refresh token. Saved for the next start and for the `hub` CLI.
     async fn renew(&self) -> Result<(), ClientError> {
-        let Some(mut saved) = lock(&self.saved).clone() else {
+        let Some(saved) = lock(&self.saved).clone() else {
             return Err(ClientError::NotSignedIn);
         };
-        let on_disk = Profiles::load()
-            .ok()
-            .and_then(|profiles| profiles.profiles.get(&self.profile_name).cloned())
-            .filter(|disk| disk.server == saved.server && disk.access_token != saved.access_token);
         let mut client = self.client()?;
-        match on_disk {
-            Some(disk) => saved = disk,
-            None => {
-                let refresh = saved.refresh_token.clone().ok_or(ClientError::NotSignedIn)?;
-                let tokens = client.refresh(&refresh).await?;
-                saved.access_token = tokens.access_token;
-                saved.refresh_token = Some(tokens.refresh_token);
-            }
-        }
-        client.set_token(Some(saved.access_token.clone()));
+        let renewed = crate::profiles::renew_now(&mut client, &self.profile_name, &saved).await?;
         if let Some(sender) = lock(&self.sender).as_ref() {
-            sender.set_token(&saved.access_token);
+            sender.set_token(&renewed.access_token);
         }
         *lock(&self.client) = Some(client);
-        self.remember(saved);
+        *lock(&self.saved) = Some(renewed);
         Ok(())
     }
 
@@ -282,10 +269,7 @@ async fn keep_fresh(net: Arc<Net>) {
         if saved.refresh_token.is_none() {
             return;
         }
-        let now = chrono::Utc::now().timestamp();
-        let left = crate::profiles::token_expiry(&saved.access_token).map_or(60, |exp| exp - now);
-        let wait = (left - 60).max(left / 2).max(5);
-        tokio::time::sleep(Duration::from_secs(u64::try_from(wait).unwrap_or(5))).await;
+        tokio::time::sleep(crate::profiles::renew_after(&saved.access_token)).await;
         if let Err(err) = net.renew().await {
             net.tell(Action::Failed(format!(
                 "cannot renew the session ({err}); it ends when the token does"
