@@ -52,41 +52,31 @@ pub async fn signed_in(profile: Option<&str>) -> anyhow::Result<Client> {
     Ok(client)
 }
 
-/// For commands that run for hours (`hub tail --follow`): renews the signed-in profile's token
-/// a minute before it expires, again and again, and hands each fresh one to the open gateway
-/// session (an `auth` frame), which the server would otherwise close (4006) once the old one
-/// expired. With `HUB_TOKEN` there is no profile to renew, and nothing is started.
-pub fn keep_session_fresh(profile: Option<&str>, session: hub_core::client::SessionSender) {
+/// For commands that run for hours (`hub tail --follow`, `hub reports triage`): a feed of
+/// the signed-in profile's token, renewed a minute before each expiry, so that open gateway
+/// sessions (an `auth` frame) and REST calls outlive the first token, which the server would
+/// otherwise close (4006) once expired. With `HUB_TOKEN` there is no profile to renew: `None`.
+pub fn renewing_tokens(profile: Option<&str>) -> Option<tokio::sync::watch::Receiver<String>> {
     if std::env::var("HUB_TOKEN").is_ok_and(|token| !token.is_empty()) {
-        return;
+        return None;
     }
-    let Ok(profiles) = Profiles::load() else {
-        return;
-    };
+    let profiles = Profiles::load().ok()?;
     let name = profiles.name_of(profile);
-    let Some(mut saved) = profiles.profiles.get(&name).cloned() else {
+    let saved = profiles.profiles.get(&name)?.clone();
+    Some(hub_tui::profiles::renewing(name, saved))
+}
+
+/// Hands each renewed token of the profile to `session` (see [`renewing_tokens`]).
+pub fn keep_session_fresh(profile: Option<&str>, session: hub_core::client::SessionSender) {
+    let Some(mut tokens) = renewing_tokens(profile) else {
         return;
     };
-    if saved.refresh_token.is_none() {
-        return;
-    }
     tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(hub_tui::profiles::renew_after(&saved.access_token)).await;
-            let Ok(mut client) = Client::new(&saved.server) else {
-                return;
-            };
-            match hub_tui::profiles::renew_now(&mut client, &name, &saved).await {
-                Ok(renewed) => {
-                    session.set_token(&renewed.access_token);
-                    saved = renewed;
-                }
-                Err(err) => {
-                    eprintln!("hub: cannot renew the session ({err}); it ends when the token does");
-                    return;
-                }
-            }
+        while tokens.changed().await.is_ok() {
+            let token = tokens.borrow_and_update().clone();
+            session.set_token(&token);
         }
+        eprintln!("hub: cannot renew the session any more; it ends when the token does");
     });
 }
 

@@ -11,13 +11,16 @@ mod common;
 
 use hub_tui::tmux::Tmux;
 
-use common::{PASSWORD, Scene, TestResult, public_channel, say, scene};
+use common::{PASSWORD, Scene, TestResult, public_channel, say, scene, scene_with};
 use hub_core::client::Client;
 use hub_core::model::{MessageId, ReportId, ReportReason, ReportStatus, ReportTarget};
 use hub_core::protocol::v1::CreateReportRequest;
 use hub_tests::Backend;
 
-hub_tests::on_both_databases!(a_moderator_triages_the_queue_in_a_terminal);
+hub_tests::on_both_databases!(
+    a_moderator_triages_the_queue_in_a_terminal,
+    a_long_sitting_outlives_the_access_token,
+);
 
 async fn a_moderator_triages_the_queue_in_a_terminal(backend: Backend) {
     if !hub_tests::tmux::available() {
@@ -149,4 +152,50 @@ fn start_triage(scene: &Scene) -> Result<Tmux, Box<dyn std::error::Error>> {
     );
     let label = format!("triage-{}", scene.base.replace([':', '/', '.'], ""));
     Ok(Tmux::start(&label, &command, 110, 30)?)
+}
+
+async fn a_long_sitting_outlives_the_access_token(backend: Backend) {
+    if !hub_tests::tmux::available() {
+        return;
+    }
+    long_sitting(backend).await.expect("the long sitting");
+}
+
+/// Tokens of 3 s and a grace of 1 s: a moderator still on the screen 10 s later sees a new
+/// report arrive live, and the decision they then make is carried out.
+async fn long_sitting(backend: Backend) -> TestResult {
+    let scene = scene_with(&backend, |config| {
+        config.auth.access_token_ttl_secs = 3;
+        config.gateway.token_grace_secs = 1;
+    })
+    .await?;
+    let alice = scene.member("alice").await?;
+    let bob = scene.member("bob").await?;
+    let general = public_channel(&alice, "general", None, &[&bob]).await?;
+    let advert = bob.send_message(&general, &say("cheap pills, buy now")).await?;
+    let first = alice.create_report(&report(&advert.id, ReportReason::Spam)).await?;
+    assert!(scene.sign_in_as_boss().await?.status.success());
+    let tmux = start_triage(&scene)?;
+    tmux.wait_for("\"cheap pills, buy now\"").await?;
+    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    // Someone new reports it too (the others' tokens are long gone).
+    let carol = scene.member("carol").await?;
+    carol.create_report(&report(&advert.id, ReportReason::Other)).await?;
+    tmux.wait_for("of 2").await?;
+    tmux.keys(&["d"])?;
+    tmux.wait_for("Why dismiss this report?").await?;
+    tmux.text("an advert")?;
+    tmux.keys(&["Enter"])?;
+    tmux.wait_for("✓ dismissed").await?;
+    tmux.keys(&["q"])?;
+    tmux.wait_for("hub exited 0").await?;
+    let mut boss = Client::new(&scene.base)?;
+    boss.login("boss", PASSWORD).await?;
+    let decided = boss.report_detail(&first.id).await?;
+    assert_eq!(
+        decided.report.report.status,
+        ReportStatus::Dismissed,
+        "sent with a renewed token"
+    );
+    Ok(())
 }

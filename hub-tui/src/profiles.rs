@@ -127,13 +127,39 @@ pub async fn renew_now(client: &mut Client, name: &str, saved: &Profile) -> Resu
     Ok(renewed)
 }
 
+/// Keeps the profile `name` (now `saved`) signed in for as long as the program runs: renews its
+/// token a minute before each expiry and publishes every fresh one. The feed closes when a
+/// renewal fails (the session then ends with its last token) or the profile cannot be renewed.
+pub fn renewing(name: String, mut saved: Profile) -> tokio::sync::watch::Receiver<String> {
+    let (tokens, feed) = tokio::sync::watch::channel(saved.access_token.clone());
+    if saved.refresh_token.is_none() {
+        return feed;
+    }
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(renew_after(&saved.access_token)).await;
+            let Ok(mut client) = Client::new(&saved.server) else {
+                return;
+            };
+            let Ok(renewed) = renew_now(&mut client, &name, &saved).await else {
+                return;
+            };
+            saved = renewed;
+            if tokens.send(saved.access_token.clone()).is_err() {
+                return;
+            }
+        }
+    });
+    feed
+}
+
 /// How long to wait before renewing `access_token`: until a minute before it expires, or half
-/// its life when that is shorter (at least 5 s; a minute when its expiry cannot be read).
+/// its life when that is shorter (at least a second; a minute when its expiry cannot be read).
 pub fn renew_after(access_token: &str) -> std::time::Duration {
     let now = chrono::Utc::now().timestamp();
-    let left = token_expiry(access_token).map_or(60, |exp| exp - now);
-    let wait = (left - 60).max(left / 2).max(5);
-    std::time::Duration::from_secs(u64::try_from(wait).unwrap_or(5))
+    let left = token_expiry(access_token).map_or(120, |exp| exp - now);
+    let wait = (left - 60).max(left / 2).max(1);
+    std::time::Duration::from_secs(u64::try_from(wait).unwrap_or(1))
 }
 
 /// When an access token expires (its `exp`, Unix seconds), read from the token itself without

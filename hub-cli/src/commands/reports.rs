@@ -223,7 +223,8 @@ async fn triage(args: TriageArgs) -> anyhow::Result<()> {
         .report_queue(&ReportFilter::default(), &PageParams::first(1))
         .await?;
     let mut terminal = hub_tui::terminal::enter().context("cannot take over the terminal")?;
-    let outcome = hub_tui::triage::run(client, &mut terminal, hub_tui::theme::Theme::from_env()).await;
+    let tokens = crate::profiles::renewing_tokens(args.profile.profile.as_deref());
+    let outcome = hub_tui::triage::run(client, &mut terminal, hub_tui::theme::Theme::from_env(), tokens).await;
     hub_tui::terminal::leave();
     let summary = outcome?;
     let mut counts: Vec<(String, usize)> = Vec::new();

@@ -132,7 +132,7 @@ pub async fn run(terminal: &mut DefaultTerminal, options: Options) -> anyhow::Re
                         let Some(client) = net.client() else {
                             continue;
                         };
-                        let outcome = crate::triage::run(client, terminal, options.theme).await;
+                        let outcome = crate::triage::run(client, terminal, options.theme, Some(net.tokens())).await;
                         let said = match outcome {
                             Ok(summary) => Action::Done(format!(
                                 "triage: {} decided, {} left open{}",

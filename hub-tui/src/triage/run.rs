@@ -11,7 +11,7 @@ use hub_core::client::{Client, ClientError, PageParams, ReportFilter, SessionEve
 use hub_core::model::{ReportAction, ReportStatus};
 use hub_core::protocol::v1::{ControlFrame, DismissReportRequest, ResolveReportRequest, ServerFrame};
 use ratatui::DefaultTerminal;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::model::{Choice, Decision, ItemState, Live, Triage};
 use super::update::{Action, Effect, update};
@@ -30,12 +30,21 @@ pub struct Summary {
     pub failed: usize,
 }
 
-/// Runs the triage screen on `terminal` until the moderator leaves.
-pub async fn run(client: Client, terminal: &mut DefaultTerminal, theme: Theme) -> anyhow::Result<Summary> {
+/// Runs the triage screen on `terminal` until the moderator leaves. `tokens`, when given,
+/// brings fresh access tokens through a long sitting (see `profiles::renewing`): the REST calls
+/// and the live feed then outlive the first one.
+pub async fn run(
+    client: Client,
+    terminal: &mut DefaultTerminal,
+    theme: Theme,
+    tokens: Option<watch::Receiver<String>>,
+) -> anyhow::Result<Summary> {
     let (actions_tx, mut actions) = mpsc::unbounded_channel();
     let mut model = Triage::new(Utc::now());
+    let mut client = client;
+    let mut tokens = tokens;
     tokio::spawn(load_queue(client.clone(), actions_tx.clone()));
-    let gateway = tokio::spawn(follow_new_reports(client.clone(), actions_tx.clone()));
+    let gateway = tokio::spawn(follow_new_reports(client.clone(), actions_tx.clone(), tokens.clone()));
     let mut keys = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(30));
     loop {
@@ -56,6 +65,10 @@ pub async fn run(client: Client, terminal: &mut DefaultTerminal, theme: Theme) -
             },
             Some(action) = actions.recv() => action,
             _ = clock.tick() => Action::Tick(Utc::now()),
+            Some(token) = next_token(&mut tokens) => {
+                client.set_token(Some(token));
+                continue;
+            }
         };
         for effect in update(&mut model, action) {
             tokio::spawn(carry_out(client.clone(), effect, actions_tx.clone()));
@@ -104,8 +117,26 @@ async fn load_queue(client: Client, actions: mpsc::UnboundedSender<Action>) {
     let _ = actions.send(Action::QueueLoaded(reports));
 }
 
+/// The next fresh token from `tokens`; never, without a feed or once it closes.
+async fn next_token(tokens: &mut Option<watch::Receiver<String>>) -> Option<String> {
+    match tokens {
+        Some(feed) => match feed.changed().await {
+            Ok(()) => Some(feed.borrow_and_update().clone()),
+            Err(_) => {
+                *tokens = None;
+                std::future::pending().await
+            }
+        },
+        None => std::future::pending().await,
+    }
+}
+
 /// New reports over the gateway (`report.created`, sent to connected site admins).
-async fn follow_new_reports(client: Client, actions: mpsc::UnboundedSender<Action>) {
+async fn follow_new_reports(
+    mut client: Client,
+    actions: mpsc::UnboundedSender<Action>,
+    mut tokens: Option<watch::Receiver<String>>,
+) {
     let mut session = match client.connect_session(SessionOptions::default()).await {
         Ok(session) => session,
         Err(_) => {
@@ -114,7 +145,18 @@ async fn follow_new_reports(client: Client, actions: mpsc::UnboundedSender<Actio
         }
     };
     let _ = actions.send(Action::Connection(Live::Live));
-    while let Some(event) = session.next().await {
+    loop {
+        let event = tokio::select! {
+            event = session.next() => match event {
+                Some(event) => event,
+                None => break,
+            },
+            Some(token) = next_token(&mut tokens) => {
+                session.set_token(&token);
+                client.set_token(Some(token));
+                continue;
+            }
+        };
         let action = match event {
             SessionEvent::Frame(ServerFrame::Control(ControlFrame::ReportCreated { report_id, .. })) => {
                 match client.report_detail(&report_id).await {

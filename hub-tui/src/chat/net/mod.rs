@@ -35,6 +35,8 @@ pub(super) struct Net {
     frames: UnboundedSender<ClientFrame>,
     actions: UnboundedSender<Action>,
     outbox_tag: String,
+    /// Each renewed access token, for screens that run their own calls (triage).
+    tokens: tokio::sync::watch::Sender<String>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -52,6 +54,11 @@ impl Handle {
     /// The signed-in REST client (for the triage screen, which runs its own calls).
     pub fn client(&self) -> Option<Client> {
         lock(&self.net.client).clone()
+    }
+
+    /// Every access token the worker renews from now on.
+    pub fn tokens(&self) -> tokio::sync::watch::Receiver<String> {
+        self.net.tokens.subscribe()
     }
 }
 
@@ -72,6 +79,7 @@ pub(super) fn start(
         frames,
         actions,
         outbox_tag,
+        tokens: tokio::sync::watch::channel(String::new()).0,
     });
     tokio::spawn(forward_frames(Arc::clone(&net), frames_rx));
     tokio::spawn(work(Arc::clone(&net), start, effects));
@@ -158,6 +166,7 @@ impl Net {
         if let Some(sender) = lock(&self.sender).as_ref() {
             sender.set_token(&renewed.access_token);
         }
+        self.tokens.send_replace(renewed.access_token.clone());
         *lock(&self.client) = Some(client);
         *lock(&self.saved) = Some(renewed);
         Ok(())
