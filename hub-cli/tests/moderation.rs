@@ -180,7 +180,6 @@ async fn moderator_story(backend: Backend) -> TestResult {
 }
 
 async fn scripting_story(backend: Backend) -> TestResult {
-    use std::io::BufRead as _;
 
     let mut scene = scene(&backend).await?;
     let mut boss = Client::new(&scene.base)?;
@@ -205,21 +204,7 @@ async fn scripting_story(backend: Backend) -> TestResult {
     assert!(lines.contains(id.trim()));
 
     // --follow prints what arrives afterwards, as it arrives.
-    let mut child = scene
-        .command()
-        .args(["tail", "#ci", "--limit", "1", "--follow", "--format", "json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let (lines_tx, mut lines_rx) = tokio::sync::mpsc::unbounded_channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, mut lines_rx) = follow_ci(&scene)?;
     let first = tokio::time::timeout(std::time::Duration::from_secs(10), lines_rx.recv()).await?;
     assert!(
         first.is_some_and(|line| line.contains("line two")),
@@ -254,7 +239,6 @@ async fn a_follower_outlives_its_access_token(backend: Backend) {
 /// (4006, after `gateway.token_grace_secs`), so the follower renews its profile's token before
 /// that and hands it to the open connection. Here tokens live 3 s and the grace is 1 s.
 async fn follower_story(backend: Backend) -> TestResult {
-    use std::io::BufRead as _;
     let scene = scene_with(&backend, |config| {
         config.auth.access_token_ttl_secs = 3;
         config.gateway.token_grace_secs = 1;
@@ -265,21 +249,7 @@ async fn follower_story(backend: Backend) -> TestResult {
     boss.login("boss", PASSWORD).await?;
     let ci = public_channel(&boss, "ci", None, &[]).await?;
     boss.send_message(&ci, &say("before")).await?;
-    let mut child = scene
-        .command()
-        .args(["tail", "#ci", "--limit", "1", "--follow", "--format", "json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let (lines_tx, mut lines_rx) = tokio::sync::mpsc::unbounded_channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, mut lines_rx) = follow_ci(&scene)?;
     let first = tokio::time::timeout(std::time::Duration::from_secs(10), lines_rx.recv()).await?;
     assert!(first.is_some_and(|line| line.contains("before")));
     // Three token lifetimes and their grace later, the follower is still there.
@@ -292,4 +262,27 @@ async fn follower_story(backend: Backend) -> TestResult {
     assert_eq!(later["content"], "much later");
     let _ = child.kill();
     Ok(())
+}
+
+/// `hub tail '#ci' --follow --format json` running, and its output line by line as it comes.
+fn follow_ci(
+    scene: &common::Scene,
+) -> Result<(std::process::Child, tokio::sync::mpsc::UnboundedReceiver<String>), Box<dyn std::error::Error>> {
+    use std::io::BufRead as _;
+    let mut child = scene
+        .command()
+        .args(["tail", "#ci", "--limit", "1", "--follow", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (lines_tx, lines_rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    Ok((child, lines_rx))
 }

@@ -71,6 +71,15 @@ impl Profiles {
         std::fs::rename(&temporary, &path).with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Saves `profile` as `name` in the file as it is on disk now (another program may have
+    /// changed other profiles since this one read it), current if none was.
+    pub fn remember(name: &str, profile: &Profile) -> anyhow::Result<()> {
+        let mut profiles = Profiles::load().unwrap_or_default();
+        profiles.profiles.insert(name.to_owned(), profile.clone());
+        profiles.current.get_or_insert_with(|| name.to_owned());
+        profiles.save()
+    }
+
     /// The name a command means: the one given, else the current one, else `default`.
     pub fn name_of(&self, asked: Option<&str>) -> String {
         asked
@@ -115,11 +124,8 @@ pub async fn renew_now(client: &mut Client, name: &str, saved: &Profile) -> Resu
             let mut renewed = saved.clone();
             renewed.access_token = tokens.access_token;
             renewed.refresh_token = Some(tokens.refresh_token);
-            let mut profiles = Profiles::load().unwrap_or_default();
-            profiles.profiles.insert(name.to_owned(), renewed.clone());
-            profiles.current.get_or_insert_with(|| name.to_owned());
             // Not saving loses nothing now; the next start renews again.
-            let _ = profiles.save();
+            let _ = Profiles::remember(name, &renewed);
             renewed
         }
     };

@@ -15,17 +15,7 @@ fn screen(model: &Triage, width: u16, height: u16) -> String {
     if let Err(err) = terminal.draw(|frame| draw(frame, model, &Theme::plain())) {
         panic!("drawing failed: {err}");
     }
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        for x in 0..buffer.area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    text
+    crate::testing::buffer_text(terminal.backend().buffer())
 }
 
 fn keys(model: &mut Triage, text: &str) {

@@ -173,10 +173,7 @@ impl Net {
     }
 
     fn remember(&self, profile: Profile) {
-        let mut profiles = Profiles::load().unwrap_or_default();
-        profiles.profiles.insert(self.profile_name.clone(), profile.clone());
-        profiles.current.get_or_insert_with(|| self.profile_name.clone());
-        if let Err(err) = profiles.save() {
+        if let Err(err) = Profiles::remember(&self.profile_name, &profile) {
             self.tell(Action::Failed(format!("cannot save the session: {err:#}")));
         }
         *lock(&self.saved) = Some(profile);

@@ -1,18 +1,12 @@
 //! Key presses: the login form, then any overlay, then the keymap of the current mode; what the
 //! keymap does not bind types text in insert and command modes.
 
-use hub_core::model::ReportReason;
-
 use super::commands::run_line;
 use super::compose::{complete_word, on_selected, open_thread, send};
 use super::{TYPING_EVERY, complain, say};
 use crate::chat::action::Effect;
-use crate::chat::complete::emoji_named;
 use crate::chat::keymap::{Command, Lookup, Mode};
-use crate::chat::model::{
-    Composer, Confirm, Focus, Model, Overlay, Picker, Place, Prompt, PromptKind, Screen, Switcher,
-};
-use crate::chat::switcher::{Target, entries};
+use crate::chat::model::{Composer, Confirm, Focus, Model, Overlay, Picker, Place, Screen, Switcher};
 use crate::key::Key;
 
 /// How far PgUp and PgDn move, in messages.
@@ -23,7 +17,7 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         return login_key(model, key);
     }
     if let Some(overlay) = model.overlay.take() {
-        return overlay_key(model, overlay, key);
+        return super::overlays::overlay_key(model, overlay, key);
     }
     model.pending_keys.push(key);
     let keys = model.pending_keys.clone();
@@ -85,7 +79,7 @@ fn type_key(model: &mut Model, key: Key) -> Vec<Effect> {
 }
 
 /// Text editing keys common to every text box; whether the key was one.
-fn edit_text(composer: &mut Composer, key: Key) -> bool {
+pub(super) fn edit_text(composer: &mut Composer, key: Key) -> bool {
     match key {
         Key::Char(c) => composer.insert(c),
         Key::Backspace => composer.backspace(),
@@ -160,190 +154,6 @@ fn login_key(model: &mut Model, key: Key) -> Vec<Effect> {
     Vec::new()
 }
 
-fn overlay_key(model: &mut Model, overlay: Overlay, key: Key) -> Vec<Effect> {
-    match overlay {
-        // Any key closes help and the sidebar overlay (Ctrl-C still quits).
-        Overlay::Help | Overlay::Sidebar => {
-            if key == Key::Interrupt {
-                model.quit = true;
-            }
-            if let (Overlay::Sidebar, Key::Char('j') | Key::Down | Key::Char('k') | Key::Up) = (&overlay, key) {
-                let by = if matches!(key, Key::Char('j') | Key::Down) {
-                    1
-                } else {
-                    -1
-                };
-                step_channel(model, by);
-                model.overlay = Some(Overlay::Sidebar);
-            }
-            Vec::new()
-        }
-        Overlay::Mentions(mut picker) => match key {
-            Key::Char('j') | Key::Down | Key::Char('k') | Key::Up => {
-                picker.step(if matches!(key, Key::Char('j') | Key::Down) {
-                    1
-                } else {
-                    -1
-                });
-                model.overlay = Some(Overlay::Mentions(picker));
-                Vec::new()
-            }
-            Key::Enter => {
-                if let Some(mention) = picker.current() {
-                    let channel_id = mention.message.channel_id.clone();
-                    if model.channels.iter().any(|entry| entry.id == channel_id) {
-                        model.place = Place::Chat;
-                        open_channel(model, channel_id);
-                    }
-                }
-                Vec::new()
-            }
-            Key::Interrupt => {
-                model.quit = true;
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
-        Overlay::Browse(mut picker) => match key {
-            Key::Char('j') | Key::Down | Key::Char('k') | Key::Up => {
-                picker.step(if matches!(key, Key::Char('j') | Key::Down) {
-                    1
-                } else {
-                    -1
-                });
-                model.overlay = Some(Overlay::Browse(picker));
-                Vec::new()
-            }
-            Key::Enter => match picker.current() {
-                Some(channel) if model.channels.iter().any(|entry| entry.id == channel.id) => {
-                    model.place = Place::Chat;
-                    open_channel(model, channel.id.clone());
-                    Vec::new()
-                }
-                Some(channel) => {
-                    say(model, format!("joining #{}…", channel.name));
-                    vec![Effect::JoinId(channel.id.clone())]
-                }
-                None => Vec::new(),
-            },
-            Key::Interrupt => {
-                model.quit = true;
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
-        Overlay::Confirm(confirm) => {
-            // Ctrl-C again leaves even with messages unsent: the way out that always works.
-            let yes = matches!(key, Key::Char('y') | Key::Char('Y'))
-                || (key == Key::Interrupt && matches!(confirm, Confirm::Quit(_)));
-            if !yes {
-                say(model, "cancelled");
-                return Vec::new();
-            }
-            match confirm {
-                Confirm::DeleteMessage(message_id) => vec![Effect::Delete(message_id)],
-                Confirm::Leave(channel_id) => vec![Effect::Leave(channel_id)],
-                Confirm::Quit(_) => {
-                    model.quit = true;
-                    Vec::new()
-                }
-            }
-        }
-        Overlay::Prompt(mut prompt) => match key {
-            Key::Esc | Key::Interrupt => Vec::new(),
-            Key::Enter => answer(model, prompt),
-            other => {
-                edit_text(&mut prompt.answer, other);
-                model.overlay = Some(Overlay::Prompt(prompt));
-                Vec::new()
-            }
-        },
-        Overlay::Switcher(mut switcher) => match key {
-            Key::Esc | Key::Interrupt => Vec::new(),
-            Key::Down | Key::Tab | Key::Ctrl('n') | Key::Ctrl('j') => {
-                switcher.selected += 1;
-                model.overlay = Some(Overlay::Switcher(switcher));
-                Vec::new()
-            }
-            Key::Up | Key::BackTab | Key::Ctrl('p') => {
-                switcher.selected = switcher.selected.saturating_sub(1);
-                model.overlay = Some(Overlay::Switcher(switcher));
-                Vec::new()
-            }
-            Key::Enter => {
-                let found = entries(model, &switcher.query.text);
-                match found.get(switcher.selected.min(found.len().saturating_sub(1))) {
-                    Some(entry) => go_to(model, entry.target.clone()),
-                    None => Vec::new(),
-                }
-            }
-            other => {
-                edit_text(&mut switcher.query, other);
-                switcher.selected = 0;
-                model.overlay = Some(Overlay::Switcher(switcher));
-                Vec::new()
-            }
-        },
-    }
-}
-
-fn go_to(model: &mut Model, target: Target) -> Vec<Effect> {
-    match target {
-        Target::Channel(id) => {
-            open_channel(model, id);
-            Vec::new()
-        }
-        Target::Person(username) => {
-            let existing = model
-                .channels
-                .iter()
-                .find(|entry| entry.is_direct() && entry.name == username)
-                .map(|entry| entry.id.clone());
-            match existing {
-                Some(id) => {
-                    open_channel(model, id);
-                    Vec::new()
-                }
-                None => vec![Effect::OpenDm(username)],
-            }
-        }
-        Target::Command(command) => run(model, command),
-        Target::Line(name) => {
-            model.mode = Mode::Command;
-            model.command_line = Composer::with_text(format!("{name} "));
-            Vec::new()
-        }
-    }
-}
-
-fn answer(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
-    let text = prompt.answer.text.trim().to_owned();
-    if text.is_empty() {
-        say(model, "cancelled");
-        return Vec::new();
-    }
-    match prompt.kind {
-        PromptKind::PostTitle => {
-            super::forum::titled(model, text);
-            Vec::new()
-        }
-        PromptKind::React(message_id) => {
-            let emoji = emoji_named(&text).map_or(text.clone(), str::to_owned);
-            vec![Effect::React { message_id, emoji }]
-        }
-        PromptKind::Report { target_type, target_id } => {
-            let first = text.split_whitespace().next().unwrap_or_default().to_lowercase();
-            let reason = first.parse::<ReportReason>().unwrap_or(ReportReason::Other);
-            vec![Effect::Report {
-                target_type,
-                target_id,
-                reason,
-                details: text,
-            }]
-        }
-    }
-}
-
 /// Quits, or first asks when messages are still waiting to be sent (the outbox is not kept
 /// after the client ends).
 pub(super) fn ask_to_quit(model: &mut Model) {
@@ -374,7 +184,7 @@ pub(super) fn open_channel(model: &mut Model, id: hub_core::model::ChannelId) {
     }
 }
 
-fn step_channel(model: &mut Model, by: isize) {
+pub(super) fn step_channel(model: &mut Model, by: isize) {
     if model.channels.is_empty() {
         return;
     }
@@ -420,7 +230,7 @@ fn step_unread(model: &mut Model, forward: bool) {
     }
 }
 
-fn run(model: &mut Model, command: Command) -> Vec<Effect> {
+pub(super) fn run(model: &mut Model, command: Command) -> Vec<Effect> {
     if let Some(effects) = super::forum::run(model, command) {
         return effects;
     }

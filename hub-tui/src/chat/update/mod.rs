@@ -8,9 +8,11 @@
 
 mod commands;
 mod compose;
+mod events;
 mod forum;
 mod keys;
 mod network;
+mod overlays;
 
 use chrono::Duration;
 
