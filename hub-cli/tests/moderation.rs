@@ -180,7 +180,6 @@ async fn moderator_story(backend: Backend) -> TestResult {
 }
 
 async fn scripting_story(backend: Backend) -> TestResult {
-
     let mut scene = scene(&backend).await?;
     let mut boss = Client::new(&scene.base)?;
     boss.login("boss", PASSWORD).await?;

@@ -23,6 +23,8 @@ pub use update::update;
 pub use view::draw;
 
 #[cfg(test)]
+mod commands_tests;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod forum_tests;
