@@ -10,6 +10,7 @@ hub_tests::on_both_databases!(
     hot_top_and_new_order_a_fixed_set,
     forum_events_are_live_and_resume,
     self_votes_can_be_refused,
+    posts_and_comments_are_reported_and_removed_by_a_resolve,
 );
 
 async fn post(server: &TestServer, author: &TestUser, title: &str, tags: &[&str]) -> Value {
@@ -161,7 +162,7 @@ async fn posts_comments_edits_and_tombstones(backend: Backend) {
     let late = server
         .post(&format!("{path}/comments"), &bob.access_token, json!({"body": "late"}))
         .await;
-    late.expect_error(422, "invalid_input");
+    late.expect_error(409, "conflict");
 
     // Filters.
     post(&server, &bob, "Tagged", &["rust"]).await;
@@ -393,5 +394,93 @@ async fn self_votes_can_be_refused(backend: Backend) {
     let path = format!("/api/v1/posts/{}/vote", mine["id"].as_str().unwrap());
     vote(&server, &author, &path, 1).await.expect_error(403, "forbidden");
     vote(&server, &other, &path, 1).await.expect(200);
+    server.stop().await;
+}
+
+async fn posts_and_comments_are_reported_and_removed_by_a_resolve(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let admin = server.new_admin("mod").await;
+    let alice = server.new_user("alice").await;
+    let bob = server.new_user("bob").await;
+    let spam = post(&server, &bob, "cheap watches", &[]).await;
+    let thread = post(&server, &alice, "weekend plans", &[]).await;
+    let rude = comment(&server, &bob, &thread, None, "nobody cares, alice").await;
+
+    let mut reports = Vec::new();
+    for (target_type, target) in [("post", &spam), ("comment", &rude)] {
+        let reply = server
+            .post(
+                "/api/v1/reports",
+                &alice.access_token,
+                json!({"target_type": target_type, "target_id": target["id"], "reason": "spam"}),
+            )
+            .await;
+        reply.expect(201);
+        assert_eq!(reply.body["target_type"], target_type);
+        reports.push(reply.body["id"].as_str().unwrap().to_owned());
+    }
+    // A post or comment that is not there is not found; one's own content is not reportable.
+    let missing = server
+        .post(
+            "/api/v1/reports",
+            &alice.access_token,
+            json!({"target_type": "comment", "target_id": "01900000-0000-7000-8000-000000000000", "reason": "spam"}),
+        )
+        .await;
+    missing.expect(404);
+    let own = server
+        .post(
+            "/api/v1/reports",
+            &alice.access_token,
+            json!({"target_type": "post", "target_id": thread["id"], "reason": "spam"}),
+        )
+        .await;
+    own.expect(422);
+
+    // The moderator sees what was said, and where.
+    let detail = server
+        .get(&format!("/api/v1/admin/reports/{}", reports[1]), &admin.access_token)
+        .await;
+    detail.expect(200);
+    let evidence = &detail.body["evidence"]["forum"];
+    assert_eq!(evidence["body"], "nobody cares, alice");
+    assert_eq!(evidence["title"], "weekend plans");
+    assert_eq!(evidence["post_id"], thread["id"]);
+    assert_eq!(evidence["author_username"], "bob");
+    assert_eq!(detail.body["report"]["target_author_id"], bob.id);
+
+    // Resolving with delete_content leaves tombstones, as the author's own delete would.
+    for report in &reports {
+        server
+            .post(
+                &format!("/api/v1/admin/reports/{report}/resolve"),
+                &admin.access_token,
+                json!({"action": "delete_content", "note": "spam"}),
+            )
+            .await
+            .expect(200);
+    }
+    let gone = server
+        .get(
+            &format!("/api/v1/posts/{}", spam["id"].as_str().unwrap()),
+            &alice.access_token,
+        )
+        .await;
+    gone.expect(200);
+    assert_eq!(gone.body["deleted"], true, "{}", gone.body);
+    assert_eq!(gone.body["title"], "");
+    let tree = server
+        .get(
+            &format!("/api/v1/posts/{}/comments", thread["id"].as_str().unwrap()),
+            &alice.access_token,
+        )
+        .await;
+    tree.expect(200);
+    assert_eq!(tree.body["items"][0]["deleted"], true, "{}", tree.body);
+    assert_ne!(tree.body["items"][0]["body"], "nobody cares, alice");
+    let detail = server
+        .get(&format!("/api/v1/admin/reports/{}", reports[1]), &admin.access_token)
+        .await;
+    assert_eq!(detail.body["current"]["deleted"], true);
     server.stop().await;
 }

@@ -115,6 +115,13 @@ pub fn describe(detail: &ReportDetailView) -> String {
                 after.content
             ));
         }
+    } else if let Some(forum) = &detail.evidence.forum {
+        out.push_str(&format!(
+            "  > {} in {:?}: {}\n",
+            forum.author_username.as_deref().unwrap_or("?"),
+            forum.title,
+            forum.body
+        ));
     } else if let Some(user) = &detail.evidence.user {
         out.push_str(&format!("  @{} {:?}: {}\n", user.username, user.full_name, user.bio));
     }

@@ -48,21 +48,27 @@ pub fn parse_duration(text: &str) -> Result<Duration> {
         Some(at) => text.split_at(at),
         None => (text, "s"),
     };
-    let number: i64 = number.parse().map_err(|_| bad())?;
+    if number.is_empty() || !matches!(unit, "s" | "m" | "h" | "d" | "w") {
+        return Err(bad());
+    }
+    let out_of_range = || {
+        Error::invalid(
+            "duration",
+            format!("a suspension lasts from a minute to {MAX_SUSPENSION_DAYS} days; longer is a ban"),
+        )
+    };
+    // All digits: a number too large for i64 is too long a suspension, not a malformed one.
+    let number: i64 = number.parse().map_err(|_| out_of_range())?;
     let duration = match unit {
         "s" => Duration::try_seconds(number),
         "m" => Duration::try_minutes(number),
         "h" => Duration::try_hours(number),
         "d" => Duration::try_days(number),
-        "w" => Duration::try_weeks(number),
-        _ => None,
+        _ => Duration::try_weeks(number),
     }
-    .ok_or_else(bad)?;
+    .ok_or_else(out_of_range)?;
     if duration < MIN_SUSPENSION || duration > Duration::days(MAX_SUSPENSION_DAYS) {
-        return Err(Error::invalid(
-            "duration",
-            format!("a suspension lasts from a minute to {MAX_SUSPENSION_DAYS} days; longer is a ban"),
-        ));
+        return Err(out_of_range());
     }
     Ok(duration)
 }
@@ -103,7 +109,7 @@ pub fn plan_resolution(
             suspend_author: None,
         }),
         ReportAction::DeleteContent => match target {
-            ReportTarget::Message => Ok(Resolution {
+            ReportTarget::Message | ReportTarget::Post | ReportTarget::Comment => Ok(Resolution {
                 delete_content: true,
                 suspend_author: None,
             }),
@@ -111,9 +117,6 @@ pub fn plan_resolution(
                 "action",
                 "a reported person has no content to delete: suspend or ban them",
             )),
-            ReportTarget::Post | ReportTarget::Comment => {
-                Err(Error::invalid("action", "forum content cannot be reported yet"))
-            }
         },
         ReportAction::Suspend => {
             needs_author()?;
@@ -164,13 +167,16 @@ mod tests {
     fn each_action_does_what_it_says_to_what_it_can() {
         let day = Some(Duration::days(1));
         let plan = |action, target, author, duration| plan_resolution(action, target, author, duration);
-        assert_eq!(
-            plan(ReportAction::DeleteContent, ReportTarget::Message, true, None).ok(),
-            Some(Resolution {
-                delete_content: true,
-                suspend_author: None
-            })
-        );
+        for content in [ReportTarget::Message, ReportTarget::Post, ReportTarget::Comment] {
+            assert_eq!(
+                plan(ReportAction::DeleteContent, content, true, None).ok(),
+                Some(Resolution {
+                    delete_content: true,
+                    suspend_author: None
+                }),
+                "{content:?}"
+            );
+        }
         assert_eq!(
             plan(ReportAction::Suspend, ReportTarget::Message, true, day).ok(),
             Some(Resolution {

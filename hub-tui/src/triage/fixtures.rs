@@ -1,10 +1,12 @@
 //! Fixed reports for the triage tests: fixed ids, fixed clock, so screens compare exactly.
 
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
-use hub_core::model::{ChannelId, MessageId, ReportId, ReportReason, ReportStatus, ReportTarget, UserId, UserStatus};
+use hub_core::model::{
+    ChannelId, MessageId, PostId, ReportId, ReportReason, ReportStatus, ReportTarget, UserId, UserStatus,
+};
 use hub_core::protocol::v1::{
-    AdminReportView, CurrentContent, EvidenceMessage, EvidenceUser, ReportDetailView, ReportEvidence, ReportView,
-    UserView,
+    AdminReportView, CurrentContent, EvidenceForum, EvidenceMessage, EvidenceUser, ReportDetailView, ReportEvidence,
+    ReportView, UserView,
 };
 
 use super::model::{Item, Triage};
@@ -87,6 +89,7 @@ pub fn message_detail(report: AdminReportView) -> ReportDetailView {
             message: Some(said("m2", 21, "dave", "you are all idiots")),
             before: vec![said("m1", 20, "bob", "anyone up for lunch?")],
             after: vec![said("m3", 22, "carol", "please stop")],
+            forum: None,
         },
         current: CurrentContent {
             exists: true,
@@ -129,6 +132,28 @@ pub fn user_detail(report: AdminReportView) -> ReportDetailView {
         open_reports_on_target: 2,
         report,
     }
+}
+
+/// A report on @erin's forum comment, as captured.
+pub fn comment_detail() -> ReportDetailView {
+    let mut report = user_report("r4");
+    report.report.target_type = ReportTarget::Comment;
+    report.report.target_id = "c-1".to_owned();
+    let mut detail = user_detail(report);
+    detail.evidence = ReportEvidence {
+        forum: Some(EvidenceForum {
+            id: "c-1".to_owned(),
+            post_id: PostId::from("p-1"),
+            title: "Weekend plans".to_owned(),
+            body: "buy now at example.invalid".to_owned(),
+            author_id: Some(UserId::from("u-erin")),
+            author_username: Some("erin".to_owned()),
+            created_at: now() - Duration::hours(1),
+            edited_at: None,
+        }),
+        ..ReportEvidence::default()
+    };
+    detail
 }
 
 /// A loaded screen: three message reports (r1 oldest) and one on a person, details at hand.

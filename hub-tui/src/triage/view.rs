@@ -190,6 +190,11 @@ fn evidence_lines(detail: &ReportDetailView, theme: &Theme, lines: &mut Vec<Line
             lines.push(context(message, "›"));
             lines.extend(detail.evidence.after.iter().map(|after| context(after, " ")));
         }
+    } else if let Some(forum) = &detail.evidence.forum {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" in {:?}: {:?}", forum.title, forum.body), theme.quoted()),
+            Span::styled(format!("   (as reported; now: {now})"), theme.dim()),
+        ]));
     } else if let Some(user) = &detail.evidence.user {
         lines.push(Line::styled(
             format!(" @{} ({:?}): {:?}", user.username, user.full_name, user.bio),

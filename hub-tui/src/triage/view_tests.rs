@@ -49,6 +49,13 @@ fn a_report_on_a_person() {
 }
 
 #[test]
+fn a_report_on_a_forum_comment_shows_the_comment_and_its_post() {
+    let mut model = live_queue();
+    model.items = vec![super::model::Item::detailed(super::fixtures::comment_detail())];
+    insta::assert_snapshot!(screen(&model, 100, 16));
+}
+
+#[test]
 fn the_confirmation_before_a_suspension() {
     let mut model = live_queue();
     keys(&mut model, "s\nthreats\n");

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::UserView;
 use crate::model::{
-    AuditEntry, AuditEntryId, ChannelId, MessageId, Report, ReportAction, ReportId, ReportReason, ReportStatus,
+    AuditEntry, AuditEntryId, ChannelId, MessageId, PostId, Report, ReportAction, ReportId, ReportReason, ReportStatus,
     ReportTarget, UserId,
 };
 
@@ -109,6 +109,30 @@ pub struct ReportEvidence {
     pub before: Vec<EvidenceMessage>,
     /// Up to two messages after it, oldest first.
     pub after: Vec<EvidenceMessage>,
+    /// The reported forum post or comment.
+    #[serde(default)]
+    pub forum: Option<EvidenceForum>,
+}
+
+/// A forum post or comment as captured in a report's evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EvidenceForum {
+    /// The post's or the comment's id (the report's `target_id`).
+    pub id: String,
+    /// The post (the comment's post).
+    pub post_id: PostId,
+    /// The post's title (the comment's post's title).
+    pub title: String,
+    /// The post's or the comment's text then.
+    pub body: String,
+    /// Who wrote it.
+    pub author_id: Option<UserId>,
+    /// Their username then.
+    pub author_username: Option<String>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When it had last been edited.
+    pub edited_at: Option<DateTime<Utc>>,
 }
 
 /// The reported content as it is now.

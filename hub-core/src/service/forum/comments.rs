@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Comment, CommentId, CommentSort, PostId};
 use crate::protocol::v1::{ChannelEvent, CommentView, CreateCommentRequest, UpdateCommentRequest};
 use crate::rules::forum;
@@ -23,7 +23,9 @@ impl Hub {
         let body = forum::validate_comment(&request.body, limits.max_comment_length)?;
         let on = self.post_by_id(post).await?;
         if on.deleted_at.is_some() {
-            return Err(Error::invalid("id", "this post was deleted: it takes no new comments"));
+            return Err(
+                Error::new(ErrorKind::Conflict, "this post was deleted: it takes no new comments").with_field("id"),
+            );
         }
         let (parent_id, root_id, depth) = match &request.parent_id {
             Some(parent) => {
@@ -84,7 +86,7 @@ impl Hub {
             return Err(Error::forbidden("only the author may edit a comment"));
         }
         if old.deleted_at.is_some() {
-            return Err(Error::invalid("id", "this comment was deleted"));
+            return Err(Error::new(ErrorKind::Conflict, "this comment was deleted").with_field("id"));
         }
         let body = forum::validate_comment(&request.body, self.inner.config.forum.max_comment_length)?;
         let (comment, event) = self
@@ -167,7 +169,7 @@ impl Hub {
     }
 
     /// The comment with `id`, or not found.
-    pub(super) async fn comment_by_id(&self, id: &CommentId) -> Result<Comment> {
+    pub(crate) async fn comment_by_id(&self, id: &CommentId) -> Result<Comment> {
         self.inner
             .store
             .comment(id)

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Post, PostId, PostSort, TimeWindow, UserId};
 use crate::protocol::v1::{ChannelEvent, CreatePostRequest, PostView, UpdatePostRequest};
 use crate::rules::forum;
@@ -131,6 +131,13 @@ impl Hub {
         cursor: Option<&str>,
     ) -> Result<Paged<PostView>> {
         let limit = self.page_size(limit)?;
+        // Filters are checked like the values they match: a tag a post could not have, or an
+        // author that is not an id, is a mistake to name rather than an empty page.
+        let tag = match &query.tag {
+            Some(tag) => forum::validate_tags(std::slice::from_ref(tag), 1)?.pop(),
+            None => None,
+        };
+        crate::rules::paging::id_cursor("author", query.author.as_ref().map(UserId::as_str))?;
         let after = match cursor {
             Some(cursor) => Some(
                 self.inner
@@ -151,7 +158,7 @@ impl Hub {
             .posts(&PostQuery {
                 viewer: &caller.user.id,
                 sort: query.sort,
-                tag: query.tag.as_deref(),
+                tag: tag.as_deref(),
                 author: query.author.as_ref(),
                 since,
                 after: after.as_ref(),
@@ -166,7 +173,7 @@ impl Hub {
     }
 
     /// The post with `id`, or not found.
-    pub(super) async fn post_by_id(&self, id: &PostId) -> Result<Post> {
+    pub(crate) async fn post_by_id(&self, id: &PostId) -> Result<Post> {
         self.inner.store.post(id).await?.ok_or_else(|| Error::not_found("post"))
     }
 
@@ -177,7 +184,7 @@ impl Hub {
             return Err(Error::forbidden("only the author may edit a post"));
         }
         if post.deleted_at.is_some() {
-            return Err(Error::invalid("id", "this post was deleted"));
+            return Err(Error::new(ErrorKind::Conflict, "this post was deleted").with_field("id"));
         }
         Ok(post)
     }

@@ -3,7 +3,7 @@
 //! however many vote at once. Voting on your own item is allowed unless
 //! `forum.allow_self_votes` is off, and counts once like anyone's.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{CommentId, PostId, UserId};
 use crate::protocol::v1::VoteView;
 use crate::rules::forum;
@@ -43,7 +43,7 @@ impl Hub {
             .store
             .vote(votable, id, &caller.user.id, value, now())
             .await?
-            .ok_or_else(|| Error::invalid("id", "a deleted item takes no votes"))?;
+            .ok_or_else(|| Error::new(ErrorKind::Conflict, "a deleted item takes no votes").with_field("id"))?;
         self.publish(event);
         Ok(VoteView {
             score: counts.score,

@@ -1,10 +1,11 @@
-//! `create_report`: report a person or a message, keeping what it said then.
+//! `create_report`: report a person, a message, a forum post or a comment, keeping what it
+//! said then.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::events::BusMessage;
-use crate::model::{Message, MessageId, Report, ReportId, ReportStatus, ReportTarget, User, UserId};
+use crate::model::{CommentId, Message, MessageId, PostId, Report, ReportId, ReportStatus, ReportTarget, User, UserId};
 use crate::protocol::v1::{
-    ControlFrame, CreateReportRequest, EvidenceMessage, EvidenceUser, ReportEvidence, ReportView,
+    ControlFrame, CreateReportRequest, EvidenceForum, EvidenceMessage, EvidenceUser, ReportEvidence, ReportView,
 };
 use crate::rules::reports;
 use crate::service::{Caller, Hub, now};
@@ -37,16 +38,51 @@ impl Hub {
                     .readable_message(caller, &MessageId::from(request.target_id.as_str()))
                     .await?;
                 if message.deleted_at.is_some() {
-                    return Err(Error::invalid("target_id", "this message was deleted"));
+                    return Err(Error::new(ErrorKind::Conflict, "this message was deleted").with_field("target_id"));
                 }
                 let evidence = self.message_evidence(&message).await?;
                 (message.author_id.clone(), Some(message.channel_id.clone()), evidence)
             }
-            ReportTarget::Post | ReportTarget::Comment => {
-                return Err(Error::invalid(
-                    "target_type",
-                    "the forum is not available yet: report users and messages",
-                ));
+            ReportTarget::Post => {
+                let post = self.post_by_id(&PostId::from(request.target_id.as_str())).await?;
+                if post.deleted_at.is_some() {
+                    return Err(Error::new(ErrorKind::Conflict, "this post was deleted").with_field("target_id"));
+                }
+                let evidence = ReportEvidence {
+                    forum: Some(EvidenceForum {
+                        id: post.id.to_string(),
+                        post_id: post.id.clone(),
+                        title: post.title.clone(),
+                        body: post.body.clone(),
+                        author_id: post.author_id.clone(),
+                        author_username: self.username_of(post.author_id.as_ref()).await?,
+                        created_at: post.created_at,
+                        edited_at: post.edited_at,
+                    }),
+                    ..ReportEvidence::default()
+                };
+                (post.author_id, None, evidence)
+            }
+            ReportTarget::Comment => {
+                let comment = self.comment_by_id(&CommentId::from(request.target_id.as_str())).await?;
+                if comment.deleted_at.is_some() {
+                    return Err(Error::new(ErrorKind::Conflict, "this comment was deleted").with_field("target_id"));
+                }
+                let post = self.post_by_id(&comment.post_id).await?;
+                let evidence = ReportEvidence {
+                    forum: Some(EvidenceForum {
+                        id: comment.id.to_string(),
+                        post_id: post.id,
+                        title: post.title,
+                        body: comment.body.clone(),
+                        author_id: comment.author_id.clone(),
+                        author_username: self.username_of(comment.author_id.as_ref()).await?,
+                        created_at: comment.created_at,
+                        edited_at: comment.edited_at,
+                    }),
+                    ..ReportEvidence::default()
+                };
+                (comment.author_id, None, evidence)
             }
         };
         if author.as_ref() == Some(&caller.user.id) {
@@ -95,6 +131,7 @@ impl Hub {
             message: Some(self.evidence_message(message).await?),
             before: Vec::with_capacity(before.len()),
             after: Vec::with_capacity(after.len()),
+            forum: None,
         };
         for neighbour in &before {
             evidence.before.push(self.evidence_message(neighbour).await?);
@@ -105,11 +142,15 @@ impl Hub {
         Ok(evidence)
     }
 
-    async fn evidence_message(&self, message: &Message) -> Result<EvidenceMessage> {
-        let author_username = match &message.author_id {
+    async fn username_of(&self, author: Option<&UserId>) -> Result<Option<String>> {
+        Ok(match author {
             Some(author) => self.inner.store.user_by_id(author).await?.map(|user| user.username),
             None => None,
-        };
+        })
+    }
+
+    async fn evidence_message(&self, message: &Message) -> Result<EvidenceMessage> {
+        let author_username = self.username_of(message.author_id.as_ref()).await?;
         Ok(EvidenceMessage {
             id: message.id.clone(),
             author_id: message.author_id.clone(),

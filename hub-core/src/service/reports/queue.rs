@@ -2,7 +2,7 @@
 //! and one report with all a moderator needs to decide (`report_detail`).
 
 use crate::error::{Error, Result};
-use crate::model::{MessageId, Report, ReportId, ReportReason, ReportStatus, ReportTarget, UserId};
+use crate::model::{CommentId, MessageId, PostId, Report, ReportId, ReportReason, ReportStatus, ReportTarget, UserId};
 use crate::protocol::v1::{AdminReportView, CurrentContent, ReportDetailView, ReportEvidence, ReportView, UserView};
 use crate::service::{Caller, Hub, Paged, require_superuser};
 use crate::store::ReportFilter;
@@ -32,6 +32,7 @@ impl Hub {
         cursor: Option<&str>,
     ) -> Result<Paged<ReportView>> {
         let limit = self.page_size(limit)?;
+        crate::rules::paging::id_cursor("cursor", cursor)?;
         let before = cursor.map(ReportId::from);
         let reports = self
             .inner
@@ -58,6 +59,7 @@ impl Hub {
             reason: query.reason,
             since: query.since,
         };
+        crate::rules::paging::id_cursor("cursor", cursor)?;
         let after = cursor.map(ReportId::from);
         let reports = self.inner.store.reports(&filter, after.as_ref(), limit + 1).await?;
         Ok(Paged::from_lookahead(reports, limit, |report| report.id.to_string())
@@ -144,7 +146,29 @@ impl Hub {
                 },
                 None => gone,
             },
-            ReportTarget::Post | ReportTarget::Comment => gone,
+            ReportTarget::Post => match self.inner.store.post(&PostId::from(report.target_id.as_str())).await? {
+                Some(post) => CurrentContent {
+                    exists: true,
+                    deleted: post.deleted_at.is_some(),
+                    content: Some(post.body),
+                    edited_at: post.edited_at,
+                },
+                None => gone,
+            },
+            ReportTarget::Comment => match self
+                .inner
+                .store
+                .comment(&CommentId::from(report.target_id.as_str()))
+                .await?
+            {
+                Some(comment) => CurrentContent {
+                    exists: true,
+                    deleted: comment.deleted_at.is_some(),
+                    content: Some(comment.body),
+                    edited_at: comment.edited_at,
+                },
+                None => gone,
+            },
         })
     }
 }

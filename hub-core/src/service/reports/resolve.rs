@@ -3,7 +3,7 @@
 //! a suspension ends the author's sessions and sockets), and the audit log keeps each step.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{MessageId, Report, ReportAction, ReportId, ReportStatus, ReportTarget};
+use crate::model::{CommentId, MessageId, PostId, Report, ReportAction, ReportId, ReportStatus, ReportTarget};
 use crate::protocol::v1::{AdminReportView, DismissReportRequest, ReportOutcomeView, ResolveReportRequest};
 use crate::rules::reports::{self, plan_resolution};
 use crate::service::audit::Audited;
@@ -32,9 +32,19 @@ impl Hub {
         if plan.suspend_author.is_some() && report.target_author_id.as_ref() == Some(&caller.user.id) {
             return Err(Error::invalid("action", "you cannot suspend yourself"));
         }
-        if plan.delete_content && report.target_type == ReportTarget::Message {
-            let message = MessageId::from(report.target_id.as_str());
-            self.delete_message_as_moderator(caller, &message, &note).await?;
+        if plan.delete_content {
+            let target = report.target_id.as_str();
+            match report.target_type {
+                ReportTarget::Message => {
+                    self.delete_message_as_moderator(caller, &MessageId::from(target), &note)
+                        .await?;
+                }
+                // A site admin may delete any post or comment; the resolution's audit entry
+                // says why.
+                ReportTarget::Post => self.delete_post(caller, &PostId::from(target)).await?,
+                ReportTarget::Comment => self.delete_comment(caller, &CommentId::from(target)).await?,
+                ReportTarget::User => {}
+            }
         }
         if let (Some(length), Some(author)) = (plan.suspend_author, &report.target_author_id) {
             self.suspend_account(Some(caller), author, length.map(|length| now() + length), &note)
