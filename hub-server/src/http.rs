@@ -40,9 +40,14 @@ impl ApiRequest {
             .ok_or_else(|| Error::internal(format!("route has no parameter {name}")))
     }
 
-    /// A `{name}` path parameter as the id type it names.
+    /// A `{name}` path parameter as the id type it names; one that is not shaped like an id
+    /// names nothing (404).
     pub fn id<T: From<String>>(&self, name: &str) -> Result<T> {
-        self.param(name).map(|raw| T::from(raw.to_owned()))
+        let raw = self.param(name)?;
+        if !hub_core::model::is_id(raw) {
+            return Err(Error::new(ErrorKind::NotFound, format!("{name}: no such id here")).with_field(name));
+        }
+        Ok(T::from(raw.to_owned()))
     }
 
     /// The query string parsed into `T`; a bad value names its parameter.
@@ -72,9 +77,11 @@ impl ApiRequest {
         parse_json(&self.body)
     }
 
-    /// The body as JSON, or `T::default()` when there is no body (routes whose body is optional).
+    /// The body as JSON, or `T::default()` when there is no body, or `null` (routes whose body is
+    /// optional).
     pub fn json_or_default<T: DeserializeOwned + Default>(&self) -> Result<T> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
+        let text = self.body.trim_ascii();
+        if text.is_empty() || text == b"null" {
             return Ok(T::default());
         }
         self.json()

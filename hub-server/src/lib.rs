@@ -45,10 +45,11 @@ use crate::state::AppState;
 
 /// The state for a server over `hub`.
 pub fn app_state(hub: Hub) -> AppState {
+    let openapi = Bytes::from(openapi::document_json(hub.config()));
     AppState {
         hub,
         metrics: Arc::new(metrics::Metrics::new()),
-        openapi: Bytes::from(openapi::document_json()),
+        openapi,
         swagger: Arc::new(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
     }
 }

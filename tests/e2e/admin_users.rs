@@ -227,7 +227,10 @@ async fn members_get_403_from_every_admin_account_route(backend: Backend) {
         (Method::POST, format!("/api/v1/admin/users/{id}/restore")),
         (Method::GET, format!("/api/v1/admin/users/{id}/sessions")),
         (Method::DELETE, format!("/api/v1/admin/users/{id}/sessions")),
-        (Method::DELETE, format!("/api/v1/admin/users/{id}/sessions/any")),
+        (
+            Method::DELETE,
+            format!("/api/v1/admin/users/{id}/sessions/01900000-0000-7000-8000-000000000000"),
+        ),
     ];
     for (method, path) in routes {
         server

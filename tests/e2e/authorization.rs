@@ -53,7 +53,7 @@ const PUBLIC: &[Row] = &[
     ("DELETE /channels/{channel}",                      None,                            &[403, 403, 403, 204, 204]),
     ("POST /channels/{channel}/join",                   Some("{}"),                      &[200, 200, 200, 200, 200]),
     ("POST /channels/{channel}/leave",                  None,                            &[UNSAID, 204, 204, 409, UNSAID]),
-    ("POST /channels/{channel}/join-code",              None,                            &[403, 403, 422, 422, 422]),
+    ("POST /channels/{channel}/join-code",              None,                            &[403, 403, 409, 409, 409]),
     ("GET /channels/{channel}/members",                 None,                            &[200, 200, 200, 200, 200]),
     ("POST /channels/{channel}/members",                Some(r#"{"user_id":"{outsider}"}"#), &[403, 403, 201, 201, 201]),
     ("DELETE /channels/{channel}/members/{target}",     None,                            &[403, 403, 204, 204, 204]),

@@ -13,6 +13,7 @@ hub_tests::on_both_databases!(
     unknown_routes_and_methods,
     a_body_is_a_json_object_of_known_fields,
     a_cursor_the_server_never_gave_out_is_refused,
+    what_the_document_promises_the_server_takes,
 );
 
 async fn malformed_and_incomplete_bodies(backend: Backend) {
@@ -298,6 +299,81 @@ async fn a_cursor_the_server_never_gave_out_is_refused(backend: Backend) {
         .get(&format!("/api/v1/users?limit=1&cursor={next}"), &alice.access_token)
         .await
         .expect(200);
+    server.stop().await;
+}
+
+/// The shapes the OpenAPI document states, held from both sides: what it allows is taken, and
+/// what it refuses is refused (schemathesis in `.ci/run` probes the rest).
+async fn what_the_document_promises_the_server_takes(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let alice = server.new_user("alice").await;
+    let channel = server.new_channel(&alice, "general", "public").await;
+
+    // A path id that is not an id names nothing: 404, even where removing is idempotent.
+    server
+        .call(
+            Method::DELETE,
+            "/api/v1/users/me/mutes/null,null",
+            Some(&alice.access_token),
+            None,
+        )
+        .await
+        .expect_error(404, "not_found");
+    // Id filters and cursors are ids; a tag filter is a tag.
+    for (path, field) in [
+        ("/api/v1/chat-requests?cursor=null", "cursor"),
+        ("/api/v1/reports/mine?cursor=null", "cursor"),
+        ("/api/v1/posts?author=null", "author"),
+        ("/api/v1/posts?tag=0.5", "tags"),
+    ] {
+        let reply = server.get(path, &alice.access_token).await;
+        reply.expect_error(422, "invalid_input");
+        assert_eq!(reply.field(), field, "{path}");
+    }
+    // An optional body may be absent or null.
+    let join = format!("/api/v1/channels/{channel}/join");
+    let bob = server.new_user("bob").await;
+    let reply = server
+        .http
+        .post(server.url(&join))
+        .bearer_auth(&bob.access_token)
+        .header("content-type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    TestServer::reply(reply).await.expect(200);
+    // JSON Schema's integers include 1.0.
+    let post = server
+        .post("/api/v1/posts", &alice.access_token, json!({"title": "hello"}))
+        .await;
+    post.expect(201);
+    let vote = format!("/api/v1/posts/{}/vote", post.body["id"].as_str().unwrap());
+    let reply = server.post(&vote, &bob.access_token, json!({"value": 1.0})).await;
+    reply.expect(200);
+    assert_eq!(reply.body["score"], 1);
+    server
+        .post(&vote, &bob.access_token, json!({"value": 0.5}))
+        .await
+        .expect_error(422, "invalid_input");
+    // A tag list is counted as sent; a public channel has no join code to rotate (409).
+    let tags: Vec<String> = (0..6).map(|_| "same".to_owned()).collect();
+    server
+        .post(
+            "/api/v1/posts",
+            &alice.access_token,
+            json!({"title": "t", "tags": tags}),
+        )
+        .await
+        .expect_error(422, "invalid_input");
+    server
+        .bodiless(
+            Method::POST,
+            &format!("/api/v1/channels/{channel}/join-code"),
+            &alice.access_token,
+        )
+        .await
+        .expect_error(409, "conflict");
     server.stop().await;
 }
 

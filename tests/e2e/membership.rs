@@ -135,7 +135,7 @@ async fn private_channels_open_only_with_the_current_join_code(backend: Backend)
     server
         .bodiless(Method::POST, &channel_path(&open, "/join-code"), &alice.access_token)
         .await
-        .expect_error(422, "invalid_input");
+        .expect_error(409, "conflict");
     server.stop().await;
 }
 

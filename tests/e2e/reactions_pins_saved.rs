@@ -290,7 +290,7 @@ async fn pins_are_kept_by_channel_admins(backend: Backend) {
     let reply = server
         .bodiless(Method::PUT, &pin_path(&foreign), &alice.access_token)
         .await;
-    reply.expect_error(422, "invalid_input");
+    reply.expect_error(404, "not_found");
     assert_eq!(reply.field(), "message_id");
     assert_eq!(pinned_ids().await, [second["id"].as_str().unwrap()]);
 

@@ -134,7 +134,7 @@ async fn replies_gather_in_threads(backend: Backend) {
             json!({"content": "cross", "parent_id": foreign["id"]}),
         )
         .await;
-    reply.expect_error(422, "invalid_input");
+    reply.expect_error(404, "not_found");
     assert_eq!(reply.field(), "parent_id");
     let reply = server
         .post(
@@ -143,7 +143,7 @@ async fn replies_gather_in_threads(backend: Backend) {
             json!({"content": "lost", "parent_id": uuid::Uuid::now_v7().to_string()}),
         )
         .await;
-    reply.expect_error(422, "invalid_input");
+    reply.expect_error(404, "not_found");
     assert_eq!(reply.field(), "parent_id");
     let thread = server.get(&format!("{parent_path}/thread"), &bob.access_token).await;
     assert_eq!(thread.items().len(), 3, "nothing refused was stored");
@@ -267,7 +267,7 @@ async fn unread_and_mention_counts_follow_the_read_marker(backend: Backend) {
             json!({"message_id": foreign["id"]}),
         )
         .await;
-    reply.expect_error(422, "invalid_input");
+    reply.expect_error(404, "not_found");
     assert_eq!(reply.field(), "message_id");
     let reply = server
         .post(

@@ -6,6 +6,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// Whether `raw` has the shape of an id hub gives out: a hyphenated UUID. Anything else names
+/// nothing (a 404 in a path, a 422 as a cursor) without a trip to the database.
+pub fn is_id(raw: &str) -> bool {
+    raw.len() == 36 && uuid::Uuid::try_parse(raw).is_ok()
+}
+
 macro_rules! define_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

@@ -15,7 +15,7 @@ pub use chat_request::{ChatRequest, ChatRequestStatus};
 pub use forum::{Comment, CommentSort, Post, PostSort, TimeWindow};
 pub use ids::{
     AuditEntryId, ChannelId, ChatRequestId, ClientId, CommentId, ConnectionId, FileId, MessageId, PostId, ReportId,
-    SessionId, UserId,
+    SessionId, UserId, is_id,
 };
 pub use message::{MentionKind, Message, MessageVersion, Reaction, ReactionChange, ReactionCount};
 pub use report::{AuditEntry, Report, ReportAction, ReportReason, ReportStatus, ReportTarget};

@@ -107,7 +107,7 @@ pub fn check_password(password: &str, username: &str, min_length: usize, max_len
 pub fn validate_email(raw: &str) -> Result<String> {
     let email = raw.trim();
     let bad = || Err(Error::invalid("email", "email must look like name@example.com"));
-    if email.len() > 254 || email.chars().any(char::is_whitespace) {
+    if email.chars().count() > 254 || email.chars().any(char::is_whitespace) {
         return bad();
     }
     match email.split_once('@') {

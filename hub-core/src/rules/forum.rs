@@ -39,8 +39,12 @@ fn bounded_text(field: &str, text: &str, min: usize, max: usize) -> Result<Strin
 }
 
 /// A post's tags: lowercase letters, digits and `-`, 1 to 24 characters each, at most `max`
-/// of them; repeats count once. Returned sorted.
+/// of them as sent; repeats are merged. Returned sorted.
 pub fn validate_tags(tags: &[String], max: usize) -> Result<Vec<String>> {
+    if tags.len() > max {
+        return Err(Error::invalid("tags", format!("a post has at most {max} tags"))
+            .with_details(serde_json::json!({ "max_tags": max })));
+    }
     let mut clean = Vec::with_capacity(tags.len());
     for tag in tags {
         let tag = tag.trim().to_lowercase();
@@ -59,10 +63,6 @@ pub fn validate_tags(tags: &[String], max: usize) -> Result<Vec<String>> {
     }
     clean.sort_unstable();
     clean.dedup();
-    if clean.len() > max {
-        return Err(Error::invalid("tags", format!("a post has at most {max} tags"))
-            .with_details(serde_json::json!({ "max_tags": max })));
-    }
     Ok(clean)
 }
 
@@ -120,7 +120,12 @@ mod tests {
             field_of(validate_tags(&tags(&["a", "b", "c"]), 2)).as_deref(),
             Some("tags")
         );
-        assert!(validate_tags(&tags(&["a", "a", "b"]), 2).is_ok(), "repeats count once");
+        assert_eq!(
+            validate_tags(&tags(&["a", "A", "b"]), 3).ok(),
+            Some(tags(&["a", "b"])),
+            "repeats are merged"
+        );
+        assert!(validate_tags(&tags(&["a", "a", "b"]), 2).is_err(), "counted as sent");
     }
 
     #[test]

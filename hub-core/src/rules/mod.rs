@@ -7,6 +7,7 @@ pub mod channels;
 pub mod forum;
 pub mod messages;
 pub mod paging;
+pub mod patterns;
 pub mod permissions;
 pub mod profile;
 pub mod rate;

@@ -36,7 +36,7 @@ pub fn username_cursor(cursor: Option<&str>) -> Result<Option<&str>> {
                 || cursor.chars().count() > 128
                 || !cursor
                     .chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-')) =>
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) =>
         {
             Err(Error::invalid(
                 "cursor",
@@ -50,7 +50,7 @@ pub fn username_cursor(cursor: Option<&str>) -> Result<Option<&str>> {
 /// A cursor (or `before` / `after`) that names one of hub's ids: a UUID. Anything else is a 422.
 pub fn id_cursor(field: &str, cursor: Option<&str>) -> Result<()> {
     match cursor {
-        Some(cursor) if uuid::Uuid::parse_str(cursor).is_err() => Err(Error::invalid(
+        Some(cursor) if !crate::model::is_id(cursor) => Err(Error::invalid(
             field,
             format!("{field} must be an id this server gave out"),
         )),

@@ -240,7 +240,7 @@ pub fn check_set_role(
 pub fn check_rotate_join_code(channel: ChannelFacts, viewer: Viewer) -> Result<()> {
     check_manage(channel, viewer)?;
     if channel.kind != ChannelKind::Private {
-        return Err(Error::invalid("kind", "only private channels have join codes"));
+        return Err(Error::new(ErrorKind::Conflict, "only private channels have join codes").with_field("kind"));
     }
     check_open_for_changes(channel)
 }
@@ -404,7 +404,7 @@ mod tests {
         assert_eq!(kind_of(check_archive(PUBLIC, SITE_ADMIN)), None);
         assert_eq!(
             kind_of(check_rotate_join_code(PUBLIC, admin)),
-            Some(ErrorKind::InvalidInput)
+            Some(ErrorKind::Conflict)
         );
         assert_eq!(kind_of(check_rotate_join_code(PRIVATE, admin)), None);
     }

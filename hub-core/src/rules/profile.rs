@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 pub const MAX_FULL_NAME_LENGTH: usize = 64;
 /// Longest bio, in characters.
 pub const MAX_BIO_LENGTH: usize = 500;
-/// Longest avatar URL, in bytes.
+/// Longest avatar URL, in characters.
 pub const MAX_AVATAR_URL_LENGTH: usize = 2048;
 
 /// A display name: trimmed, at most [`MAX_FULL_NAME_LENGTH`] characters, no control characters.
@@ -48,7 +48,7 @@ pub fn validate_avatar_url(raw: &str) -> Result<Option<String>> {
         return Ok(Some(avatars::avatar_path(avatar.name)));
     }
     let is_web_url = value.starts_with("https://") || value.starts_with("http://");
-    if !is_web_url || value.len() > MAX_AVATAR_URL_LENGTH || value.chars().any(char::is_whitespace) {
+    if !is_web_url || value.chars().count() > MAX_AVATAR_URL_LENGTH || value.chars().any(char::is_whitespace) {
         return Err(Error::invalid(
             "avatar_url",
             "avatar_url must be a default avatar (see GET /api/v1/avatars) or an http(s) URL",

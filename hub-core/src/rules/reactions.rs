@@ -23,11 +23,11 @@ pub fn validate_reaction_code(raw: &str) -> Result<String> {
     }
 }
 
-/// A custom reaction's picture: an http(s) URL without spaces, at most 2048 bytes.
+/// A custom reaction's picture: an http(s) URL without spaces, at most 2048 characters.
 pub fn validate_image_url(raw: &str) -> Result<String> {
     let url = raw.trim();
     let is_web = url.starts_with("https://") || url.starts_with("http://");
-    if !is_web || url.len() > 2048 || url.chars().any(char::is_whitespace) {
+    if !is_web || url.chars().count() > 2048 || url.chars().any(char::is_whitespace) {
         return Err(Error::invalid("image_url", "image_url must be an http(s) URL"));
     }
     Ok(url.to_owned())

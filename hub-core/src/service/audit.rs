@@ -70,6 +70,8 @@ impl Hub {
             target_id: query.target,
             since: query.since,
         };
+        crate::rules::paging::id_cursor("cursor", cursor)?;
+        crate::rules::paging::id_cursor("actor", filter.actor.as_ref().map(UserId::as_str))?;
         let before = cursor.map(AuditEntryId::from);
         let entries = self
             .inner

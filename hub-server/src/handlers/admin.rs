@@ -13,7 +13,7 @@ use crate::state::AppState;
 /// Suspend a user: they cannot log in or use the API, and their sessions and sockets end. The
 /// body is optional: `{duration: "7d", reason}`; without a duration, until lifted.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/suspend", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id")), request_body(content = SuspendRequest, description = "Optional"),
+    params(("id" = String, Path, description = "User id")), request_body(content = Option<SuspendRequest>, description = "Optional"),
     responses(
         (status = 200, description = "The suspended user", body = AdminUserView),
         (status = 403, description = "Not a site admin", body = ErrorBody),
@@ -31,7 +31,7 @@ pub async fn suspend(state: AppState, request: ApiRequest) -> Result<ApiResponse
 
 /// Lift a suspension. The body is optional: `{reason}`.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/restore", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id")), request_body(content = ReasonRequest, description = "Optional"),
+    params(("id" = String, Path, description = "User id")), request_body(content = Option<ReasonRequest>, description = "Optional"),
     responses(
         (status = 200, description = "The restored user", body = AdminUserView),
         (status = 403, description = "Not a site admin", body = ErrorBody),
@@ -86,7 +86,7 @@ pub async fn show(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
 
 /// Make a user a site admin. The body is optional: `{reason}`.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/promote", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id")), request_body(content = ReasonRequest, description = "Optional"),
+    params(("id" = String, Path, description = "User id")), request_body(content = Option<ReasonRequest>, description = "Optional"),
     responses(
         (status = 200, description = "The user, now a site admin", body = AdminUserView),
         (status = 403, description = "Not a site admin", body = ErrorBody),
@@ -98,7 +98,7 @@ pub async fn promote(state: AppState, request: ApiRequest) -> Result<ApiResponse
 
 /// Take site admin away from a user (not from oneself). The body is optional: `{reason}`.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/demote", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id")), request_body(content = ReasonRequest, description = "Optional"),
+    params(("id" = String, Path, description = "User id")), request_body(content = Option<ReasonRequest>, description = "Optional"),
     responses(
         (status = 200, description = "The user, no longer a site admin", body = AdminUserView),
         (status = 403, description = "Not a site admin", body = ErrorBody),

@@ -123,11 +123,7 @@ pub async fn archive(state: AppState, request: ApiRequest) -> Result<ApiResponse
         (status = 404, body = ErrorBody)))]
 pub async fn join(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let body: JoinChannelRequest = if request.body.is_empty() {
-        JoinChannelRequest::default()
-    } else {
-        request.json()?
-    };
+    let body: JoinChannelRequest = request.json_or_default()?;
     let channel = state
         .hub
         .join_channel(&caller, &channel_id(&request)?, body.join_code.as_deref())
@@ -260,15 +256,11 @@ pub async fn bans(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
 /// Ban someone: they leave and cannot rejoin until the ban ends.
 #[utoipa::path(put, path = "/api/v1/channels/{id}/bans/{user_id}", tag = "channels", security(("bearer" = [])),
     params(("id" = String, Path, description = "Channel id"), ("user_id" = String, Path, description = "User id")),
-    request_body = BanRequest,
+    request_body = Option<BanRequest>,
     responses((status = 200, body = BanView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn ban(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
     let caller = request.caller(&state).await?;
-    let body: BanRequest = if request.body.is_empty() {
-        BanRequest::default()
-    } else {
-        request.json()?
-    };
+    let body: BanRequest = request.json_or_default()?;
     let ban = state
         .hub
         .ban_from_channel(&caller, &channel_id(&request)?, &target_user(&request)?, body)

@@ -1,5 +1,6 @@
 //! The OpenAPI document, generated from the handlers' `#[utoipa::path]` attributes and the
-//! protocol types' schemas. A test holds its paths against the route table.
+//! protocol types' schemas, with the rules of the fields written in ([`constraints`]). A test
+//! holds its paths against the route table.
 
 use hub_core::model::{
     ChannelKind, ChannelRole, ChatAvailability, ChatRequestStatus, CommentSort, MentionKind, NotifyLevel, PostSort,
@@ -10,15 +11,18 @@ use hub_core::protocol::v1::{
     ChangePasswordRequest, ChannelEvent, ChannelView, ChatRequestView, ClientFrame, CommentView, ControlFrame,
     CreateChannelRequest, CreateChatRequestRequest, CreateCommentRequest, CreateDmRequest, CreatePostRequest,
     CreateReactionRequest, CreateReportRequest, CurrentContent, DismissReportRequest, EditMessageRequest, ErrorBody,
-    ErrorDetail, EvidenceMessage, EvidenceUser, HealthView, JoinChannelRequest, JoinCodeView, LeaveReason,
-    LoginRequest, MeView, MemberView, MentionView, MessageVersionView, MessageView, MyChannelView, NotifyRequest,
-    OidcExchangeRequest, PinView, PostView, ReactionCountView, ReactionUsersView, ReactionView, ReadRequest,
-    RefreshRequest, RegisterRequest, RelationView, ReportDetailView, ReportEvidence, ReportOutcomeView, ReportView,
-    ResolveReportRequest, SavedView, SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent, SuspendRequest,
-    ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateCommentRequest, UpdatePostRequest,
-    UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
+    ErrorDetail, EvidenceForum, EvidenceMessage, EvidenceUser, HealthView, JoinChannelRequest, JoinCodeView,
+    LeaveReason, LoginRequest, MeView, MemberView, MentionView, MessageVersionView, MessageView, MyChannelView,
+    NotifyRequest, OidcExchangeRequest, PinView, PostView, ReactionCountView, ReactionUsersView, ReactionView,
+    ReadRequest, RefreshRequest, RegisterRequest, RelationView, ReportDetailView, ReportEvidence, ReportOutcomeView,
+    ReportView, ResolveReportRequest, SavedView, SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent,
+    SuspendRequest, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateCommentRequest,
+    UpdatePostRequest, UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
 };
 use hub_core::protocol::v1::{CloseAccountRequest, ErasedView, ReasonRequest, RevokedSessionsView, SessionView};
+mod constraints;
+
+use hub_core::config::Config;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -61,11 +65,12 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         JoinCodeView, MemberView, AddMemberRequest, SetRoleRequest, TimeoutRequest, BanRequest, BanView, ReadRequest,
         NotifyRequest, CreateDmRequest, SendMessageRequest, EditMessageRequest, MessageView, ReactionCountView,
         ThreadView, MessageVersionView, MentionView, ReactionUsersView, ReactionView, CreateReactionRequest, PinView,
-        SavedView, CreateReportRequest, ReportView, AdminReportView, ReportDetailView, ReportEvidence,
+        SavedView, CreateReportRequest, ReportView, AdminReportView, ReportDetailView, ReportEvidence, EvidenceForum,
         EvidenceMessage, EvidenceUser, CurrentContent, ResolveReportRequest, DismissReportRequest, ReportOutcomeView,
         SuspendRequest, ReasonRequest, SessionView, RevokedSessionsView, AuditEntryView, RelationView, CreateChatRequestRequest, ChatRequestView, ChatRequestStatus,
         ChatAvailability, ErasedView, CloseAccountRequest, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
         CommentView, VoteRequest, VoteView, PostSort, TimeWindow, CommentSort, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
+        safety::Direction,
     )),
     modifiers(&BearerAuth, &CommonErrors),
     tags(
@@ -107,7 +112,8 @@ impl Modify for BearerAuth {
 
 /// The error answers every operation can give, added where its own attribute leaves them out,
 /// so the document says what the server does (client generators and schemathesis read it):
-/// 401 for a signed-in operation without a valid token, 400, 413 and 422 for one with a body
+/// 401 and 403 for a signed-in operation, 409 and 429 for one that changes something, 400, 413
+/// and 422 for one with a body
 /// (not a JSON object, too large, a field breaking a rule), 422 for one with parameters, and
 /// 404 for one with an id in its path (absent, or not the caller's to see).
 struct CommonErrors;
@@ -137,7 +143,10 @@ impl Modify for CommonErrors {
                 &mut item.delete,
                 &mut item.patch,
             ];
-            for operation in operations.into_iter().flatten() {
+            for (index, operation) in operations.into_iter().enumerate() {
+                let Some(operation) = operation else { continue };
+                // get, put, post, delete, patch: all but the first change something.
+                let changes_state = index > 0;
                 let secured = operation.security.as_ref().is_some_and(|security| !security.is_empty());
                 let has_body = operation.request_body.is_some();
                 let has_parameters = operation
@@ -153,6 +162,17 @@ impl Modify for CommonErrors {
                 };
                 if secured {
                     add("401", "missing_token, invalid_token or token_expired");
+                    add("403", "forbidden: signed in, but not allowed to do this");
+                }
+                if secured && changes_state {
+                    add(
+                        "409",
+                        "conflict: the thing is not in a state for this (deleted, archived, taken)",
+                    );
+                    add(
+                        "429",
+                        "rate_limited: too many actions; the Retry-After header says when to try again",
+                    );
                 }
                 if has_body {
                     add("400", "invalid_json: the body is not a JSON object");
@@ -172,7 +192,11 @@ impl Modify for CommonErrors {
     }
 }
 
-/// The document as JSON bytes.
-pub fn document_json() -> Vec<u8> {
-    ApiDoc::openapi().to_json().map(String::into_bytes).unwrap_or_default()
+/// The document as JSON bytes, with the rules and limits of a server running with `config`.
+pub fn document_json(config: &Config) -> Vec<u8> {
+    let Ok(mut document) = serde_json::to_value(ApiDoc::openapi()) else {
+        return Vec::new();
+    };
+    constraints::apply(&mut document, config);
+    serde_json::to_vec(&document).unwrap_or_default()
 }

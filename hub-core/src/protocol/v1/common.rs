@@ -102,3 +102,41 @@ mod tests {
         Ok(())
     }
 }
+
+/// Reads a JSON integer the way JSON Schema counts one: `1` and `1.0` alike (a client in a
+/// language whose numbers are all floats sends the second), but not `1.5`.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    if let Some(whole) = number.as_i64() {
+        return Ok(whole);
+    }
+    match number.as_f64() {
+        Some(float) if float.fract() == 0.0 && float.abs() < 9.0e15 => Ok(float as i64),
+        _ => Err(serde::de::Error::custom(format!(
+            "expected a whole number, got {number}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod whole_number_tests {
+    #[derive(serde::Deserialize)]
+    struct Vote {
+        #[serde(deserialize_with = "super::whole_number")]
+        value: i64,
+    }
+
+    fn value(json: &str) -> Option<i64> {
+        serde_json::from_str::<Vote>(json).ok().map(|vote| vote.value)
+    }
+
+    #[test]
+    fn whole_numbers_are_taken_as_integers_or_floats_and_fractions_are_not() {
+        assert_eq!(value(r#"{"value": 1}"#), Some(1));
+        assert_eq!(value(r#"{"value": -1.0}"#), Some(-1));
+        assert_eq!(value(r#"{"value": 0.0}"#), Some(0));
+        assert_eq!(value(r#"{"value": 0.5}"#), None);
+        assert_eq!(value(r#"{"value": 1e300}"#), None);
+        assert_eq!(value(r#"{"value": "1"}"#), None);
+    }
+}

@@ -127,6 +127,7 @@ pub struct CommentView {
 pub struct VoteRequest {
     /// 1 (up), -1 (down) or 0 (take the vote back).
     #[schema(minimum = -1, maximum = 1)]
+    #[serde(deserialize_with = "super::common::whole_number")]
     pub value: i64,
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{ChannelId, Message, MessageId};
 use crate::rules::permissions::{self, ChannelFacts, Viewer};
 use crate::service::{Caller, Hub, now};
@@ -79,10 +79,10 @@ impl Hub {
     pub(crate) async fn message_in_channel(&self, channel: &ChannelId, id: &MessageId, field: &str) -> Result<Message> {
         match self.inner.store.message(id).await? {
             Some(message) if &message.channel_id == channel => Ok(message),
-            _ => Err(Error::invalid(
-                field,
-                format!("{field} is not a message of this channel"),
-            )),
+            // Absent and elsewhere alike: another channel's message may not be the caller's to see.
+            _ => Err(
+                Error::new(ErrorKind::NotFound, format!("{field} names no message of this channel")).with_field(field),
+            ),
         }
     }
 }

@@ -23,6 +23,7 @@ impl Hub {
         } else {
             Direction::Outgoing
         };
+        crate::rules::paging::id_cursor("cursor", cursor)?;
         let before = cursor.map(ChatRequestId::from);
         let requests = self
             .inner

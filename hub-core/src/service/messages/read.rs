@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Channel, ChannelId, Message, MessageId};
 use crate::protocol::v1::{MessageVersionView, MessageView, ThreadView};
 use crate::rules::permissions;
@@ -115,7 +115,11 @@ impl Hub {
         let after_seq = match after {
             Some(after) => match self.inner.store.message(after).await? {
                 Some(reply) if reply.parent_id.as_ref() == Some(&parent.id) => reply.seq,
-                _ => return Err(Error::invalid("after", "after is not a reply in this thread")),
+                _ => {
+                    return Err(
+                        Error::new(ErrorKind::NotFound, "after names no reply in this thread").with_field("after")
+                    );
+                }
             },
             None => 0,
         };
