@@ -5,87 +5,18 @@
 //! the channel's history, and none twice. `HUB_TEST_KILL_ROUNDS` sets the rounds (10).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hub_tests::ws::WsClient;
 use hub_tests::{Backend, PASSWORD};
 use serde_json::{Value, json};
 
+use crate::server_process::ServerProcess;
+
 hub_tests::on_both_databases!(acknowledged_messages_survive_kill_9);
 
 /// Sends kept unacknowledged on the wire.
 const WINDOW: usize = 32;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    /// Starts the server on a free port over `data_dir` and `database_url`, and waits until it
-    /// answers.
-    async fn start(data_dir: &std::path::Path, database_url: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_hub-server-under-test"));
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("HUB_") {
-                command.env_remove(name);
-            }
-        }
-        let child = command
-            .env("HUB_BIND", format!("127.0.0.1:{port}"))
-            .env("HUB_DATA_DIR", data_dir)
-            .env("HUB_DATABASE_URL", database_url)
-            // Fixed, so tokens stay valid across restarts.
-            .env("HUB_JWT_SECRET", "durability-test-secret-of-at-least-32-bytes")
-            .env("HUB_GATEWAY__MESSAGES_PER_SECOND", "1000000")
-            .env("HUB_GATEWAY__MESSAGES_BURST", "1000000")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server starts");
-        let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !http
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|reply| reply.status().is_success())
-        {
-            assert!(Instant::now() < deadline, "the server did not come up at {base}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Server { child, base }
-    }
-
-    /// SIGKILL: no shutdown of any kind.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Value {
-        let mut request = reqwest::Client::new().post(format!("{}{path}", self.base)).json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let reply = request.send().await.expect("the server answers");
-        assert!(reply.status().is_success(), "POST {path}: {}", reply.status());
-        reply.json().await.expect("JSON")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 async fn acknowledged_messages_survive_kill_9(backend: Backend) {
     let rounds: usize = std::env::var("HUB_TEST_KILL_ROUNDS")
@@ -97,7 +28,7 @@ async fn acknowledged_messages_survive_kill_9(backend: Backend) {
         Backend::Sqlite => format!("sqlite://{}", data_dir.path().join("hub.db").display()),
         Backend::Postgres(base) => hub_tests::postgres_schema_url(base).await,
     };
-    let server = Server::start(data_dir.path(), &database_url).await;
+    let server = ServerProcess::start(data_dir.path(), &database_url, &[], None).await;
     let account = server
         .post(
             "/api/v1/auth/register",
@@ -118,7 +49,7 @@ async fn acknowledged_messages_survive_kill_9(backend: Backend) {
 
     let mut acked = BTreeSet::new();
     for round in 0..rounds {
-        let mut server = Server::start(data_dir.path(), &database_url).await;
+        let mut server = ServerProcess::start(data_dir.path(), &database_url, &[], None).await;
         let url = format!(
             "{}/api/v1/ws?token={token}",
             server.base.replacen("http://", "ws://", 1)
@@ -167,7 +98,7 @@ async fn acknowledged_messages_survive_kill_9(backend: Backend) {
     );
 
     // Once more, and read the whole channel back.
-    let server = Server::start(data_dir.path(), &database_url).await;
+    let server = ServerProcess::start(data_dir.path(), &database_url, &[], None).await;
     let http = reqwest::Client::new();
     let mut stored: BTreeMap<String, usize> = BTreeMap::new();
     let mut before: Option<String> = None;

@@ -24,5 +24,7 @@ mod realtime;
 mod reports;
 mod safety;
 mod sdk;
+mod secrets;
+mod server_process;
 mod threads_mentions;
 mod users;
