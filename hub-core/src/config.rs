@@ -155,6 +155,18 @@ pub struct GatewayConfig {
     /// Most channel positions one `resume` may name: each costs a lookup
     /// (`HUB_GATEWAY__MAX_RESUME_POSITIONS`).
     pub max_resume_positions: u32,
+    /// How often the event logs are pruned of events older than `resume_window_secs`
+    /// (`HUB_GATEWAY__EVENT_PRUNE_INTERVAL_SECS`; 0: never).
+    pub event_prune_interval_secs: u64,
+    /// Events deleted per pruning statement (`HUB_GATEWAY__EVENT_PRUNE_BATCH`): small, so a
+    /// writer waits for at most one batch.
+    pub event_prune_batch: u32,
+    /// Channels one user's `resume` frames may name a minute, after a burst
+    /// (`HUB_GATEWAY__RESUME_POSITIONS_PER_MINUTE`): each is a lookup, so a loop of large
+    /// resumes is refused while a client reconnecting now and then never notices.
+    pub resume_positions_per_minute: f64,
+    /// That burst (`HUB_GATEWAY__RESUME_POSITIONS_BURST`).
+    pub resume_positions_burst: f64,
     /// How long a connection stays open after its access token expires, for the client to send
     /// a fresh one in an `auth` frame; then it closes with 4006 (`HUB_GATEWAY__TOKEN_GRACE_SECS`).
     pub token_grace_secs: u64,
@@ -199,6 +211,10 @@ impl Default for GatewayConfig {
             resume_window_secs: 3600,
             max_replay_events: 10_000,
             max_resume_positions: 2_000,
+            event_prune_interval_secs: 300,
+            event_prune_batch: 1000,
+            resume_positions_per_minute: 20_000.0,
+            resume_positions_burst: 10_000.0,
             token_grace_secs: 30,
             typing_throttle_ms: 3000,
             typing_expiry_ms: 6000,

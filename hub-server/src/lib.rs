@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod router;
 pub mod serve;
 pub mod state;
+mod upkeep;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -107,6 +108,7 @@ pub async fn run(listener: tokio::net::TcpListener, hub: Hub, shutdown: impl Fut
     // Every connection task holds a sender; when all are dropped, they have all finished.
     let (finished_tx, mut finished) = tokio::sync::mpsc::channel::<()>(1);
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let upkeep = tokio::spawn(upkeep::run(hub.clone(), stop.clone()));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -169,6 +171,10 @@ pub async fn run(listener: tokio::net::TcpListener, hub: Hub, shutdown: impl Fut
         .is_err()
     {
         tracing::warn!("some WebSocket connections did not finish within the shutdown grace period");
+    }
+    // Upkeep stops between passes; a pass under way finishes first.
+    if tokio::time::timeout(SHUTDOWN_GRACE, upkeep).await.is_err() {
+        tracing::warn!("event-log pruning did not stop within the shutdown grace period");
     }
     hub.close().await;
 }

@@ -42,16 +42,24 @@ impl TokenBucket {
 
     /// Takes one token, or says how long until one is there.
     pub fn try_take(&mut self, rate: Rate, now: Instant) -> Result<(), Duration> {
+        self.try_take_many(1.0, rate, now)
+    }
+
+    /// Takes `cost` tokens at once (an action that costs more than one, such as a resume that
+    /// names many channels), or says how long until they are there. A cost above the burst
+    /// is charged as the whole burst: it can be paid from a full bucket.
+    pub fn try_take_many(&mut self, cost: f64, rate: Rate, now: Instant) -> Result<(), Duration> {
+        let cost = cost.clamp(0.0, rate.burst.max(1.0));
         let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
         self.tokens = (self.tokens + elapsed * rate.per_second).min(rate.burst);
         self.updated = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
+        if self.tokens >= cost {
+            self.tokens -= cost;
             Ok(())
         } else if rate.per_second <= 0.0 {
             Err(Duration::from_secs(3600))
         } else {
-            Err(Duration::from_secs_f64((1.0 - self.tokens) / rate.per_second))
+            Err(Duration::from_secs_f64((cost - self.tokens) / rate.per_second))
         }
     }
 }
@@ -60,6 +68,24 @@ impl TokenBucket {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_costly_action_takes_its_cost_and_waits_for_all_of_it() {
+        let rate = Rate {
+            per_second: 10.0,
+            burst: 100.0,
+        };
+        let start = Instant::now();
+        let mut bucket = TokenBucket::full(rate, start);
+        assert!(bucket.try_take_many(60.0, rate, start).is_ok());
+        // 40 left: 60 more is 20 short, two seconds at 10 a second.
+        assert_eq!(bucket.try_take_many(60.0, rate, start), Err(Duration::from_secs(2)));
+        assert!(bucket.try_take_many(60.0, rate, start + Duration::from_secs(2)).is_ok());
+        // More than the burst costs the burst: possible from a full bucket, never more.
+        let mut full = TokenBucket::full(rate, start);
+        assert!(full.try_take_many(1e9, rate, start).is_ok());
+        assert!(full.try_take(rate, start).is_err());
+    }
 
     #[test]
     fn a_burst_then_the_rate() {

@@ -64,6 +64,7 @@ impl Hub {
         max_events: u32,
     ) -> Result<CatchUp> {
         let most = self.inner.config.gateway.max_resume_positions;
+        self.charge_resume(caller, positions.len())?;
         if positions.len() > most as usize {
             return Err(Error::invalid(
                 "positions",
@@ -83,7 +84,9 @@ impl Hub {
             }
             let missed = store.events_after(&channel, *seen, max_events + 1).await?;
             let too_old = missed.first().is_some_and(|first| first.at < oldest_allowed);
-            if too_old || missed.len() > max_events as usize {
+            // Sequences have no gaps, so one here means the events were pruned (retention).
+            let pruned = missed.first().is_some_and(|first| first.seq > seen + 1);
+            if too_old || pruned || missed.len() > max_events as usize {
                 catch_up.resync.push(channel);
             } else {
                 catch_up.events.extend(missed);

@@ -21,6 +21,7 @@ mod privacy;
 mod rate_limits;
 mod reactions;
 mod reports;
+mod retention;
 mod safety;
 mod typing;
 mod users;
@@ -45,6 +46,7 @@ pub use audit::AuditQuery;
 pub use forum::PostListQuery;
 pub use gateway::CatchUp;
 pub use reports::ReportQuery;
+pub use retention::PrunedEvents;
 pub use safety::Relationship;
 
 /// Events a live subscriber may fall behind before it must catch up from the log.
@@ -141,6 +143,8 @@ struct HubInner {
     rates: rate_limits::RateBuckets,
     /// Failed logins by (lowercased) username.
     failed_logins: rate_limits::RateBuckets<String>,
+    /// Each user's `resume` frames.
+    resumes: rate_limits::RateBuckets,
     /// When each user last said they were typing in each channel.
     typing: typing::TypingThrottle,
     /// Whom each recent viewer does not hear from (mutes and blocks).
@@ -183,6 +187,7 @@ impl Hub {
                 presence: presence::PresenceTracker::default(),
                 rates: rate_limits::RateBuckets::default(),
                 failed_logins: rate_limits::RateBuckets::default(),
+                resumes: rate_limits::RateBuckets::default(),
                 typing: typing::TypingThrottle::default(),
                 hidden: safety::HiddenCache::default(),
                 tokens: OnceLock::new(),

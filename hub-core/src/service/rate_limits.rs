@@ -5,7 +5,10 @@
 //!   setting presence, and the gateway's own frames), whichever transport it comes over: a REST
 //!   send and a WebSocket send draw from the same bucket;
 //! - failed logins per username (`auth.failed_logins_per_minute`, `auth.failed_login_burst`):
-//!   once they are spent, a login for that name is refused before its password is hashed.
+//!   once they are spent, a login for that name is refused before its password is hashed;
+//! - the channels each user's `resume` frames name (`gateway.resume_positions_per_minute`,
+//!   `gateway.resume_positions_burst`), apart from actions so that a client slowed down for
+//!   sending can still catch up.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -36,6 +39,11 @@ impl<K> Default for RateBuckets<K> {
 impl<K: std::hash::Hash + Eq + Clone> RateBuckets<K> {
     /// Takes one of `key`'s tokens, or says how long until one is there.
     fn take(&self, key: &K, rate: Rate, now: Instant) -> std::result::Result<(), std::time::Duration> {
+        self.take_many(key, 1.0, rate, now)
+    }
+
+    /// Takes `cost` of `key`'s tokens at once, or says how long until they are there.
+    fn take_many(&self, key: &K, cost: f64, rate: Rate, now: Instant) -> std::result::Result<(), std::time::Duration> {
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if buckets.len() >= BUCKETS_BEFORE_PRUNING && !buckets.contains_key(key) {
             buckets.retain(|_, bucket| !bucket.is_full(rate, now));
@@ -43,7 +51,7 @@ impl<K: std::hash::Hash + Eq + Clone> RateBuckets<K> {
         buckets
             .entry(key.clone())
             .or_insert_with(|| TokenBucket::full(rate, now))
-            .try_take(rate, now)
+            .try_take_many(cost, rate, now)
     }
 
     /// Whether `key` has a token left (taking none), or how long until it has.
@@ -74,15 +82,37 @@ impl Hub {
             .rates
             .take(&caller.user.id, rate, Instant::now())
             .map_err(|wait| {
-                let mut err = Error::new(ErrorKind::RateLimited, "too many actions; slow down")
-                    .with_details(serde_json::json!({ "messages_per_second": rate.per_second }));
-                err.retry_after = Some(wait);
-                err
+                rate_limited(
+                    wait,
+                    "too many actions; slow down",
+                    serde_json::json!({ "messages_per_second": rate.per_second }),
+                )
             })
     }
 }
 
 impl Hub {
+    /// Charges a `resume` naming `positions` channels (each a lookup; an empty one costs one)
+    /// to the caller's own bucket.
+    pub(crate) fn charge_resume(&self, caller: &Caller, positions: usize) -> Result<()> {
+        let settings = &self.inner.config.gateway;
+        let rate = Rate {
+            per_second: settings.resume_positions_per_minute / 60.0,
+            burst: settings.resume_positions_burst,
+        };
+        let cost = positions.max(1) as f64;
+        self.inner
+            .resumes
+            .take_many(&caller.user.id, cost, rate, Instant::now())
+            .map_err(|wait| {
+                rate_limited(
+                    wait,
+                    "too many channels resumed; wait and resume once",
+                    serde_json::json!({ "resume_positions_per_minute": settings.resume_positions_per_minute }),
+                )
+            })
+    }
+
     fn failed_login_rate(&self) -> Rate {
         let settings = &self.inner.config.auth;
         Rate {
@@ -112,11 +142,16 @@ impl Hub {
 }
 
 fn too_many_failed_logins(wait: std::time::Duration, rate: Rate) -> Error {
-    let mut err = Error::new(
-        ErrorKind::RateLimited,
+    rate_limited(
+        wait,
         "too many failed logins for this username; wait and try again",
+        serde_json::json!({ "failed_logins_per_minute": rate.per_second * 60.0 }),
     )
-    .with_details(serde_json::json!({ "failed_logins_per_minute": rate.per_second * 60.0 }));
+}
+
+/// `rate_limited`, with the limit that was passed and when to try again.
+fn rate_limited(wait: std::time::Duration, message: &str, details: serde_json::Value) -> Error {
+    let mut err = Error::new(ErrorKind::RateLimited, message).with_details(details);
     err.retry_after = Some(wait);
     err
 }

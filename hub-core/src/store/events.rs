@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, db_run};
+use super::{Store, db_run, db_write};
 use crate::error::{Error, Result};
 use crate::model::ChannelId;
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -108,5 +108,28 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// Deletes up to `batch` events of the channel logs, and as many of the forum's, written
+    /// before `cutoff`, keeping each log's newest event: a resume from a position before a
+    /// pruned stretch then meets a gap in the sequence (and resyncs) instead of an empty page.
+    /// Each batch is one short statement, so writers wait for at most one. Returns how many
+    /// channel events and how many forum events went.
+    pub(crate) async fn prune_events(&self, cutoff: DateTime<Utc>, batch: u32) -> Result<(u64, u64)> {
+        const CHANNELS: &str = "DELETE FROM channel_events WHERE (channel_id, seq) IN (\
+            SELECT e.channel_id, e.seq FROM channel_events e JOIN channels c ON c.id = e.channel_id \
+            WHERE e.created_at < $1 AND e.seq < c.last_seq LIMIT $2)";
+        const FORUM: &str = "DELETE FROM forum_events WHERE seq IN (\
+            SELECT seq FROM forum_events WHERE created_at < $1 \
+            AND seq < (SELECT MAX(seq) FROM forum_events) LIMIT $2)";
+        let mut pruned = (0, 0);
+        for (sql, count) in [(CHANNELS, &mut pruned.0), (FORUM, &mut pruned.1)] {
+            *count = db_write!(self, pool => {
+                sqlx::query(sql).bind(cutoff).bind(i64::from(batch)).execute(pool).await.map(|done| done.rows_affected())
+            })?;
+        }
+        Ok(pruned)
     }
 }

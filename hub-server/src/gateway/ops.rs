@@ -29,7 +29,7 @@ where
         match frame {
             ClientFrame::Auth { token } => self.on_auth(&token).await,
             ClientFrame::Ping { nonce } => self.writer.send_control(&ControlFrame::Pong { nonce }).await,
-            // Free of charge: a reconnecting client must catch up whatever its rate.
+            // Charged to a bucket of its own: a client slowed down for sending still catches up.
             ClientFrame::Resume { positions } => self.resume(&positions).await,
             ClientFrame::MessageSend {
                 channel_id,

@@ -14,6 +14,7 @@ hub_tests::on_both_databases!(
     suspension_closes_open_connections,
     rest_and_socket_sends_draw_from_one_rate_bucket,
     a_resume_names_a_bounded_number_of_channels,
+    resumes_have_a_rate_of_their_own,
     bad_utf8_and_unknown_opcodes_get_their_close_codes,
     the_server_wide_connection_cap_holds,
     typing_is_relayed_at_most_once_per_throttle,
@@ -76,6 +77,39 @@ async fn a_resume_names_a_bounded_number_of_channels(backend: Backend) {
         .send(json!({"type": "resume", "positions": {general.clone(): 0}}))
         .await;
     socket.wait_for(|frame| frame["type"] == "resumed").await;
+    server.stop().await;
+}
+
+/// `gateway.resume_positions_per_minute` / `resume_positions_burst`: the channels resumes name
+/// are counted, a large resume in a loop is refused with when to try again, a small one still
+/// fits, and sends (another bucket) go on.
+async fn resumes_have_a_rate_of_their_own(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.resume_positions_burst = 5.0;
+        config.gateway.resume_positions_per_minute = 1.0;
+    })
+    .await;
+    let (alice, _, _, general, side) = three_people(&server).await;
+    // Opened by hand: `ws_connect` resumes once itself.
+    let mut socket = WsClient::open(&server.ws_url(Some(&alice.access_token))).await;
+    socket.wait_for(|frame| frame["type"] == "hello").await;
+    let three = json!({general.clone(): 0, side.clone(): 0, "01900000-0000-7000-8000-000000000000": 0});
+    socket.send(json!({"type": "resume", "positions": three})).await;
+    socket.wait_for(|frame| frame["type"] == "resumed").await;
+    // Two of five left: three more is refused.
+    socket.send(json!({"type": "resume", "positions": three})).await;
+    let refused = socket.wait_for(|frame| frame["type"] == "error").await;
+    assert_eq!(refused["code"], "rate_limited", "{refused}");
+    assert_eq!(refused["ref"], "resume", "{refused}");
+    assert!(refused["retry_after_ms"].as_u64().is_some_and(|ms| ms > 0), "{refused}");
+    socket
+        .send(json!({"type": "resume", "positions": {general.clone(): 0}}))
+        .await;
+    socket.wait_for(|frame| frame["type"] == "resumed").await;
+    socket
+        .send(json!({"type": "message.send", "channel_id": general, "content": "still here", "client_id": "c1"}))
+        .await;
+    socket.wait_for(|frame| frame["type"] == "ack").await;
     server.stop().await;
 }
 
@@ -270,6 +304,28 @@ async fn rest_and_socket_sends_draw_from_one_rate_bucket(backend: Backend) {
         .await;
     assert_eq!(limited["ref"], "b1");
     assert!(limited["retry_after_ms"].as_u64().is_some_and(|ms| ms > 0));
+    // Reactions, edits and deletes are actions too.
+    let first = history_first(&server, &path, &bob.access_token).await;
+    server
+        .bodiless(
+            Method::PUT,
+            &format!("/api/v1/messages/{first}/reactions/thumbsup"),
+            &bob.access_token,
+        )
+        .await
+        .expect_error(429, "rate_limited");
+    server
+        .patch(
+            &format!("/api/v1/messages/{first}"),
+            &bob.access_token,
+            json!({"content": "edited"}),
+        )
+        .await
+        .expect_error(429, "rate_limited");
+    server
+        .delete(&format!("/api/v1/messages/{first}"), &bob.access_token)
+        .await
+        .expect_error(429, "rate_limited");
     let history = server.get(&path, &bob.access_token).await;
     assert!(
         history
@@ -279,6 +335,12 @@ async fn rest_and_socket_sends_draw_from_one_rate_bucket(backend: Backend) {
         "a refused send stored nothing"
     );
     server.stop().await;
+}
+
+/// The id of the newest message at `path`.
+async fn history_first(server: &TestServer, path: &str, token: &str) -> String {
+    let history = server.get(path, token).await;
+    history.items()[0]["id"].as_str().unwrap().to_owned()
 }
 
 /// `gateway.max_connections`: past it, anyone's next connection closes with 4009.

@@ -11,6 +11,7 @@ use super::{is_message, three_people};
 hub_tests::on_both_databases!(
     a_reconnecting_client_gets_every_missed_event_once,
     resuming_past_the_window_asks_for_a_refetch,
+    pruned_events_are_gone_and_a_resume_across_them_resyncs,
 );
 
 async fn a_reconnecting_client_gets_every_missed_event_once(backend: Backend) {
@@ -93,5 +94,61 @@ async fn resuming_past_the_window_asks_for_a_refetch(backend: Backend) {
             again.received
         );
     }
+    server.stop().await;
+}
+
+/// Retention (`Hub::prune_event_logs`, run by the server every
+/// `gateway.event_prune_interval_secs`): events before the cutoff go, each log's newest stays,
+/// and a resume from before the cut learns it must refetch instead of silently missing events.
+async fn pruned_events_are_gone_and_a_resume_across_them_resyncs(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| config.gateway.event_prune_batch = 2).await;
+    let (alice, bob, _carol, general, _side) = three_people(&server).await;
+    let mut bob_socket = server.ws_connect(&bob.access_token).await;
+    for index in 0..5 {
+        server.send_message(&alice, &general, &format!("old {index}")).await;
+    }
+    let newest = bob_socket.wait_for(is_message("old 4")).await["seq"].as_i64().unwrap();
+    let post = server
+        .post("/api/v1/posts", &alice.access_token, json!({"title": "first"}))
+        .await;
+    post.expect(201);
+    server
+        .post("/api/v1/posts", &alice.access_token, json!({"title": "second"}))
+        .await
+        .expect(201);
+    drop(bob_socket);
+
+    let cutoff = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let pruned = server.hub.prune_event_logs_before(cutoff).await.unwrap();
+    // Everything but the newest event of each log, in batches of two.
+    assert!(pruned.channel_events >= 4, "{pruned:?}");
+    assert_eq!(pruned.forum_events, 1, "{pruned:?}");
+    let again = server.hub.prune_event_logs_before(cutoff).await.unwrap();
+    assert_eq!(
+        (again.channel_events, again.forum_events),
+        (0, 0),
+        "nothing left to prune"
+    );
+
+    let mut socket = WsClient::open(&server.ws_url(Some(&bob.access_token))).await;
+    socket.wait_for(|frame| frame["type"] == "hello").await;
+    // Right behind the newest event: it is still there to replay.
+    socket
+        .send(json!({"type": "resume", "positions": {general.clone(): newest - 1}}))
+        .await;
+    let resumed = socket.wait_for(|frame| frame["type"] == "resumed").await;
+    assert_eq!(resumed["replayed"], 1, "{resumed}");
+    // From before the pruned stretch: a resync, not an empty catch-up.
+    socket
+        .send(json!({"type": "resume", "positions": {general.clone(): 1}}))
+        .await;
+    socket
+        .wait_for(|frame| frame["type"] == "resync" && frame["channel_id"] == general.as_str())
+        .await;
+    // The messages themselves are kept: only the log of changes is pruned.
+    let history = server
+        .get(&format!("/api/v1/channels/{general}/messages"), &bob.access_token)
+        .await;
+    assert!(history.items().len() >= 5);
     server.stop().await;
 }
