@@ -44,6 +44,14 @@ pub struct Config {
     pub forum: ForumConfig,
     /// What closing an account does.
     pub privacy: PrivacyConfig,
+    /// Redis for the event bus across server nodes, `redis://host:6379`; unset: this process
+    /// alone (`HUB_REDIS_URL`).
+    pub redis_url: Option<String>,
+    /// The Redis pub/sub channel the nodes of one hub share (`HUB_REDIS_CHANNEL`).
+    pub redis_channel: String,
+    /// This node's name among several, in `/readyz` and the bus; generated when unset
+    /// (`HUB_NODE_ID`).
+    pub node_id: Option<String>,
 }
 
 /// Closing accounts (`HUB_PRIVACY__*`).
@@ -337,6 +345,9 @@ impl Default for Config {
             safety: SafetyConfig::default(),
             forum: ForumConfig::default(),
             privacy: PrivacyConfig::default(),
+            redis_url: None,
+            redis_channel: "hub:events".to_owned(),
+            node_id: None,
         }
     }
 }

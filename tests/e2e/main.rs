@@ -23,6 +23,7 @@ mod reactions_pins_saved;
 mod realtime;
 mod reports;
 mod safety;
+mod scale_out;
 mod sdk;
 mod secrets;
 mod server_process;

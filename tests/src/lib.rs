@@ -11,7 +11,6 @@ pub mod tmux;
 pub mod ws;
 
 use std::io::Write as _;
-use std::sync::Once;
 
 use hub_core::{Config, Hub};
 use reqwest::{Method, StatusCode};
@@ -45,15 +44,29 @@ impl Backend {
     }
 }
 
-/// Prints a skip notice once per process, straight to stderr so `cargo test` shows it.
+/// Prints a skip notice once per process and `what`, straight to stderr so `cargo test` shows it.
 pub fn announce_skip(what: &str, variable: &str) {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !said.iter().any(|done| done == what) {
+        said.push(what.to_owned());
         let _ = writeln!(
             std::io::stderr(),
             "\nnote: {what} suites skipped: set {variable} to run them (.ci/run does)\n"
         );
-    });
+    }
+}
+
+/// The Redis URL of the several-node suites, when `HUB_TEST_REDIS_URL` is set (and PostgreSQL,
+/// which the nodes share, is too). Otherwise says that they are skipped.
+pub fn redis_url() -> Option<String> {
+    match std::env::var("HUB_TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            announce_skip("Redis (several nodes)", "HUB_TEST_REDIS_URL");
+            None
+        }
+    }
 }
 
 /// A running server and a client for it.

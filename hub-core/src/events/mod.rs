@@ -2,8 +2,8 @@
 //! gateway receives it for live delivery. The database is the log; the bus is only the
 //! doorbell: it may drop or reorder, and receivers fill gaps from `channel_events`.
 //!
-//! [`EventBus`] is the seam: [`LocalBus`] (a tokio broadcast) is the one implementation today,
-//! serving one process; a bus for several nodes implements the same trait (the scale-out work).
+//! [`EventBus`] is the seam: [`LocalBus`] (a tokio broadcast) serves one process; [`RedisBus`]
+//! (Redis pub/sub, `HUB_REDIS_URL`) several nodes.
 //! Everything the gateway delivers live goes through it, ephemeral frames (typing, presence,
 //! voice) included, so nothing above it assumes one process.
 
@@ -67,6 +67,33 @@ pub enum BusMessage {
     },
 }
 
+mod redis;
+
+pub use self::redis::RedisBus;
+
+/// Whether a bus reaches the other nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BusHealth {
+    /// One process: there are no other nodes.
+    Local,
+    /// Connected to the other nodes.
+    Connected,
+    /// Cut off from the other nodes: this node's clients are served, others' events arrive
+    /// late (gaps are filled from the log once it reconnects).
+    Degraded,
+}
+
+impl BusHealth {
+    /// As `/readyz` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BusHealth::Local => "local",
+            BusHealth::Connected => "redis",
+            BusHealth::Degraded => "degraded",
+        }
+    }
+}
+
 /// Publishes to, and subscribes from, every node.
 pub trait EventBus: Send + Sync + 'static {
     /// Hands a message to every subscriber (on every node). Never blocks; a bus that cannot
@@ -76,6 +103,11 @@ pub trait EventBus: Send + Sync + 'static {
     /// A new subscription. A receiver that falls more than the buffer behind gets
     /// `RecvError::Lagged` and must catch up from the log.
     fn subscribe(&self) -> broadcast::Receiver<Arc<BusMessage>>;
+
+    /// Whether the other nodes are reached.
+    fn health(&self) -> BusHealth {
+        BusHealth::Local
+    }
 }
 
 /// The in-process bus.

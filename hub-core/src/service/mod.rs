@@ -35,7 +35,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::tokens::{self, TokenIssuer};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::events::{BusMessage, EventBus, LocalBus};
+use crate::events::{BusHealth, BusMessage, EventBus, LocalBus, RedisBus};
 use crate::model::{SessionId, User};
 use crate::protocol::v1::StoredEvent;
 use crate::rules;
@@ -159,10 +159,20 @@ struct HubInner {
 impl Hub {
     /// Connects to the configured database, applies pending migrations and loads the token
     /// secret (failing early on a bad one, as a server should).
-    pub async fn open(config: Config) -> Result<Hub> {
+    pub async fn open(mut config: Config) -> Result<Hub> {
+        let node = config
+            .node_id
+            .get_or_insert_with(|| uuid::Uuid::now_v7().to_string())
+            .clone();
         let store = Store::connect(&config.effective_database_url(), config.database_max_connections).await?;
         store.migrate().await?;
-        let hub = Hub::with_store(config, store)?;
+        let hub = match &config.redis_url {
+            Some(url) => {
+                let bus = RedisBus::connect(url, &config.redis_channel, &node, EVENT_BUFFER).await?;
+                Hub::with_store_and_bus(config, store, Arc::new(bus))?
+            }
+            None => Hub::with_store(config, store)?,
+        };
         hub.tokens()?;
         Ok(hub)
     }
@@ -221,6 +231,11 @@ impl Hub {
     /// Checks that the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         self.inner.store.ping().await
+    }
+
+    /// Whether the event bus reaches the other nodes.
+    pub fn bus_health(&self) -> BusHealth {
+        self.inner.bus.health()
     }
 
     /// The access-token signer, its secret loaded (or generated) on first use. Tests use it to

@@ -1,6 +1,7 @@
 //! Operational routes (health, readiness, metrics), the API description and its browsable page,
 //! and the default avatars.
 
+use hub_core::events::BusHealth;
 use hub_core::protocol::v1::{AvatarView, ErrorBody, HealthView};
 use hub_core::rules::avatars;
 use hub_core::{Error, Result};
@@ -16,12 +17,20 @@ pub async fn healthz(_state: AppState, _request: ApiRequest) -> Result<ApiRespon
     ApiResponse::ok(&HealthView::ok())
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database answers (503 when not). A node cut off from Redis still serves its
+/// own clients: it is ready, with `status: degraded` and `bus: degraded`.
 #[utoipa::path(get, path = "/readyz", tag = "meta",
     responses((status = 200, body = HealthView), (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn readyz(state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
     state.hub.ping().await?;
-    ApiResponse::ok(&HealthView::ok())
+    let bus = state.hub.bus_health();
+    let mut health = HealthView::ok();
+    if bus == BusHealth::Degraded {
+        health.status = "degraded: Redis is unreachable; events reach this node's clients only".to_owned();
+    }
+    health.bus = Some(bus.as_str().to_owned());
+    health.node_id = state.hub.config().node_id.clone();
+    ApiResponse::ok(&health)
 }
 
 /// Prometheus metrics (text exposition format).

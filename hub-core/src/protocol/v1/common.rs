@@ -55,6 +55,13 @@ pub struct HealthView {
     /// servers older than this field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// This node's id (`/readyz`; `HUB_NODE_ID`, or generated at start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// The event bus (`/readyz`): `local` (one process), `redis` (reaching the other nodes)
+    /// or `degraded` (Redis unreachable: this node's clients only, the rest caught up later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus: Option<String>,
 }
 
 impl HealthView {
@@ -63,6 +70,8 @@ impl HealthView {
         Self {
             status: "ok".to_owned(),
             version: Some(crate::rules::versions::THIS_BUILD.to_owned()),
+            node_id: None,
+            bus: None,
         }
     }
 }
