@@ -25,6 +25,7 @@ mod reports;
 mod safety;
 mod scale_out;
 mod sdk;
+mod search;
 mod secrets;
 mod server_process;
 mod threads_mentions;

@@ -14,4 +14,5 @@ pub mod rate;
 pub mod reactions;
 pub mod reports;
 pub mod safety;
+pub mod search;
 pub mod versions;

@@ -47,6 +47,9 @@ pub const CLIENT_ID: &str = r"^[!-~]+$";
 /// The `cursor` of a list ordered by username.
 pub const USERNAME_CURSOR: &str = r"^[A-Za-z0-9_.-]+$";
 
+/// The `cursor` of a search: how many results were read (below the configured depth).
+pub const SEARCH_CURSOR: &str = r"^[1-9][0-9]{0,8}$";
+
 /// A suspension's length: a number and a unit (`30m`, `12h`, `7d`, `2w`; bare: seconds). How
 /// long it may be (a minute to ten years) is the server's to say.
 pub const DURATION: &str = r"^[0-9]+[smhdw]?$";
@@ -145,6 +148,12 @@ mod tests {
         ) {
             prop_assert!(messages::validate_client_id(&client_id).is_ok());
             prop_assert!(paging::username_cursor(Some(&cursor)).is_ok());
+        }
+
+        #[test]
+        fn search_cursors_of_the_documented_shape_are_taken_below_the_depth(cursor in shaped(SEARCH_CURSOR, 1..=9)) {
+            let depth = u32::MAX;
+            prop_assert!(crate::rules::search::window::offset(Some(&cursor), depth).is_ok(), "{cursor}");
         }
 
         #[test]

@@ -23,6 +23,7 @@ mod reactions;
 mod reports;
 mod retention;
 mod safety;
+mod search;
 mod typing;
 mod users;
 
@@ -48,6 +49,7 @@ pub use gateway::CatchUp;
 pub use reports::ReportQuery;
 pub use retention::PrunedEvents;
 pub use safety::Relationship;
+pub use search::MessageSearch;
 
 /// Events a live subscriber may fall behind before it must catch up from the log.
 const EVENT_BUFFER: usize = 4096;

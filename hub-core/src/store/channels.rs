@@ -20,6 +20,9 @@ row_mapping!(channel_columns, "c.", Channel {
 } computed {
     member_count: "(SELECT COUNT(*) FROM channel_members cm WHERE cm.channel_id = c.id)",
 });
+// Lets `search` name the macro `row_mapping!` defined.
+#[allow(clippy::single_component_path_imports)]
+pub(super) use channel_columns;
 
 /// A row when someone else in direct conversation `$1` blocks `$2` or is blocked by them.
 const BLOCKED_IN_DM: &str = concat!(

@@ -80,6 +80,9 @@ row_mapping!(
         last_reply_at,
     }
 );
+// Lets `search` name the macro `row_mapping!` defined.
+#[allow(clippy::single_component_path_imports)]
+pub(super) use message_columns;
 
 const MESSAGE_BY_ID: &str = concat!("SELECT ", message_columns!(), " FROM messages WHERE id = $1");
 const MESSAGE_BY_CLIENT_ID: &str = concat!(

@@ -21,6 +21,7 @@ mod reactions;
 mod reports;
 mod rows;
 mod safety;
+mod search;
 mod sessions;
 mod sqlite_direct;
 mod users;
@@ -44,6 +45,7 @@ pub(crate) use messages::{HistoryCursor, NewMessage};
 pub(crate) use privacy::Marks;
 pub(crate) use reports::{Closing, ReportFilter};
 pub(crate) use safety::Relation;
+pub(crate) use search::{MessageFilters, ResultWindow, Searcher};
 pub(crate) use sessions::NewRefreshToken;
 pub(crate) use users::{NewUser, ProfileUpdate};
 

@@ -148,9 +148,14 @@ mod tests {
     /// Every mapped row type, its table, and the table's columns it leaves out on purpose.
     fn mappings() -> Vec<(&'static str, &'static [&'static str], &'static [&'static str])> {
         vec![
-            ("messages", Message::COLUMNS, &[]),
-            ("users", UserRow::COLUMNS, &["password_hash"]),
-            ("channels", Channel::COLUMNS, &["join_code", "dm_key", "updated_at"]),
+            // `search`: PostgreSQL's generated tsvector, read only by the search queries.
+            ("messages", Message::COLUMNS, &["search"]),
+            ("users", UserRow::COLUMNS, &["password_hash", "search"]),
+            (
+                "channels",
+                Channel::COLUMNS,
+                &["join_code", "dm_key", "updated_at", "search"],
+            ),
             ("channel_members", Membership::COLUMNS, &[]),
             ("channel_bans", ChannelBan::COLUMNS, &[]),
         ]

@@ -10,6 +10,7 @@ pub mod meta;
 pub mod privacy;
 pub mod reports;
 pub mod safety;
+pub mod search;
 pub mod users;
 
 use serde::Deserialize;
@@ -121,6 +122,10 @@ pub fn routes() -> Vec<Route> {
         route!(POST "/api/v1/admin/reports/{id}/resolve" => reports::resolve),
         route!(POST "/api/v1/admin/reports/{id}/dismiss" => reports::dismiss),
         route!(GET "/api/v1/admin/audit-log" => reports::audit_log),
+        route!(GET "/api/v1/search/messages" => search::messages),
+        route!(GET "/api/v1/search/channels" => search::channels),
+        route!(GET "/api/v1/search/users" => search::users),
+        route!(GET "/api/v1/search/posts" => search::posts),
         route!(GET "/api/v1/channels" => channels::list),
         route!(POST "/api/v1/channels" => channels::create),
         route!(GET "/api/v1/channels/mine" => channels::mine),

@@ -142,6 +142,7 @@ fn query_and_path_parameters(document: &mut Value, config: &Config) {
     };
     for (path, item) in paths.iter_mut() {
         let lists_users = matches!(path.as_str(), "/api/v1/users" | "/api/v1/admin/users");
+        let searches = path.starts_with("/api/v1/search/");
         let Some(operations) = item.as_object_mut() else {
             continue;
         };
@@ -155,6 +156,8 @@ fn query_and_path_parameters(document: &mut Value, config: &Config) {
                 let constraint = match (location.as_str(), name.as_str()) {
                     ("path", "id" | "user_id" | "message_id" | "session_id") => json!({ "format": "uuid" }),
                     ("query", "limit") => json!({ "minimum": 1, "maximum": config.limits.max_page_size }),
+                    ("query", "q") if searches => json!({ "maxLength": config.search.max_query_chars }),
+                    ("query", "cursor") if searches => json!({ "pattern": patterns::SEARCH_CURSOR }),
                     ("query", "q") => json!({ "maxLength": paging::MAX_QUERY_LENGTH }),
                     ("query", "cursor") if lists_users => {
                         json!({ "minLength": 1, "maxLength": 128, "pattern": patterns::USERNAME_CURSOR })

@@ -19,6 +19,7 @@ use hub_core::protocol::v1::{
     SuspendRequest, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateCommentRequest,
     UpdatePostRequest, UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
 };
+use hub_core::protocol::v1::{ChannelHit, HitChannel, MessageHit, PostHit, SearchSort, SnippetSegment, UserHit};
 use hub_core::protocol::v1::{CloseAccountRequest, ErasedView, ReasonRequest, RevokedSessionsView, SessionView};
 mod constraints;
 
@@ -26,7 +27,7 @@ use hub_core::config::Config;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, reports, safety, users};
+use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, reports, safety, search, users};
 
 /// hub's API description.
 #[derive(OpenApi)]
@@ -57,6 +58,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         messages::history, messages::send, messages::get, messages::edit, messages::delete, messages::versions,
         messages::thread, messages::mentions, messages::reactions, messages::react, messages::unreact,
         messages::catalog, messages::create_reaction, messages::saved, messages::save, messages::unsave,
+        search::messages, search::channels, search::users, search::posts,
     ),
     components(schemas(
         RegisterRequest, LoginRequest, RefreshRequest, OidcExchangeRequest, TokenResponse, UserView, MeView,
@@ -70,7 +72,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         SuspendRequest, ReasonRequest, SessionView, RevokedSessionsView, AuditEntryView, RelationView, CreateChatRequestRequest, ChatRequestView, ChatRequestStatus,
         ChatAvailability, ErasedView, CloseAccountRequest, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
         CommentView, VoteRequest, VoteView, PostSort, TimeWindow, CommentSort, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
-        safety::Direction,
+        safety::Direction, MessageHit, HitChannel, ChannelHit, UserHit, PostHit, SnippetSegment, SearchSort,
     )),
     modifiers(&BearerAuth, &CommonErrors),
     tags(
@@ -84,6 +86,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         (name = "channels", description = "Channels, membership, moderation, pins and direct conversations"),
         (name = "messages", description = "Messages, threads, versions, mentions and saved messages"),
         (name = "reactions", description = "The reaction catalog and reacting to messages"),
+        (name = "search", description = "Full-text search over messages, channels, people and the forum"),
         (name = "realtime", description = "The WebSocket gateway"),
         (name = "meta", description = "Health, metrics and this document"),
     )

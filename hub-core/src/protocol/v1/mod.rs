@@ -9,6 +9,7 @@ mod forum;
 mod gateway;
 mod reports;
 mod safety;
+mod search;
 
 pub use accounts::*;
 pub use admin::*;
@@ -19,3 +20,4 @@ pub use forum::*;
 pub use gateway::*;
 pub use reports::*;
 pub use safety::*;
+pub use search::*;

@@ -198,7 +198,7 @@ impl Hub {
     }
 
     /// The caller's votes on `items`, by id.
-    pub(super) async fn my_votes(
+    pub(crate) async fn my_votes(
         &self,
         caller: &Caller,
         votable: Votable,
@@ -213,7 +213,8 @@ impl Hub {
             .collect())
     }
 
-    async fn post_views(&self, caller: &Caller, posts: Vec<Post>) -> Result<Vec<PostView>> {
+    /// Views of `posts` as `caller` sees them: tags and their own votes.
+    pub(crate) async fn post_views(&self, caller: &Caller, posts: Vec<Post>) -> Result<Vec<PostView>> {
         let ids: Vec<PostId> = posts.iter().map(|post| post.id.clone()).collect();
         let mut tags = self.tags_of(&ids).await?;
         let texts: Vec<String> = ids.iter().map(ToString::to_string).collect();

@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::ChatAvailability;
 
+mod features;
+
+pub use features::SearchConfig;
+
 /// All of hub's settings. Every field has a default, so an empty environment is a working setup.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -44,6 +48,8 @@ pub struct Config {
     pub forum: ForumConfig,
     /// What closing an account does.
     pub privacy: PrivacyConfig,
+    /// Full-text search's limits.
+    pub search: SearchConfig,
     /// Redis for the event bus across server nodes, `redis://host:6379`; unset: this process
     /// alone (`HUB_REDIS_URL`).
     pub redis_url: Option<String>,
@@ -345,6 +351,7 @@ impl Default for Config {
             safety: SafetyConfig::default(),
             forum: ForumConfig::default(),
             privacy: PrivacyConfig::default(),
+            search: SearchConfig::default(),
             redis_url: None,
             redis_channel: "hub:events".to_owned(),
             node_id: None,

@@ -1,0 +1,48 @@
+//! Settings of the features built on chat: search (and, as they come, files and the assistant).
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::search::QueryLimits;
+
+/// Full-text search (`HUB_SEARCH__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchConfig {
+    /// Longest query, in characters (`HUB_SEARCH__MAX_QUERY_CHARS`).
+    pub max_query_chars: usize,
+    /// Most words and phrases in one query (`HUB_SEARCH__MAX_TERMS`).
+    pub max_terms: usize,
+    /// Fewest letters before a `*` prefix (`HUB_SEARCH__MIN_PREFIX_CHARS`).
+    pub min_prefix_chars: usize,
+    /// How deep into the ranked results paging may go (`HUB_SEARCH__MAX_RESULT_DEPTH`): past
+    /// it, narrow the search instead.
+    pub max_result_depth: u32,
+    /// Results per page when `limit=` is not given (`HUB_SEARCH__DEFAULT_PAGE_SIZE`).
+    pub default_page_size: u32,
+    /// Words in a result's snippet (`HUB_SEARCH__SNIPPET_WORDS`).
+    pub snippet_words: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            max_query_chars: 256,
+            max_terms: 16,
+            min_prefix_chars: 2,
+            max_result_depth: 1000,
+            default_page_size: 20,
+            snippet_words: 24,
+        }
+    }
+}
+
+impl SearchConfig {
+    /// The limits the query parser applies.
+    pub fn query_limits(&self) -> QueryLimits {
+        QueryLimits {
+            max_chars: self.max_query_chars,
+            max_terms: self.max_terms,
+            min_prefix_chars: self.min_prefix_chars.max(1),
+        }
+    }
+}
