@@ -14,7 +14,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use self::bench::{
-    BenchCommand, DmArgs, FanoutArgs, HistoryArgs, IdleArgs, LoginArgs, ReportsBenchArgs, ServerOptions, TuiBenchArgs,
+    BenchCommand, DmArgs, FanoutArgs, FilesBenchArgs, HistoryArgs, IdleArgs, LoginArgs, ReportsBenchArgs,
+    SearchBenchArgs, ServerOptions, TuiBenchArgs,
 };
 pub use self::channels::{
     ArchiveChannelArgs, ChannelArgs, ChannelsCommand, CreateChannelArgs, DeleteMessageArgs, ListChannelsArgs,

@@ -57,6 +57,8 @@ pub enum ErrorKind {
     Conflict,
     /// The request body is over the configured limit.
     PayloadTooLarge,
+    /// A download's `Range` lies outside the file.
+    RangeNotSatisfiable,
     /// Too many requests; retry after the given delay.
     RateLimited,
     /// A dependency (database, identity provider) is unavailable right now.
@@ -67,7 +69,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, for documentation and exhaustive tests.
-    pub const ALL: [ErrorKind; 25] = [
+    pub const ALL: [ErrorKind; 26] = [
         ErrorKind::InvalidJson,
         ErrorKind::InvalidInput,
         ErrorKind::WeakPassword,
@@ -90,6 +92,7 @@ impl ErrorKind {
         ErrorKind::ChannelNameTaken,
         ErrorKind::Conflict,
         ErrorKind::PayloadTooLarge,
+        ErrorKind::RangeNotSatisfiable,
         ErrorKind::RateLimited,
         ErrorKind::Unavailable,
         ErrorKind::Internal,
@@ -120,6 +123,7 @@ impl ErrorKind {
             ErrorKind::ChannelNameTaken => "channel_name_taken",
             ErrorKind::Conflict => "conflict",
             ErrorKind::PayloadTooLarge => "payload_too_large",
+            ErrorKind::RangeNotSatisfiable => "range_not_satisfiable",
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Internal => "internal",

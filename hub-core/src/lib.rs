@@ -27,6 +27,7 @@ pub mod protocol;
 pub mod rules;
 pub mod send_order;
 pub mod service;
+pub mod storage;
 mod store;
 
 pub use config::Config;

@@ -26,11 +26,26 @@ pub struct ApiRequest {
     pub query: String,
     /// Request headers.
     pub headers: HeaderMap,
-    /// The body.
+    /// The body (empty for a route that streams it).
     pub body: Bytes,
+    /// The body as it arrives, for a route that streams it (see `Route::streams_body`); in a
+    /// lock only so that a request can be shared while its handler awaits.
+    pub body_stream: std::sync::Mutex<Option<BodyStream>>,
 }
 
+/// A request body read as it arrives.
+pub type BodyStream = std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Bytes>> + Send>>;
+
 impl ApiRequest {
+    /// The streamed body, once (see `Route::streams_body`).
+    pub fn take_body_stream(&self) -> Result<BodyStream> {
+        self.body_stream
+            .lock()
+            .ok()
+            .and_then(|mut stream| stream.take())
+            .ok_or_else(|| Error::internal("this route does not stream its body, or it was read already"))
+    }
+
     /// The path parameter `name` (the router guarantees the template has it).
     pub fn param(&self, name: &str) -> Result<&str> {
         self.params
@@ -199,9 +214,12 @@ pub struct ApiResponse {
     pub body: Bytes,
     /// Extra headers (content type included).
     pub headers: Vec<(HeaderName, HeaderValue)>,
-    /// A body written piece by piece instead (`body` is then empty).
-    pub stream: Option<tokio::sync::mpsc::Receiver<Vec<u8>>>,
+    /// A body sent piece by piece instead (`body` is then empty).
+    pub stream: Option<ResponseStream>,
 }
+
+/// A response body sent as its pieces come.
+pub type ResponseStream = std::pin::Pin<Box<dyn futures_util::Stream<Item = std::io::Result<Bytes>> + Send>>;
 
 impl ApiResponse {
     /// A JSON body.
@@ -251,6 +269,12 @@ impl ApiResponse {
         }
     }
 
+    /// The same response with another status.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     /// Adds a header.
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.push((name, value));
@@ -259,12 +283,22 @@ impl ApiResponse {
 
     /// 200 with a JSON body written piece by piece into `chunks` by someone else (a large
     /// export), sent as it comes.
-    pub fn json_stream(chunks: tokio::sync::mpsc::Receiver<Vec<u8>>) -> Self {
+    pub fn json_stream(mut chunks: tokio::sync::mpsc::Receiver<Vec<u8>>) -> Self {
+        let stream = futures_util::stream::poll_fn(move |cx| {
+            chunks
+                .poll_recv(cx)
+                .map(|chunk| chunk.map(|chunk| Ok::<_, std::io::Error>(Bytes::from(chunk))))
+        });
+        ApiResponse::streamed(StatusCode::OK, "application/json", Box::pin(stream))
+    }
+
+    /// A body of `content_type` sent as `stream` yields it (a download).
+    pub fn streamed(status: StatusCode, content_type: &'static str, stream: ResponseStream) -> Self {
         ApiResponse {
-            status: StatusCode::OK,
+            status,
             body: Bytes::new(),
-            headers: vec![(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-            stream: Some(chunks),
+            headers: vec![(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+            stream: Some(stream),
         }
     }
 
@@ -272,13 +306,14 @@ impl ApiResponse {
     pub fn into_response(self) -> warp::reply::Response {
         use warp::Reply as _;
         let mut response = match self.stream {
-            Some(mut chunks) => {
-                let stream = futures_util::stream::poll_fn(move |cx| {
-                    chunks
-                        .poll_recv(cx)
-                        .map(|chunk| chunk.map(|chunk| Ok::<_, std::io::Error>(Bytes::from(chunk))))
+            Some(stream) => {
+                // warp wants a `Sync` stream; a lock nobody else takes makes any stream one.
+                let stream = std::sync::Mutex::new(stream);
+                let body = futures_util::stream::poll_fn(move |cx| match stream.lock() {
+                    Ok(mut stream) => stream.as_mut().poll_next(cx),
+                    Err(_) => std::task::Poll::Ready(None),
                 });
-                warp::reply::stream(stream).into_response()
+                warp::reply::stream(body).into_response()
             }
             None => warp::reply::Response::new(self.body.into()),
         };
@@ -331,6 +366,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
             StatusCode::CONFLICT
         }
         ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::RangeNotSatisfiable => StatusCode::RANGE_NOT_SATISFIABLE,
         ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,

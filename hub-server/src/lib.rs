@@ -192,11 +192,22 @@ async fn dispatch<S, B>(
     body: S,
 ) -> warp::reply::Response
 where
-    S: Stream<Item = Result<B, warp::Error>> + Send,
+    S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
     B: Buf,
 {
     let started = Instant::now();
     let (route, result) = match router.find(&method, path) {
+        Matched::Route(route, params) if route.streams_body => {
+            let request = ApiRequest {
+                method: method.clone(),
+                params,
+                query,
+                headers,
+                body: Bytes::new(),
+                body_stream: std::sync::Mutex::new(Some(body_stream(body))),
+            };
+            (route.path, (route.handler)(state.clone(), request).await)
+        }
         Matched::Route(route, params) => {
             let outcome = match read_body(body, &headers, state.hub.config().limits.max_body_bytes).await {
                 Ok(body) => {
@@ -206,6 +217,7 @@ where
                         query,
                         headers,
                         body,
+                        body_stream: std::sync::Mutex::new(None),
                     };
                     (route.handler)(state.clone(), request).await
                 }
@@ -244,6 +256,19 @@ where
         tracing::debug!(%method, route, status = status.as_u16(), ?elapsed, "request");
     }
     response
+}
+
+/// The body as a stream of chunks, for a handler that reads it itself.
+fn body_stream<S, B>(body: S) -> http::BodyStream
+where
+    S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
+    B: Buf,
+{
+    Box::pin(body.map(|chunk| {
+        chunk
+            .map(|mut chunk| chunk.copy_to_bytes(chunk.remaining()))
+            .map_err(|err| Error::new(ErrorKind::InvalidInput, format!("could not read the body: {err}")))
+    }))
 }
 
 /// Reads the body, refusing it as soon as it passes `max_bytes` (by its declared length, or

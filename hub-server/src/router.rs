@@ -24,6 +24,9 @@ pub struct Route {
     pub path: &'static str,
     /// What serves it.
     pub handler: Handler,
+    /// Whether the handler reads the body itself, as a stream (uploads), instead of getting it
+    /// read within `limits.max_body_bytes`.
+    pub streams_body: bool,
 }
 
 /// How literally a route fits a path, segment by segment (literal = `true`); compared lexicographically.
@@ -178,26 +181,31 @@ mod tests {
                 method: Method::GET,
                 path: "/api/v1/users/{id}",
                 handler: dummy,
+                streams_body: false,
             },
             Route {
                 method: Method::GET,
                 path: "/api/v1/users/me",
                 handler: dummy,
+                streams_body: false,
             },
             Route {
                 method: Method::PATCH,
                 path: "/api/v1/users/me",
                 handler: dummy,
+                streams_body: false,
             },
             Route {
                 method: Method::GET,
                 path: "/docs/{*file}",
                 handler: dummy,
+                streams_body: false,
             },
             Route {
                 method: Method::GET,
                 path: "/docs",
                 handler: dummy,
+                streams_body: false,
             },
         ])
     }

@@ -133,6 +133,9 @@ async fn story(backend: Backend) -> TestResult {
 
     // :q leaves, and the terminal is itself again (cooked mode, the shell's output visible).
     tmux.keys(&["Escape"])?;
+    // Typed at once, Esc and ':' can reach the terminal in one read, which reads as Alt-':';
+    // the screen saying NORMAL means the Esc was taken alone.
+    tmux.wait_for(" NORMAL ").await?;
     tmux.text(":q")?;
     tmux.keys(&["Enter"])?;
     let screen = tmux.wait_for("hub-tui exited 0").await?;

@@ -11,6 +11,7 @@ mod channels;
 mod community_authorization;
 mod dms;
 mod durability;
+mod files;
 mod forum;
 mod membership;
 mod messages;

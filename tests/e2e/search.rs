@@ -403,11 +403,7 @@ async fn channels_people_and_the_forum(backend: Backend) {
     assert_eq!(hits.items().len(), 2, "{}", hits.body);
     let kinds: Vec<bool> = hits.items().iter().map(|hit| hit["comment"].is_null()).collect();
     assert!(kinds.contains(&true) && kinds.contains(&false), "a post and a comment");
-    assert!(
-        hits.items()
-            .iter()
-            .all(|hit| hit["post"]["id"] == post_id.as_str())
-    );
+    assert!(hits.items().iter().all(|hit| hit["post"]["id"] == post_id.as_str()));
     // The title weighs more than a body.
     let best = search(&server, &bob, "posts", "q=gardening OR tomatoes").await;
     assert!(best.items()[0]["comment"].is_null(), "{}", best.body);

@@ -73,6 +73,16 @@ impl ServerProcess {
         ServerProcess { child, base }
     }
 
+    /// The most resident memory the process has had, in KiB (`VmHWM`).
+    pub fn peak_memory_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc is readable");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM is in /proc/PID/status")
+    }
+
     /// SIGKILL: no shutdown of any kind.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

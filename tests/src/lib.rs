@@ -57,6 +57,44 @@ pub fn announce_skip(what: &str, variable: &str) {
     }
 }
 
+/// The endpoint of an S3-compatible server for the file-storage suites, when
+/// `HUB_TEST_S3_URL` is set (`.ci/run` starts one). Otherwise says that they are skipped.
+pub fn s3_url() -> Option<String> {
+    match std::env::var("HUB_TEST_S3_URL") {
+        Ok(url) if !url.is_empty() => Some(url.trim_end_matches('/').to_owned()),
+        _ => {
+            announce_skip("S3 file storage", "HUB_TEST_S3_URL");
+            None
+        }
+    }
+}
+
+/// A new, empty bucket on the S3-compatible server at `endpoint`; returns its name. (The test
+/// servers accept any credentials; the bucket is made with a plain `PUT`.)
+pub async fn new_s3_bucket(endpoint: &str) -> String {
+    let bucket = format!("hub-test-{}", uuid::Uuid::new_v4().simple());
+    let reply = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .expect("the S3 server answers");
+    assert!(
+        reply.status().is_success(),
+        "creating bucket {bucket}: {}",
+        reply.status()
+    );
+    bucket
+}
+
+/// Points `config`'s file storage at `bucket` on `endpoint`.
+pub fn use_s3(config: &mut Config, endpoint: &str, bucket: &str) {
+    config.s3_bucket = Some(bucket.to_owned());
+    config.s3_endpoint = Some(endpoint.to_owned());
+    config.s3_access_key_id = Some("hub-test".to_owned());
+    config.s3_secret_access_key = Some("hub-test-secret".to_owned());
+    config.s3_path_style = true;
+}
+
 /// The Redis URL of the several-node suites, when `HUB_TEST_REDIS_URL` is set (and PostgreSQL,
 /// which the nodes share, is too). Otherwise says that they are skipped.
 pub fn redis_url() -> Option<String> {

@@ -117,6 +117,41 @@ pub enum BenchCommand {
     #[command(verbatim_doc_comment)]
     Reports(ReportsBenchArgs),
 
+    /// Files: upload and download throughput
+    ///
+    /// Registers --concurrency users; they upload --files files of --size-kib KiB each
+    /// (multipart, as a front end sends them), --concurrency at a time, then download them
+    /// all back, checking every byte. Prints MiB per second and per-file latency for each
+    /// direction. Where the files go is the server's setting (its data folder, or S3).
+    ///
+    /// Start the server with HUB_FILES__QUOTA_BYTES_PER_USER above what one user uploads,
+    /// and HUB_GATEWAY__MESSAGES_PER_SECOND=1000000 HUB_GATEWAY__MESSAGES_BURST=1000000
+    /// (uploads count as actions).
+    ///
+    /// Examples:
+    ///   hub bench files
+    ///   hub bench files --files 20 --size-kib 20480 --concurrency 2
+    #[command(verbatim_doc_comment)]
+    Files(FilesBenchArgs),
+
+    /// Search: concurrent searchers over a seeded corpus of messages
+    ///
+    /// Seeds --messages messages over --channels public channels named bench-search-N
+    /// (kept between runs, topped up when short), whose words come from a made-up
+    /// vocabulary with a skewed spread, then runs --searchers concurrent searchers, each on
+    /// its own keep-alive HTTP connection, cycling through GET /api/v1/search/messages
+    /// with a common word, a middling and a rare one, two words, a prefix, a phrase and an
+    /// OR (or only --query). Prints searches per second and latency.
+    ///
+    /// Seeding sends over WebSockets: start the server with
+    /// HUB_GATEWAY__MESSAGES_PER_SECOND=1000000 and HUB_GATEWAY__MESSAGES_BURST=1000000.
+    ///
+    /// Examples:
+    ///   hub bench search
+    ///   hub bench search --messages 100000 --searchers 32 --query '"release notes"'
+    #[command(verbatim_doc_comment)]
+    Search(SearchBenchArgs),
+
     /// The terminal client: start-up, opening a long channel, scrolling to its top, memory
     ///
     /// Makes one user with --channels channels, one of them holding --messages messages
@@ -281,6 +316,58 @@ pub struct HistoryArgs {
     pub limit: u32,
 
     /// How long to read: 10s, 500ms, 2m
+    #[arg(long, default_value = "10s", value_name = "TIME", value_parser = parse_duration)]
+    pub duration: Duration,
+}
+
+/// `hub bench files`.
+#[derive(Debug, Args)]
+pub struct FilesBenchArgs {
+    /// Where the server is.
+    #[command(flatten)]
+    pub server: ServerOptions,
+
+    /// Files to upload (and download)
+    #[arg(long, default_value_t = 200, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub files: u32,
+
+    /// Size of each file, in KiB
+    #[arg(long, default_value_t = 1024, value_name = "KIB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub size_kib: u64,
+
+    /// Transfers at a time (and users)
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+}
+
+/// `hub bench search`.
+#[derive(Debug, Args)]
+pub struct SearchBenchArgs {
+    /// Where the server is.
+    #[command(flatten)]
+    pub server: ServerOptions,
+
+    /// Messages the channels hold in all (seeded when missing)
+    #[arg(long, default_value_t = 100_000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub messages: u32,
+
+    /// Channels the messages are spread over
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub channels: u32,
+
+    /// Concurrent searchers, each with its own HTTP connection
+    #[arg(long, default_value_t = 32, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub searchers: u32,
+
+    /// Results per page (the `limit=` of each search)
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
+
+    /// Search only for this (the search box's text) instead of the mix
+    #[arg(long, value_name = "TEXT")]
+    pub query: Option<String>,
+
+    /// How long to search: 10s, 500ms, 2m
     #[arg(long, default_value = "10s", value_name = "TIME", value_parser = parse_duration)]
     pub duration: Duration,
 }

@@ -46,3 +46,44 @@ impl SearchConfig {
         }
     }
 }
+
+/// Uploaded files (`HUB_FILES__*`); where they are kept is `s3_*` (or the data folder).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilesConfig {
+    /// Largest file, in bytes (`HUB_FILES__MAX_FILE_BYTES`): an upload past it is cut off
+    /// with 413 and nothing of it is kept.
+    pub max_file_bytes: u64,
+    /// Types taken, decided from the file's content (`HUB_FILES__ALLOWED_TYPES`, e.g.
+    /// `["image/*", "application/pdf"]`).
+    pub allowed_types: Vec<String>,
+    /// Bytes of files one person may keep (`HUB_FILES__QUOTA_BYTES_PER_USER`).
+    pub quota_bytes_per_user: u64,
+    /// Most files on one message (`HUB_FILES__MAX_FILES_PER_MESSAGE`).
+    pub max_files_per_message: usize,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            max_file_bytes: 25 * 1024 * 1024,
+            allowed_types: [
+                "image/png",
+                "image/jpeg",
+                "image/gif",
+                "image/webp",
+                "application/pdf",
+                "text/plain",
+                "application/zip",
+                "audio/mpeg",
+                "audio/ogg",
+                "video/mp4",
+                "video/webm",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            quota_bytes_per_user: 1024 * 1024 * 1024,
+            max_files_per_message: 10,
+        }
+    }
+}

@@ -14,7 +14,7 @@ use crate::model::ChatAvailability;
 
 mod features;
 
-pub use features::SearchConfig;
+pub use features::{FilesConfig, SearchConfig};
 
 /// All of hub's settings. Every field has a default, so an empty environment is a working setup.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,6 +50,21 @@ pub struct Config {
     pub privacy: PrivacyConfig,
     /// Full-text search's limits.
     pub search: SearchConfig,
+    /// Uploaded files' limits.
+    pub files: FilesConfig,
+    /// The S3-compatible bucket for files; unset: `<data_dir>/files` (`HUB_S3_BUCKET`).
+    pub s3_bucket: Option<String>,
+    /// The S3 endpoint, e.g. `http://127.0.0.1:9000`; unset: AWS (`HUB_S3_ENDPOINT`).
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region (`HUB_S3_REGION`).
+    pub s3_region: String,
+    /// Access key id; unset: the environment's AWS credentials (`HUB_S3_ACCESS_KEY_ID`).
+    pub s3_access_key_id: Option<String>,
+    /// Secret access key (`HUB_S3_SECRET_ACCESS_KEY`).
+    pub s3_secret_access_key: Option<String>,
+    /// Path-style requests (`endpoint/bucket/key`), as most self-hosted stores want
+    /// (`HUB_S3_PATH_STYLE`).
+    pub s3_path_style: bool,
     /// Redis for the event bus across server nodes, `redis://host:6379`; unset: this process
     /// alone (`HUB_REDIS_URL`).
     pub redis_url: Option<String>,
@@ -352,6 +367,13 @@ impl Default for Config {
             forum: ForumConfig::default(),
             privacy: PrivacyConfig::default(),
             search: SearchConfig::default(),
+            files: FilesConfig::default(),
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".to_owned(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_path_style: true,
             redis_url: None,
             redis_channel: "hub:events".to_owned(),
             node_id: None,

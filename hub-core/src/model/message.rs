@@ -32,6 +32,8 @@ pub struct Message {
     pub reply_count: i64,
     /// When its thread last got a reply.
     pub last_reply_at: Option<DateTime<Utc>>,
+    /// Files attached to it (their views are read only when there are some).
+    pub file_count: i64,
 }
 
 /// An earlier version of an edited message.

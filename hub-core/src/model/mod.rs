@@ -3,6 +3,7 @@
 
 mod channel;
 mod chat_request;
+mod file;
 mod forum;
 mod ids;
 mod message;
@@ -12,6 +13,7 @@ mod user;
 
 pub use channel::{Channel, ChannelBan, ChannelKind, ChannelRole, Membership, NotifyLevel};
 pub use chat_request::{ChatRequest, ChatRequestStatus};
+pub use file::StoredFile;
 pub use forum::{Comment, CommentSort, Post, PostSort, TimeWindow};
 pub use ids::{
     AuditEntryId, ChannelId, ChatRequestId, ClientId, CommentId, ConnectionId, FileId, MessageId, PostId, ReportId,

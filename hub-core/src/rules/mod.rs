@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod avatars;
 pub mod channels;
+pub mod files;
 pub mod forum;
 pub mod messages;
 pub mod paging;

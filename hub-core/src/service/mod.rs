@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod channels;
 mod chat_requests;
+mod files;
 mod forum;
 mod gateway;
 mod messages;
@@ -44,6 +45,7 @@ use crate::store::Store;
 
 pub use admin::NewAccount;
 pub use audit::AuditQuery;
+pub use files::Download;
 pub use forum::PostListQuery;
 pub use gateway::CatchUp;
 pub use reports::ReportQuery;
@@ -154,6 +156,8 @@ struct HubInner {
     /// Loaded on first use: operator tools that issue no tokens need no secret.
     tokens: std::sync::OnceLock<TokenIssuer>,
     oidc: Option<OidcVerifier>,
+    /// Where uploaded files' bytes are.
+    files: crate::storage::FileStorage,
     /// Channels' newest history pages.
     recent_pages: messages::RecentPages,
 }
@@ -190,6 +194,7 @@ impl Hub {
         let passwords = PasswordHasher::new(&config.auth)?;
         let oidc = config.oidc.as_ref().map(OidcVerifier::new).transpose()?;
         let recent_pages = messages::RecentPages::new(config.limits.history_cache_bytes);
+        let files = crate::storage::FileStorage::open(&config)?;
         Ok(Hub {
             inner: Arc::new(HubInner {
                 bus,
@@ -204,6 +209,7 @@ impl Hub {
                 hidden: safety::HiddenCache::default(),
                 tokens: OnceLock::new(),
                 oidc,
+                files,
                 recent_pages,
             }),
         })

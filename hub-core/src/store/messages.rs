@@ -4,12 +4,13 @@
 use chrono::{DateTime, Utc};
 
 use super::events::{INSERT_EVENT, append_event, commit_if_changed, record_event};
+use super::files::ATTACH_FILE;
 use super::rows::{RusqliteRow, SqlTime, row_mapping};
 use super::safety::{heard_from, not_blocked};
 use super::sqlite_direct;
 use super::{Store, db_run, db_write, direct_unique_violation, unique_violation};
 use crate::error::{ErrorKind, Result};
-use crate::model::{ChannelId, ClientId, MentionKind, Message, MessageId, MessageVersion, UserId};
+use crate::model::{ChannelId, ClientId, FileId, MentionKind, Message, MessageId, MessageVersion, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 use crate::rules::messages::Mentions;
 use crate::send_order::SendTurn;
@@ -31,6 +32,8 @@ pub struct NewMessage {
     pub parent_id: Option<MessageId>,
     /// When it was sent.
     pub created_at: DateTime<Utc>,
+    /// Files to attach: the author's, not attached yet (checked before, and again as it is stored).
+    pub file_ids: Vec<FileId>,
 }
 
 /// Where a page of history starts.
@@ -78,6 +81,7 @@ row_mapping!(
         deleted_at,
         reply_count,
         last_reply_at,
+        file_count,
     }
 );
 // Lets `search` name the macro `row_mapping!` defined.
@@ -90,12 +94,34 @@ const MESSAGE_BY_CLIENT_ID: &str = concat!(
     message_columns!(),
     " FROM messages WHERE author_id = $1 AND client_id = $2"
 );
-/// Inserts a message row (`$1`..`$8`: id, channel, seq, author, content, client_id, parent, time).
+/// Inserts a message row (`$1`..`$9`: id, channel, seq, author, content, client_id, parent, time,
+/// file count).
 macro_rules! insert_message_sql {
     () => {
-        "INSERT INTO messages (id, channel_id, seq, author_id, content, client_id, parent_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        "INSERT INTO messages (id, channel_id, seq, author_id, content, client_id, parent_id, created_at, file_count) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     };
+}
+
+/// A file named in a send that is no longer the author's to attach (attached by a send that
+/// committed first, or deleted): the send fails and stores nothing.
+#[derive(Debug)]
+struct FileNotAttachable;
+
+impl std::fmt::Display for FileNotAttachable {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a file of this message is attached elsewhere or gone")
+    }
+}
+
+impl std::error::Error for FileNotAttachable {}
+
+fn file_not_attachable() -> crate::error::Error {
+    crate::error::Error::new(
+        ErrorKind::Conflict,
+        "a file in file_ids was attached to another message or deleted meanwhile",
+    )
+    .with_field("file_ids")
 }
 const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
 /// Takes the channel's next position for a message and, for a top-level one (`$2` and `$3`
@@ -167,6 +193,7 @@ impl NewMessage {
             deleted_at: None,
             reply_count: 0,
             last_reply_at: None,
+            file_count: self.file_ids.len() as i64,
         }
     }
 }
@@ -194,8 +221,22 @@ macro_rules! write_message {
             .bind(&new.client_id)
             .bind(&new.parent_id)
             .bind(new.created_at)
+            .bind(new.file_ids.len() as i64)
             .fetch_one(&mut *$tx)
             .await?;
+        for file in &new.file_ids {
+            let attached = sqlx::query(ATTACH_FILE)
+                .bind(&new.id)
+                .bind(&new.channel_id)
+                .bind(file)
+                .bind(&new.author_id)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected();
+            if attached != 1 {
+                return Err(sqlx::Error::Decode(Box::new(FileNotAttachable)));
+            }
+        }
         if let Some(parent) = &new.parent_id {
             sqlx::query(BUMP_THREAD)
                 .bind(parent)
@@ -229,10 +270,13 @@ impl Store {
                 let committed =
                     direct.submit(move |connection| write_message_direct(connection, &new, &mentions, &make_event));
                 drop(turn);
-                committed
-                    .map_err(|err| direct_unique_violation(err, MESSAGE_UNIQUE))?
-                    .await
-                    .map_err(|err| direct_unique_violation(err, MESSAGE_UNIQUE))
+                let refused = |err: rusqlite::Error| match &err {
+                    rusqlite::Error::ToSqlConversionFailure(cause) if cause.is::<FileNotAttachable>() => {
+                        file_not_attachable()
+                    }
+                    _ => direct_unique_violation(err, MESSAGE_UNIQUE),
+                };
+                committed.map_err(refused)?.await.map_err(refused)
             }
             Store::Postgres(pool) => async {
                 let mut tx = pool.begin().await?;
@@ -242,7 +286,10 @@ impl Store {
                 Ok::<_, sqlx::Error>(stored)
             }
             .await
-            .map_err(|err| unique_violation(err, MESSAGE_UNIQUE)),
+            .map_err(|err| match &err {
+                sqlx::Error::Decode(cause) if cause.is::<FileNotAttachable>() => file_not_attachable(),
+                _ => unique_violation(err, MESSAGE_UNIQUE),
+            }),
         }
     }
 
@@ -458,8 +505,14 @@ fn write_message_direct(
             &new.client_id,
             &new.parent_id,
             &at,
+            &(new.file_ids.len() as i64),
         ],
     )?;
+    for file in &new.file_ids {
+        if sqlite_direct::execute(connection, ATTACH_FILE, &[&new.id, channel, file, &new.author_id])? != 1 {
+            return Err(rusqlite::Error::ToSqlConversionFailure(Box::new(FileNotAttachable)));
+        }
+    }
     if let Some(parent) = &new.parent_id {
         sqlite_direct::execute(connection, BUMP_THREAD, &[parent, &at])?;
     }

@@ -11,6 +11,7 @@ mod channels;
 mod chat_requests;
 mod comments;
 pub(crate) mod events;
+mod files;
 mod forum;
 mod members;
 mod messages;

@@ -1,4 +1,4 @@
-//! Full-text search over messages, channels, people and the forum: SQLite's FTS5 indexes and
+//! Full-text search over messages, files, channels, people and the forum: SQLite's FTS5 indexes and
 //! PostgreSQL's generated `tsvector` columns (migration 0009), both kept current by the database
 //! in the same transaction as each write. The parsed query is written in each dialect's own
 //! language here ([`compile`]); everything else (who may read what, the filters) is one piece
@@ -12,7 +12,7 @@ use super::safety::heard_from;
 use super::users::{UserRow, user_columns};
 use super::{Store, db_run};
 use crate::error::Result;
-use crate::model::{Channel, ChannelId, Message, User, UserId};
+use crate::model::{Channel, ChannelId, Message, StoredFile, User, UserId};
 use crate::rules::search::{SearchQuery, compile};
 
 /// Who is searching: results come only from what they may read.
@@ -46,6 +46,8 @@ pub(crate) struct MessageFilters {
     pub after: Option<DateTime<Utc>>,
     /// Only replies in threads and the messages they reply to.
     pub in_thread: bool,
+    /// Only messages with files.
+    pub has_file: bool,
     /// Newest first instead of best first.
     pub newest_first: bool,
 }
@@ -69,7 +71,7 @@ macro_rules! readable_channel {
     };
 }
 
-/// The filters every message search applies after matching (`$2`..`$8`), ending in its window.
+/// The filters every message search applies after matching (`$2`..`$8`, `$11`).
 macro_rules! message_filters {
     () => {
         concat!(
@@ -79,7 +81,7 @@ macro_rules! message_filters {
             heard_from!("$2", "m.author_id"),
             " AND ($4 IS NULL OR m.channel_id = $4) AND ($5 IS NULL OR m.author_id = $5) \
               AND ($6 IS NULL OR m.created_at < $6) AND ($7 IS NULL OR m.created_at >= $7) \
-              AND (NOT $8 OR m.parent_id IS NOT NULL OR m.reply_count > 0)"
+              AND (NOT $8 OR m.parent_id IS NOT NULL OR m.reply_count > 0) AND (NOT $11 OR m.file_count > 0)"
         )
     };
 }
@@ -146,6 +148,52 @@ impl Store {
                 .bind(filters.before)
                 .bind(filters.after)
                 .bind(filters.in_thread)
+                .bind(i64::from(window.limit))
+                .bind(i64::from(window.offset))
+                .bind(filters.has_file)
+                .fetch_all(pool)
+                .await
+        })?)
+    }
+
+    /// Files whose name matches that `searcher` may fetch: on messages of channels they may
+    /// read (not by people they do not hear from), or their own not sent yet.
+    pub(crate) async fn search_files(
+        &self,
+        searcher: Searcher<'_>,
+        query: &SearchQuery,
+        window: ResultWindow,
+    ) -> Result<Vec<StoredFile>> {
+        macro_rules! file_search_sql {
+            ($from:literal, $order:literal) => {
+                concat!(
+                    "SELECT f.* FROM ",
+                    $from,
+                    " AND ((f.channel_id IS NULL AND f.uploader_id = $2) OR (c.id IS NOT NULL AND ",
+                    readable_channel!(),
+                    " AND ",
+                    heard_from!("$2", "f.uploader_id"),
+                    ")) ORDER BY ",
+                    $order,
+                    " LIMIT $4 OFFSET $5"
+                )
+            };
+        }
+        const SQLITE: &str = file_search_sql!(
+            "file_search s JOIN file_search_keys k ON k.key = s.rowid JOIN files f ON f.id = k.item_id \
+             LEFT JOIN channels c ON c.id = f.channel_id WHERE file_search MATCH $1",
+            "bm25(file_search), f.id"
+        );
+        const POSTGRES: &str = file_search_sql!(
+            "files f LEFT JOIN channels c ON c.id = f.channel_id WHERE f.search @@ to_tsquery('simple', $1)",
+            "ts_rank(f.search, to_tsquery('simple', $1)) DESC, f.id"
+        );
+        let (sql, text) = self.dialect(query, SQLITE, POSTGRES);
+        Ok(db_run!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(&text)
+                .bind(searcher.user)
+                .bind(searcher.site_admin)
                 .bind(i64::from(window.limit))
                 .bind(i64::from(window.offset))
                 .fetch_all(pool)

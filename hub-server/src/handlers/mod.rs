@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod channels;
+pub mod files;
 pub mod forum;
 pub mod messages;
 pub mod meta;
@@ -51,6 +52,15 @@ macro_rules! route {
             method: Method::$method,
             path: $path,
             handler: |state, request| Box::pin($handler(state, request)),
+            streams_body: false,
+        }
+    };
+    ($method:ident $path:literal => $handler:path, streaming) => {
+        Route {
+            method: Method::$method,
+            path: $path,
+            handler: |state, request| Box::pin($handler(state, request)),
+            streams_body: true,
         }
     };
 }
@@ -122,7 +132,12 @@ pub fn routes() -> Vec<Route> {
         route!(POST "/api/v1/admin/reports/{id}/resolve" => reports::resolve),
         route!(POST "/api/v1/admin/reports/{id}/dismiss" => reports::dismiss),
         route!(GET "/api/v1/admin/audit-log" => reports::audit_log),
+        route!(POST "/api/v1/files" => files::upload, streaming),
+        route!(GET "/api/v1/files/{id}" => files::get),
+        route!(DELETE "/api/v1/files/{id}" => files::delete),
+        route!(GET "/api/v1/files/{id}/download" => files::download),
         route!(GET "/api/v1/search/messages" => search::messages),
+        route!(GET "/api/v1/search/files" => search::files),
         route!(GET "/api/v1/search/channels" => search::channels),
         route!(GET "/api/v1/search/users" => search::users),
         route!(GET "/api/v1/search/posts" => search::posts),

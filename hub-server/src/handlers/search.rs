@@ -3,7 +3,7 @@
 
 use hub_core::Result;
 use hub_core::model::{ChannelId, UserId};
-use hub_core::protocol::v1::{ChannelHit, ErrorBody, MessageHit, Page, PostHit, SearchSort, UserHit};
+use hub_core::protocol::v1::{ChannelHit, ErrorBody, FileHit, MessageHit, Page, PostHit, SearchSort, UserHit};
 use hub_core::service::MessageSearch;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct MessageSearchQuery {
     /// Words (all must match), `"quoted phrases"`, `word*` prefixes, `a OR b`, `-word` to
-    /// exclude; `in:thread` keeps messages in threads.
+    /// exclude; `in:thread` keeps messages in threads, `has:file` those with files.
     q: String,
     /// Only this channel.
     #[serde(default)]
@@ -76,6 +76,19 @@ pub async fn messages(state: AppState, request: ApiRequest) -> Result<ApiRespons
         cursor: query.cursor,
     };
     ApiResponse::ok(&Page::from(state.hub.search_messages(&caller, search).await?))
+}
+
+/// Files (by name) the caller may fetch: on messages they may read, or their own not sent yet.
+#[utoipa::path(get, path = "/api/v1/search/files", tag = "search", security(("bearer" = [])), params(SearchQuery),
+    responses((status = 200, body = Page<FileHit>), (status = 422, body = ErrorBody)))]
+pub async fn files(state: AppState, request: ApiRequest) -> Result<ApiResponse> {
+    let caller = request.caller(&state).await?;
+    let query: SearchQuery = request.query()?;
+    let page = state
+        .hub
+        .search_files(&caller, &query.q, query.limit, query.cursor.as_deref())
+        .await?;
+    ApiResponse::ok(&Page::from(page))
 }
 
 /// Channels (by name, topic or description) the caller may see.

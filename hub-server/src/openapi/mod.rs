@@ -19,7 +19,9 @@ use hub_core::protocol::v1::{
     SuspendRequest, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateCommentRequest,
     UpdatePostRequest, UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
 };
-use hub_core::protocol::v1::{ChannelHit, HitChannel, MessageHit, PostHit, SearchSort, SnippetSegment, UserHit};
+use hub_core::protocol::v1::{
+    ChannelHit, FileHit, FileView, HitChannel, MessageHit, PostHit, SearchSort, SnippetSegment, UserHit,
+};
 use hub_core::protocol::v1::{CloseAccountRequest, ErasedView, ReasonRequest, RevokedSessionsView, SessionView};
 mod constraints;
 
@@ -27,7 +29,7 @@ use hub_core::config::Config;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, reports, safety, search, users};
+use crate::handlers::{admin, auth, channels, files, forum, messages, meta, privacy, reports, safety, search, users};
 
 /// hub's API description.
 #[derive(OpenApi)]
@@ -58,7 +60,8 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         messages::history, messages::send, messages::get, messages::edit, messages::delete, messages::versions,
         messages::thread, messages::mentions, messages::reactions, messages::react, messages::unreact,
         messages::catalog, messages::create_reaction, messages::saved, messages::save, messages::unsave,
-        search::messages, search::channels, search::users, search::posts,
+        search::messages, search::files, search::channels, search::users, search::posts,
+        files::upload, files::get, files::download, files::delete,
     ),
     components(schemas(
         RegisterRequest, LoginRequest, RefreshRequest, OidcExchangeRequest, TokenResponse, UserView, MeView,
@@ -72,7 +75,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         SuspendRequest, ReasonRequest, SessionView, RevokedSessionsView, AuditEntryView, RelationView, CreateChatRequestRequest, ChatRequestView, ChatRequestStatus,
         ChatAvailability, ErasedView, CloseAccountRequest, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
         CommentView, VoteRequest, VoteView, PostSort, TimeWindow, CommentSort, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
-        safety::Direction, MessageHit, HitChannel, ChannelHit, UserHit, PostHit, SnippetSegment, SearchSort,
+        safety::Direction, MessageHit, HitChannel, ChannelHit, UserHit, PostHit, SnippetSegment, SearchSort, FileView, FileHit,
     )),
     modifiers(&BearerAuth, &CommonErrors),
     tags(
@@ -87,6 +90,7 @@ use crate::handlers::{admin, auth, channels, forum, messages, meta, privacy, rep
         (name = "messages", description = "Messages, threads, versions, mentions and saved messages"),
         (name = "reactions", description = "The reaction catalog and reacting to messages"),
         (name = "search", description = "Full-text search over messages, channels, people and the forum"),
+        (name = "files", description = "Uploads, downloads and attachments"),
         (name = "realtime", description = "The WebSocket gateway"),
         (name = "meta", description = "Health, metrics and this document"),
     )

@@ -89,6 +89,7 @@ pub fn message(channel: &str, seq: i64, author: &str, content: &str, minutes: i6
         reply_count: 0,
         last_reply_at: None,
         reactions: Vec::new(),
+        files: Vec::new(),
     }
 }
 

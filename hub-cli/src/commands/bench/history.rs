@@ -38,43 +38,22 @@ pub async fn run(args: &HistoryArgs) -> anyhow::Result<()> {
     let per_channel = u64::from(args.messages).div_ceil(u64::from(args.channels));
     let mut channels = Vec::with_capacity(channel_count);
     for (index, user) in users.iter().enumerate() {
-        channels.push(bench_channel(user, index).await?);
+        channels.push(bench_channel(user, &format!("bench-history-{index}"), "hub bench history").await?);
     }
-    let seeded = seed(&server, &users, &channels, per_channel).await?;
+    let seeded = seed(&server, &users, &channels, per_channel, seed_content).await?;
 
-    let requests = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let deadline = start + args.duration;
-    let mut readers = Vec::with_capacity(args.readers as usize);
-    for index in 0..args.readers as usize {
-        let urls: Vec<String> = (0..channel_count)
-            .map(|offset| {
-                let channel = &channels[(index + offset) % channel_count].id;
-                server.url(&format!("/api/v1/channels/{channel}/messages?limit={}", args.limit))
-            })
-            .collect();
-        let token = users[index % users.len()].token.clone();
-        readers.push(tokio::spawn(read_loop(urls, token, deadline, requests.clone())));
-    }
-    let bar = progress::timed("read", args.duration);
-    let mut last = (Instant::now(), 0);
-    while readers.iter().any(|reader| !reader.is_finished()) {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        let now = (Instant::now(), requests.load(Ordering::Relaxed));
-        bar.set_position(u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX));
-        bar.set_message(format!("{:.0} requests/s", per_second(now.1 - last.1, now.0 - last.0)));
-        last = now;
-    }
-    bar.finish_and_clear();
-    let mut totals = ReaderFigures::default();
-    for reader in readers {
-        totals.merge(&reader.await.context("a reader task failed")?);
-    }
-    let elapsed = totals.finished.unwrap_or_else(Instant::now).duration_since(start);
-    if totals.latency.count() == 0 {
-        let failures: Vec<String> = totals.failures.iter().map(|(why, n)| format!("{why} x{n}")).collect();
-        bail!("no read succeeded: {}", failures.join(", "));
-    }
+    let readers = (0..args.readers as usize)
+        .map(|index| {
+            let urls: Vec<String> = (0..channel_count)
+                .map(|offset| {
+                    let channel = &channels[(index + offset) % channel_count].id;
+                    server.url(&format!("/api/v1/channels/{channel}/messages?limit={}", args.limit))
+                })
+                .collect();
+            (urls, users[index % users.len()].token.clone())
+        })
+        .collect();
+    let (totals, elapsed) = read_concurrently(readers, args.duration).await?;
 
     print_header(
         "history",
@@ -101,23 +80,55 @@ pub async fn run(args: &HistoryArgs) -> anyhow::Result<()> {
         seconds(elapsed)
     );
     println!("latency:        {}", totals.latency.summary());
-    if !totals.failures.is_empty() {
-        let failures: Vec<String> = totals.failures.iter().map(|(why, n)| format!("{why} x{n}")).collect();
-        println!("failures:       {}", failures.join(", "));
-    }
+    totals.print_failures();
     Ok(())
 }
 
+/// Runs one reader per `(urls, token)` until `duration` is up, showing the request rate on a
+/// progress bar; returns their merged figures and how long they read. No successful read at
+/// all is an error naming the failures.
+pub(super) async fn read_concurrently(
+    readers: Vec<(Vec<String>, String)>,
+    duration: Duration,
+) -> anyhow::Result<(ReaderFigures, Duration)> {
+    let requests = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let deadline = start + duration;
+    let tasks: Vec<_> = readers
+        .into_iter()
+        .map(|(urls, token)| tokio::spawn(read_loop(urls, token, deadline, requests.clone())))
+        .collect();
+    let bar = progress::timed("read", duration);
+    let mut last = (Instant::now(), 0);
+    while tasks.iter().any(|task| !task.is_finished()) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = (Instant::now(), requests.load(Ordering::Relaxed));
+        bar.set_position(u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX));
+        bar.set_message(format!("{:.0} requests/s", per_second(now.1 - last.1, now.0 - last.0)));
+        last = now;
+    }
+    bar.finish_and_clear();
+    let mut totals = ReaderFigures::default();
+    for task in tasks {
+        totals.merge(&task.await.context("a reader task failed")?);
+    }
+    let elapsed = totals.finished.unwrap_or_else(Instant::now).duration_since(start);
+    if totals.latency.count() == 0 {
+        bail!("no read succeeded: {}", totals.failure_list());
+    }
+    Ok((totals, elapsed))
+}
+
 /// A bench channel and how many seeded messages it already holds.
-struct BenchChannel {
-    id: ChannelId,
+pub(super) struct BenchChannel {
+    pub(super) id: ChannelId,
     seeded: u64,
 }
 
-/// Finds `bench-history-<index>` (or makes it), joins `user` to it, and counts its seeded
-/// messages from the newest one's text.
-async fn bench_channel(user: &BenchUser, index: usize) -> anyhow::Result<BenchChannel> {
-    let name = format!("bench-history-{index}");
+/// Finds the channel `name` (or makes it, for `workload`), joins `user` to it, and counts its
+/// seeded messages from the newest one's text.
+pub(super) async fn bench_channel(user: &BenchUser, name: &str, workload: &str) -> anyhow::Result<BenchChannel> {
+    let name = name.to_owned();
     let found = user
         .client
         .list_channels(Some(&name), &PageParams::first(200))
@@ -139,7 +150,7 @@ async fn bench_channel(user: &BenchUser, index: usize) -> anyhow::Result<BenchCh
                 .create_channel(&CreateChannelRequest {
                     name: name.clone(),
                     kind: ChannelKind::Public,
-                    description: Some("hub bench history: seeded messages, kept between runs".to_owned()),
+                    description: Some(format!("{workload}: seeded messages, kept between runs")),
                     topic: None,
                 })
                 .await
@@ -161,12 +172,14 @@ async fn bench_channel(user: &BenchUser, index: usize) -> anyhow::Result<BenchCh
     Ok(BenchChannel { id, seeded })
 }
 
-/// Tops every channel up to `per_channel` seeded messages; returns how many were sent.
-async fn seed(
+/// Tops every channel up to `per_channel` seeded messages (the text of number `n` is
+/// `content(n)`); returns how many were sent.
+pub(super) async fn seed(
     server: &Server,
     users: &[BenchUser],
     channels: &[BenchChannel],
     per_channel: u64,
+    content: fn(u64) -> String,
 ) -> anyhow::Result<u64> {
     let missing: u64 = channels
         .iter()
@@ -179,7 +192,7 @@ async fn seed(
     let started = Instant::now();
     stream::iter(users.iter().zip(channels))
         .filter(|(_, channel)| std::future::ready(channel.seeded < per_channel))
-        .map(|(user, channel)| seed_channel(server, user, &channel.id, channel.seeded..per_channel, &bar))
+        .map(|(user, channel)| seed_channel(server, user, &channel.id, channel.seeded..per_channel, &bar, content))
         .buffer_unordered(channels.len())
         .try_collect::<()>()
         .await?;
@@ -192,14 +205,16 @@ async fn seed(
     Ok(missing)
 }
 
-/// Sends messages `numbers` into one channel over one connection, keeping up to
-/// [`SEED_WINDOW`] unacknowledged; the server stores one connection's sends in order.
+/// Sends messages `numbers` (texts `content(n)`, which must start `seed <n> `) into one
+/// channel over one connection, keeping up to [`SEED_WINDOW`] unacknowledged; the server
+/// stores one connection's sends in order.
 pub(super) async fn seed_channel(
     server: &Server,
     user: &BenchUser,
     channel_id: &ChannelId,
     numbers: std::ops::Range<u64>,
     bar: &ProgressBar,
+    content: fn(u64) -> String,
 ) -> anyhow::Result<()> {
     let mut socket = gateway::open(server, &user.token, Purpose::Live).await?;
     let (mut next, end) = (numbers.start, numbers.end);
@@ -208,7 +223,7 @@ pub(super) async fn seed_channel(
         while next < end && next - acked < SEED_WINDOW {
             let client_id = format!("seed-{next}");
             socket
-                .feed(gateway::message_send(channel_id, seed_content(next), client_id)?)
+                .feed(gateway::message_send(channel_id, content(next), client_id)?)
                 .await
                 .context("cannot send to the gateway")?;
             next += 1;
@@ -256,15 +271,27 @@ fn seed_number(content: &str) -> Option<u64> {
 }
 
 #[derive(Debug, Default)]
-struct ReaderFigures {
+pub(super) struct ReaderFigures {
     /// When the last reader stopped.
     finished: Option<Instant>,
-    latency: Histogram,
+    pub(super) latency: Histogram,
     /// Failed requests by status or error.
     failures: BTreeMap<String, u64>,
 }
 
 impl ReaderFigures {
+    fn failure_list(&self) -> String {
+        let failures: Vec<String> = self.failures.iter().map(|(why, n)| format!("{why} x{n}")).collect();
+        failures.join(", ")
+    }
+
+    /// The `failures:` line, when any request failed.
+    pub(super) fn print_failures(&self) {
+        if !self.failures.is_empty() {
+            println!("failures:       {}", self.failure_list());
+        }
+    }
+
     fn merge(&mut self, other: &ReaderFigures) {
         self.finished = self.finished.max(other.finished);
         self.latency.merge(&other.latency);

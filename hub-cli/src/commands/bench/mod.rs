@@ -1,7 +1,8 @@
 //! `hub bench ...`: benchmark programs that drive a running hub-server over its real API (REST
 //! and the WebSocket gateway) and print figures as plain lines, ready for BENCHMARKS.md.
 //!
-//! - one module per workload: `fanout`, `dm`, `idle`, `history`, `login`, `reports`, `tui`;
+//! - one module per workload: `fanout`, `dm`, `files`, `idle`, `history`, `login`, `reports`, `search`,
+//!   `tui`;
 //! - `room`: a channel under fan-out load, shared by `fanout` and `login`;
 //! - `server`: the server under test, checked up front; the run's unique tag;
 //! - `accounts`: registering the run's users; `gateway`: raw WebSocket connections and frame
@@ -14,12 +15,14 @@
 mod accounts;
 mod dm;
 mod fanout;
+mod files;
 mod gateway;
 mod histogram;
 mod history;
 mod idle;
 mod login;
 mod reports;
+mod search;
 mod tui;
 use crate::progress;
 mod room;
@@ -36,10 +39,12 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Fanout(args) => fanout::run(&args).await,
         BenchCommand::Dm(args) => dm::run(&args).await,
+        BenchCommand::Files(args) => files::run(&args).await,
         BenchCommand::Idle(args) => idle::run(&args).await,
         BenchCommand::History(args) => history::run(&args).await,
         BenchCommand::Login(args) => login::run(&args).await,
         BenchCommand::Reports(args) => reports::run(&args).await,
+        BenchCommand::Search(args) => search::run(&args).await,
         BenchCommand::Tui(args) => tui::run(&args).await,
     }
 }

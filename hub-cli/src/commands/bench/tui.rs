@@ -43,7 +43,15 @@ pub async fn run(args: &TuiBenchArgs) -> anyhow::Result<()> {
     let long = create(&user, &long_name).await?;
     bar.finish_and_clear();
     let seeding = progress::counting("seed", args.messages as usize);
-    seed_channel(&server, &user, &long, 0..u64::from(args.messages), &seeding).await?;
+    seed_channel(
+        &server,
+        &user,
+        &long,
+        0..u64::from(args.messages),
+        &seeding,
+        seed_content,
+    )
+    .await?;
     seeding.finish_and_clear();
     let newest = seed_content(u64::from(args.messages) - 1);
     let newest = newest.trim_end_matches('.').trim_end();

@@ -257,6 +257,9 @@ pub struct MessageView {
     pub last_reply_at: Option<DateTime<Utc>>,
     /// Reactions: code, how many, whether the caller is among them.
     pub reactions: Vec<ReactionCountView>,
+    /// Files attached to it, in the order they were uploaded.
+    #[serde(default)]
+    pub files: Vec<super::FileView>,
 }
 
 /// One reaction on a message.
@@ -416,7 +419,16 @@ impl MessageView {
             } else {
                 reactions.iter().map(ReactionCountView::from).collect()
             },
+            files: Vec::new(),
         }
+    }
+
+    /// The same view with `files` (those of a deleted message are not shown).
+    pub fn with_files(mut self, files: Vec<super::FileView>) -> Self {
+        if !self.deleted {
+            self.files = files;
+        }
+        self
     }
 }
 

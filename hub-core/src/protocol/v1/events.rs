@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ChannelView, CommentView, MessageView, PostView};
-use crate::model::{ChannelId, ChannelRole, CommentId, MessageId, PostId, UserId};
+use crate::model::{ChannelId, ChannelRole, CommentId, FileId, MessageId, PostId, UserId};
 
 /// Why someone is no longer a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -88,6 +88,14 @@ pub enum ChannelEvent {
         message_id: MessageId,
         /// Its thread, when it was a reply.
         parent_id: Option<MessageId>,
+    },
+    /// A file was taken off a message (deleted by its uploader or a moderator).
+    #[serde(rename = "file.deleted")]
+    FileDeleted {
+        /// The file.
+        file_id: FileId,
+        /// The message it was on.
+        message_id: MessageId,
     },
     /// Someone reacted.
     #[serde(rename = "reaction.added")]
@@ -219,6 +227,7 @@ impl ChannelEvent {
             ChannelEvent::CommentUpdated { .. } => "comment.updated",
             ChannelEvent::CommentDeleted { .. } => "comment.deleted",
             ChannelEvent::VoteChanged { .. } => "vote.changed",
+            ChannelEvent::FileDeleted { .. } => "file.deleted",
         }
     }
 }

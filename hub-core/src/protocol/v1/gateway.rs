@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ChatRequestView, MessageView, StoredEvent};
+use super::{ChatRequestView, FileView, MessageView, StoredEvent};
 use crate::model::{
-    ChannelId, ClientId, ConnectionId, MessageId, ReportId, ReportReason, ReportTarget, UserId, UserStatus,
+    ChannelId, ClientId, ConnectionId, FileId, MessageId, ReportId, ReportReason, ReportTarget, UserId, UserStatus,
 };
 
 /// WebSocket close codes the server uses (besides the standard 1000, 1001 and 1009).
@@ -260,6 +260,18 @@ pub enum ControlFrame {
     ChatRequestCancelled {
         /// The request.
         request: ChatRequestView,
+    },
+    /// The user uploaded a file (sent to their connections).
+    #[serde(rename = "file.created")]
+    FileCreated {
+        /// The file.
+        file: FileView,
+    },
+    /// The user's file, not attached to any message, was deleted (sent to their connections).
+    #[serde(rename = "file.deleted")]
+    FileDeleted {
+        /// The file.
+        file_id: FileId,
     },
     /// A new report arrived (sent to connected site admins).
     #[serde(rename = "report.created")]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ChannelView, CommentView, MessageView, PostView, UserView};
+use super::{ChannelView, CommentView, FileView, MessageView, PostView, UserView};
 use crate::model::{ChannelId, ChannelKind};
 pub use crate::rules::search::SnippetSegment;
 
@@ -27,6 +27,15 @@ pub struct MessageHit {
     /// Its channel.
     pub channel: HitChannel,
     /// Where the words matched, cut into plain and highlighted pieces.
+    pub snippet: Vec<SnippetSegment>,
+}
+
+/// A file that matched (by name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FileHit {
+    /// The file.
+    pub file: FileView,
+    /// Where the words matched.
     pub snippet: Vec<SnippetSegment>,
 }
 

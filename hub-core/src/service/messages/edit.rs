@@ -21,12 +21,16 @@ impl Hub {
             return self.message_view(caller, &message).await;
         }
         let mentions = messages::parse_mentions(&content);
+        // The updated view replaces the old one in clients: it keeps the message's files.
+        let mut shown = vec![MessageView::new(&message, &[])];
+        self.add_files(std::slice::from_ref(&message), &mut shown).await?;
+        let files = shown.pop().map(|view| view.files).unwrap_or_default();
         let (edited, event) = self
             .inner
             .store
-            .edit_message(&message, &content, &mentions, now(), |edited| {
+            .edit_message(&message, &content, &mentions, now(), move |edited| {
                 ChannelEvent::MessageUpdated {
-                    message: MessageView::new(edited, &[]),
+                    message: MessageView::new(edited, &[]).with_files(files),
                 }
             })
             .await?;

@@ -77,7 +77,9 @@ impl Hub {
                 true => ReactionsByMessage::new(),
                 false => self.reactions_by_message(caller, &page.reacted).await?,
             };
-            return Ok(page_of(&page.messages, limit, &reactions));
+            let mut paged = page_of(&page.messages, limit, &reactions);
+            self.add_files(&page.messages, &mut paged.items).await?;
+            return Ok(paged);
         }
         let messages = self
             .inner
@@ -93,7 +95,9 @@ impl Hub {
             reacted: reactions.keys().cloned().collect(),
         });
         recent.put(&channel.id, page.clone());
-        Ok(page_of(&page.messages, limit, &reactions))
+        let mut paged = page_of(&page.messages, limit, &reactions);
+        self.add_files(&page.messages, &mut paged.items).await?;
+        Ok(paged)
     }
 
     /// A thread: its first message and a page of replies, oldest first, `after` a reply.

@@ -142,6 +142,7 @@ mod tests {
             deleted_at: None,
             reply_count: 0,
             last_reply_at: None,
+            file_count: 0,
         }
     }
 

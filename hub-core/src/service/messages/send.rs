@@ -34,9 +34,6 @@ impl Hub {
         self.charge_action(caller)?;
         let limits = &self.inner.config.limits;
         messages::validate_content(&request.content, limits.max_message_length)?;
-        if !request.file_ids.is_empty() {
-            return Err(Error::invalid("file_ids", "file attachments are not available yet"));
-        }
         if let Some(client_id) = &request.client_id {
             messages::validate_client_id(client_id.as_str())?;
         }
@@ -57,24 +54,28 @@ impl Hub {
             Some(parent) => Some(self.thread_parent(channel, parent).await?),
             None => None,
         };
+        let id = MessageId::generate();
+        let files = self.files_to_attach(caller, &request.file_ids, &id, channel).await?;
         let new = NewMessage {
-            id: MessageId::generate(),
+            id,
             channel_id: channel.clone(),
             author_id: caller.user.id.clone(),
             content: request.content,
             client_id: request.client_id.clone(),
             parent_id,
             created_at: now(),
+            file_ids: request.file_ids,
         };
         let mentions = messages::parse_mentions(&new.content);
+        let event_files = files.clone();
         let stored = self
             .inner
             .store
             .insert_message(
                 &new,
                 &mentions,
-                |message| ChannelEvent::MessageCreated {
-                    message: MessageView::new(message, &[]),
+                move |message| ChannelEvent::MessageCreated {
+                    message: MessageView::new(message, &[]).with_files(event_files.clone()),
                 },
                 turn,
             )
@@ -82,7 +83,7 @@ impl Hub {
         match stored {
             Ok((message, event)) => {
                 self.publish(event);
-                Ok((MessageView::new(&message, &[]), true))
+                Ok((MessageView::new(&message, &[]).with_files(files), true))
             }
             // A concurrent retry stored it first.
             Err(err) if err.kind == ErrorKind::Conflict => {

@@ -15,7 +15,9 @@ impl Hub {
     pub(crate) async fn message_views(&self, caller: &Caller, messages: &[Message]) -> Result<Vec<MessageView>> {
         let ids: Vec<MessageId> = messages.iter().map(|message| message.id.clone()).collect();
         let reactions = self.reactions_by_message(caller, &ids).await?;
-        Ok(views(messages, &reactions))
+        let mut views = views(messages, &reactions);
+        self.add_files(messages, &mut views).await?;
+        Ok(views)
     }
 
     /// The view of one message for `caller`.

@@ -54,6 +54,10 @@ impl Hub {
                 erased += 1;
             }
         }
+        // Their files go with their messages, sent or not: rows, bytes and all.
+        for file in store.files_of_uploader(user).await? {
+            self.remove_file(&file).await?;
+        }
         Ok(erased)
     }
 

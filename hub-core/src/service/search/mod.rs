@@ -4,7 +4,7 @@
 
 mod others;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{ChannelId, Message, UserId};
 use crate::protocol::v1::{HitChannel, MessageHit, SearchSort};
 use crate::rules::permissions;
@@ -86,12 +86,6 @@ impl Hub {
     /// deleted, not by people they mute or block (or who block them).
     pub async fn search_messages(&self, caller: &Caller, request: MessageSearch) -> Result<Paged<MessageHit>> {
         let prepared = self.prepare_search(&request.q, request.limit, request.cursor.as_deref())?;
-        if prepared.query.has_file {
-            return Err(Error::invalid(
-                "q",
-                "has:file needs file uploads, which this server does not have yet",
-            ));
-        }
         if let Some(channel) = &request.channel_id {
             let context = self.channel_context(caller, channel).await?;
             permissions::check_read(context.facts, context.viewer)?;
@@ -102,6 +96,7 @@ impl Hub {
             before: window::time_bound("before", request.before.as_deref())?,
             after: window::time_bound("after", request.after.as_deref())?,
             in_thread: prepared.query.in_thread,
+            has_file: prepared.query.has_file,
             newest_first: request.sort == SearchSort::Newest,
         };
         let found = self

@@ -1,9 +1,9 @@
-//! Searching channels, people and the forum: the same parsed query and paging as messages,
+//! Searching files, channels, people and the forum: the same parsed query and paging as messages,
 //! over smaller indexes.
 
 use crate::error::Result;
 use crate::model::{CommentId, PostId};
-use crate::protocol::v1::{ChannelHit, ChannelView, CommentView, PostHit, UserHit, UserView};
+use crate::protocol::v1::{ChannelHit, ChannelView, CommentView, FileHit, FileView, PostHit, UserHit, UserView};
 use crate::rules::search;
 use crate::service::{Caller, Hub, Paged};
 use crate::store::Votable;
@@ -32,6 +32,27 @@ impl Hub {
                 words,
             ),
             channel: ChannelView::from(&channel),
+        }))
+    }
+
+    /// Files whose name matches, among those the caller may fetch.
+    pub async fn search_files(
+        &self,
+        caller: &Caller,
+        q: &str,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<Paged<FileHit>> {
+        let prepared = self.prepare_search(q, limit, cursor)?;
+        let found = self
+            .inner
+            .store
+            .search_files(Self::searcher(caller), &prepared.query, prepared.lookahead())
+            .await?;
+        let words = self.inner.config.search.snippet_words;
+        Ok(self.search_page(&prepared, found).map(|file| FileHit {
+            snippet: search::snippet(&file.name, &prepared.query, words),
+            file: FileView::from(&file),
         }))
     }
 
