@@ -5,6 +5,7 @@
 
 mod accounts;
 mod admin_users;
+mod assistant;
 mod authorization;
 mod bad_input;
 mod channels;

@@ -87,3 +87,31 @@ impl Default for FilesConfig {
         }
     }
 }
+
+/// The assistant bot (`HUB_ASSISTANT__*`); its model is `ai_*` (none: the built-in answerer).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssistantConfig {
+    /// The bot's username; `@<it>` in a channel asks it (`HUB_ASSISTANT__USERNAME`).
+    pub username: String,
+    /// Messages retrieved for a question (`HUB_ASSISTANT__CONTEXT_MESSAGES`).
+    pub context_messages: u32,
+    /// Longest question, in characters (`HUB_ASSISTANT__MAX_QUESTION_CHARS`).
+    pub max_question_chars: usize,
+    /// Questions one person may ask per minute (`HUB_ASSISTANT__QUESTIONS_PER_MINUTE`).
+    pub questions_per_minute: f64,
+    /// Questions asked at once before the per-minute rate applies (`HUB_ASSISTANT__QUESTION_BURST`).
+    pub question_burst: f64,
+}
+
+impl Default for AssistantConfig {
+    fn default() -> Self {
+        AssistantConfig {
+            username: "assistant".to_owned(),
+            context_messages: 8,
+            max_question_chars: 2000,
+            questions_per_minute: 6.0,
+            question_burst: 3.0,
+        }
+    }
+}

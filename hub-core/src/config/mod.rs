@@ -14,7 +14,7 @@ use crate::model::ChatAvailability;
 
 mod features;
 
-pub use features::{FilesConfig, SearchConfig};
+pub use features::{AssistantConfig, FilesConfig, SearchConfig};
 
 /// All of hub's settings. Every field has a default, so an empty environment is a working setup.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +52,19 @@ pub struct Config {
     pub search: SearchConfig,
     /// Uploaded files' limits.
     pub files: FilesConfig,
+    /// The assistant bot.
+    pub assistant: AssistantConfig,
+    /// An OpenAI-compatible API for the assistant's answers, e.g. `https://api.openai.com/v1`
+    /// (`HUB_AI_BASE_URL`); unset: the built-in answerer quotes the best matches.
+    pub ai_base_url: Option<String>,
+    /// The model asked (`HUB_AI_MODEL`).
+    pub ai_model: String,
+    /// The API key, sent as a bearer token (`HUB_AI_API_KEY`).
+    pub ai_api_key: Option<String>,
+    /// How long an answer may take before the assistant gives up (`HUB_AI_TIMEOUT_SECS`).
+    pub ai_timeout_secs: u64,
+    /// Most tokens an answer may use (`HUB_AI_MAX_TOKENS`).
+    pub ai_max_tokens: u32,
     /// The S3-compatible bucket for files; unset: `<data_dir>/files` (`HUB_S3_BUCKET`).
     pub s3_bucket: Option<String>,
     /// The S3 endpoint, e.g. `http://127.0.0.1:9000`; unset: AWS (`HUB_S3_ENDPOINT`).
@@ -368,6 +381,12 @@ impl Default for Config {
             privacy: PrivacyConfig::default(),
             search: SearchConfig::default(),
             files: FilesConfig::default(),
+            assistant: AssistantConfig::default(),
+            ai_base_url: None,
+            ai_model: "gpt-4o-mini".to_owned(),
+            ai_api_key: None,
+            ai_timeout_secs: 20,
+            ai_max_tokens: 512,
             s3_bucket: None,
             s3_endpoint: None,
             s3_region: "us-east-1".to_owned(),

@@ -6,7 +6,17 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Names that mean something in message text (`@channel`, `@here`) or would mislead.
 pub const RESERVED_USERNAMES: &[&str] = &[
-    "channel", "here", "everyone", "all", "hub", "system", "admin", "root", "me", "null",
+    "channel",
+    "here",
+    "everyone",
+    "all",
+    "hub",
+    "system",
+    "admin",
+    "root",
+    "me",
+    "null",
+    "assistant",
 ];
 
 /// Shortest username.

@@ -2,6 +2,7 @@
 //! the store, so every rule is unit-tested here once.
 
 pub mod accounts;
+pub mod assistant;
 pub mod avatars;
 pub mod channels;
 pub mod files;

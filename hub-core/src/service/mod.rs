@@ -9,6 +9,7 @@
 //! client view carries (email, the admin and suspension flags).
 
 mod admin;
+mod assistant;
 mod audit;
 mod auth;
 mod channels;
@@ -149,6 +150,8 @@ struct HubInner {
     failed_logins: rate_limits::RateBuckets<String>,
     /// Each user's `resume` frames.
     resumes: rate_limits::RateBuckets,
+    /// Each user's questions to the assistant.
+    questions: rate_limits::RateBuckets,
     /// When each user last said they were typing in each channel.
     typing: typing::TypingThrottle,
     /// Whom each recent viewer does not hear from (mutes and blocks).
@@ -205,6 +208,7 @@ impl Hub {
                 rates: rate_limits::RateBuckets::default(),
                 failed_logins: rate_limits::RateBuckets::default(),
                 resumes: rate_limits::RateBuckets::default(),
+                questions: rate_limits::RateBuckets::default(),
                 typing: typing::TypingThrottle::default(),
                 hidden: safety::HiddenCache::default(),
                 tokens: OnceLock::new(),

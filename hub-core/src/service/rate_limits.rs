@@ -92,6 +92,26 @@ impl Hub {
 }
 
 impl Hub {
+    /// Charges one question to the caller's assistant bucket (`assistant.questions_per_minute`
+    /// beyond `assistant.question_burst`): a model's answer costs far more than a message.
+    pub(crate) fn charge_question(&self, caller: &Caller) -> Result<()> {
+        let settings = &self.inner.config.assistant;
+        let rate = Rate {
+            per_second: settings.questions_per_minute / 60.0,
+            burst: settings.question_burst,
+        };
+        self.inner
+            .questions
+            .take(&caller.user.id, rate, Instant::now())
+            .map_err(|wait| {
+                rate_limited(
+                    wait,
+                    "too many questions for the assistant; wait a little",
+                    serde_json::json!({ "questions_per_minute": settings.questions_per_minute }),
+                )
+            })
+    }
+
     /// Charges a `resume` naming `positions` channels (each a lookup; an empty one costs one)
     /// to the caller's own bucket.
     pub(crate) fn charge_resume(&self, caller: &Caller, positions: usize) -> Result<()> {

@@ -2,6 +2,7 @@
 //! the table of every route the server has.
 
 pub mod admin;
+pub mod assistant;
 pub mod auth;
 pub mod channels;
 pub mod files;
@@ -132,6 +133,8 @@ pub fn routes() -> Vec<Route> {
         route!(POST "/api/v1/admin/reports/{id}/resolve" => reports::resolve),
         route!(POST "/api/v1/admin/reports/{id}/dismiss" => reports::dismiss),
         route!(GET "/api/v1/admin/audit-log" => reports::audit_log),
+        route!(POST "/api/v1/ai/message" => assistant::ask),
+        route!(GET "/api/v1/ai/context" => assistant::context),
         route!(POST "/api/v1/files" => files::upload, streaming),
         route!(GET "/api/v1/files/{id}" => files::get),
         route!(DELETE "/api/v1/files/{id}" => files::delete),

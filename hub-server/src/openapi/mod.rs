@@ -20,7 +20,8 @@ use hub_core::protocol::v1::{
     UpdatePostRequest, UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
 };
 use hub_core::protocol::v1::{
-    ChannelHit, FileHit, FileView, HitChannel, MessageHit, PostHit, SearchSort, SnippetSegment, UserHit,
+    AnswerView, AskRequest, ChannelHit, ContextItem, ContextView, FileHit, FileView, HitChannel, MessageHit, PostHit,
+    SearchSort, SnippetSegment, SourceView, UserHit,
 };
 use hub_core::protocol::v1::{CloseAccountRequest, ErasedView, ReasonRequest, RevokedSessionsView, SessionView};
 mod constraints;
@@ -29,7 +30,9 @@ use hub_core::config::Config;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{admin, auth, channels, files, forum, messages, meta, privacy, reports, safety, search, users};
+use crate::handlers::{
+    admin, assistant, auth, channels, files, forum, messages, meta, privacy, reports, safety, search, users,
+};
 
 /// hub's API description.
 #[derive(OpenApi)]
@@ -62,6 +65,7 @@ use crate::handlers::{admin, auth, channels, files, forum, messages, meta, priva
         messages::catalog, messages::create_reaction, messages::saved, messages::save, messages::unsave,
         search::messages, search::files, search::channels, search::users, search::posts,
         files::upload, files::get, files::download, files::delete,
+        assistant::ask, assistant::context,
     ),
     components(schemas(
         RegisterRequest, LoginRequest, RefreshRequest, OidcExchangeRequest, TokenResponse, UserView, MeView,
@@ -76,6 +80,7 @@ use crate::handlers::{admin, auth, channels, files, forum, messages, meta, priva
         ChatAvailability, ErasedView, CloseAccountRequest, CreatePostRequest, UpdatePostRequest, PostView, CreateCommentRequest, UpdateCommentRequest,
         CommentView, VoteRequest, VoteView, PostSort, TimeWindow, CommentSort, ReportTarget, ReportReason, ReportStatus, ReportAction, ClientFrame, ControlFrame, VoiceParticipant, ChannelKind, ChannelRole, NotifyLevel, MentionKind, ChannelEvent, StoredEvent, LeaveReason,
         safety::Direction, MessageHit, HitChannel, ChannelHit, UserHit, PostHit, SnippetSegment, SearchSort, FileView, FileHit,
+        AskRequest, AnswerView, SourceView, ContextView, ContextItem,
     )),
     modifiers(&BearerAuth, &CommonErrors),
     tags(
@@ -91,6 +96,7 @@ use crate::handlers::{admin, auth, channels, files, forum, messages, meta, priva
         (name = "reactions", description = "The reaction catalog and reacting to messages"),
         (name = "search", description = "Full-text search over messages, channels, people and the forum"),
         (name = "files", description = "Uploads, downloads and attachments"),
+        (name = "assistant", description = "The assistant bot, answering from what you may read"),
         (name = "realtime", description = "The WebSocket gateway"),
         (name = "meta", description = "Health, metrics and this document"),
     )

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin;
+mod assistant;
 mod chat;
 mod common;
 mod events;
@@ -14,6 +15,7 @@ mod search;
 
 pub use accounts::*;
 pub use admin::*;
+pub use assistant::*;
 pub use chat::*;
 pub use common::*;
 pub use events::*;

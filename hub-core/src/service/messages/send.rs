@@ -83,6 +83,9 @@ impl Hub {
         match stored {
             Ok((message, event)) => {
                 self.publish(event);
+                if self.mentions_assistant(&mentions.usernames) {
+                    self.answer_mention(caller, &message);
+                }
                 Ok((MessageView::new(&message, &[]).with_files(files), true))
             }
             // A concurrent retry stored it first.

@@ -75,7 +75,7 @@ impl Hub {
         }
     }
 
-    fn searcher<'a>(caller: &'a Caller) -> Searcher<'a> {
+    pub(crate) fn searcher<'a>(caller: &'a Caller) -> Searcher<'a> {
         Searcher {
             user: &caller.user.id,
             site_admin: caller.user.is_superuser,
@@ -112,7 +112,7 @@ impl Hub {
         })
     }
 
-    async fn message_hits(
+    pub(crate) async fn message_hits(
         &self,
         caller: &Caller,
         query: &SearchQuery,
