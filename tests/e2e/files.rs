@@ -137,6 +137,24 @@ async fn files_on_messages_follow_who_reads_the_channel(backend: Backend) {
         .get(&format!("/api/v1/channels/{secret}/messages"), &bob.access_token)
         .await;
     assert_eq!(history.items()[0]["files"][0]["size"], 100_000);
+    // Over the socket too: the ack, then everyone's message.created with the file.
+    let second = upload(&server, &alice, "notes.txt", b"socket notes\n".to_vec())
+        .await
+        .body["id"]
+        .clone();
+    let mut alice_socket = server.ws_connect(&alice.access_token).await;
+    alice_socket
+        .send(json!({"type": "message.send", "channel_id": secret, "content": "over the socket", "client_id": "f1", "file_ids": [second]}))
+        .await;
+    alice_socket
+        .wait_for(|frame| frame["type"] == "ack" && frame["client_id"] == "f1")
+        .await;
+    let live = bob_socket
+        .wait_for(|frame| frame["type"] == "message.created" && frame["message"]["content"] == "over the socket")
+        .await;
+    assert_eq!(live["message"]["files"][0]["id"], second, "{live}");
+    assert_eq!(live["message"]["files"][0]["content_type"], "text/plain");
+
     // A file goes on one message only.
     server
         .post(
@@ -207,8 +225,17 @@ async fn files_on_messages_follow_who_reads_the_channel(backend: Backend) {
     let history = server
         .get(&format!("/api/v1/channels/{secret}/messages"), &bob.access_token)
         .await;
-    assert_eq!(history.items()[0]["files"], json!([]));
-    assert!(files_under(&server.config.data_dir.join("files")).is_empty());
+    let first = history
+        .items()
+        .iter()
+        .find(|message| message["content"] == "the plan")
+        .unwrap();
+    assert_eq!(first["files"], json!([]));
+    assert_eq!(
+        files_under(&server.config.data_dir.join("files")).len(),
+        1,
+        "only the socket's file"
+    );
     server.stop().await;
 }
 

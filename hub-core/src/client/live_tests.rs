@@ -159,6 +159,7 @@ async fn a_session_survives_a_server_restart() -> TestResult {
             content: "two".into(),
             client_id: "alice-2".into(),
             parent_id: None,
+            file_ids: Vec::new(),
         })
         .await?;
     let mut acked = false;

@@ -28,6 +28,7 @@
 //!             content: "hello".into(),
 //!             client_id: "greeting-1".into(),
 //!             parent_id: None,
+//!             file_ids: Vec::new(),
 //!         })
 //!         .await?;
 //! }

@@ -36,7 +36,11 @@ where
                 content,
                 client_id,
                 parent_id,
-            } => self.queue_send(channel_id, content, client_id, parent_id).await,
+                file_ids,
+            } => {
+                self.queue_send(channel_id, content, client_id, parent_id, file_ids)
+                    .await
+            }
             ClientFrame::Typing { channel_id } => self.on_typing(&channel_id).await,
             ClientFrame::PresenceSet { status } => self.on_presence_set(status).await,
             ClientFrame::Read { channel_id, message_id } => self.on_read(&channel_id, &message_id).await,

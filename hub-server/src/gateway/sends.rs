@@ -42,6 +42,7 @@ where
         content: String,
         client_id: ClientId,
         parent_id: Option<hub_core::model::MessageId>,
+        file_ids: Vec<hub_core::model::FileId>,
     ) -> Result<(), WriteFailure> {
         let pending = PendingSend {
             channel,
@@ -49,7 +50,7 @@ where
                 content,
                 client_id: Some(client_id.clone()),
                 parent_id,
-                file_ids: Vec::new(),
+                file_ids,
             },
             client_id,
         };

@@ -123,6 +123,7 @@ pub fn message_send(channel_id: &ChannelId, content: String, client_id: String) 
         content,
         client_id: ClientId::from(client_id),
         parent_id: None,
+        file_ids: Vec::new(),
     })
 }
 

@@ -73,6 +73,9 @@ pub enum ClientFrame {
         /// Reply in this thread.
         #[serde(default)]
         parent_id: Option<MessageId>,
+        /// Uploaded files to attach (the sender's, not sent before).
+        #[serde(default)]
+        file_ids: Vec<FileId>,
     },
     /// The user is typing in a channel.
     #[serde(rename = "typing")]

@@ -106,6 +106,7 @@ async fn work(net: Arc<Net>, start: Start, mut effects: UnboundedReceiver<Effect
                 content: outgoing.content,
                 client_id: outgoing.client_id,
                 parent_id: outgoing.parent_id,
+                file_ids: Vec::new(),
             }),
             Effect::Typing(channel_id) => net.frame(ClientFrame::Typing { channel_id }),
             Effect::SetStatus(status) => net.frame(ClientFrame::PresenceSet { status }),
