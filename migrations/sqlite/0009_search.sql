@@ -1,7 +1,7 @@
 -- Full-text search, kept current in the same transaction as every write (triggers), and
 -- backfilled here for what exists. One FTS5 index per kind of thing searched, tokenized like
 -- hub's query parser (runs of letters and digits, lowercased, accents kept), with prefix
--- indexes for as-you-type search. Contentless: the text stays in its own table; the index keeps
+-- indexes for as-you-type search on the small tables. Contentless: the text stays in its own table; the index keeps
 -- only what matching and ranking need. FTS5 rowids come from a keys table with an INTEGER
 -- PRIMARY KEY, because VACUUM (and so a backup) may renumber the implicit rowids of tables
 -- keyed by text ids.
@@ -11,9 +11,12 @@ CREATE TABLE message_search_keys (
     key     INTEGER PRIMARY KEY,
     item_id TEXT NOT NULL UNIQUE
 );
+-- No prefix indexes here (the small tables below have them): every send writes this index in
+-- its own transaction, and each prefix length would write every word again; a prefix search
+-- reads the term range instead.
 CREATE VIRTUAL TABLE message_search USING fts5(
     content, content = '', contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+    tokenize = 'unicode61 remove_diacritics 0'
 );
 CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
     INSERT INTO message_search_keys (item_id) VALUES (new.id);

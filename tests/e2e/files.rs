@@ -108,8 +108,12 @@ async fn files_on_messages_follow_who_reads_the_channel(backend: Backend) {
         .expect(201);
 
     let bytes = png_bytes(100_000);
+    // Alice's other device hears of her upload.
+    let mut alice_elsewhere = server.ws_connect(&alice.access_token).await;
     let uploaded = upload(&server, &alice, "plan.png", bytes.clone()).await;
     uploaded.expect(201);
+    let created = alice_elsewhere.wait_for(|frame| frame["type"] == "file.created").await;
+    assert_eq!(created["file"]["id"], uploaded.body["id"], "{created}");
     assert_eq!(uploaded.body["content_type"], "image/png");
     assert_eq!(uploaded.body["size"], 100_000);
     assert_eq!(uploaded.body["name"], "plan.png");

@@ -157,6 +157,9 @@ fn query_and_path_parameters(document: &mut Value, config: &Config) {
                     ("path", "id" | "user_id" | "message_id" | "session_id") => json!({ "format": "uuid" }),
                     ("query", "limit") => json!({ "minimum": 1, "maximum": config.limits.max_page_size }),
                     ("query", "q") if searches => json!({ "maxLength": config.search.max_query_chars }),
+                    ("query", "q") if path == "/api/v1/ai/context" => {
+                        json!({ "maxLength": config.assistant.max_question_chars })
+                    }
                     ("query", "cursor") if searches => json!({ "pattern": patterns::SEARCH_CURSOR }),
                     ("query", "q") => json!({ "maxLength": paging::MAX_QUERY_LENGTH }),
                     ("query", "cursor") if lists_users => {
