@@ -45,25 +45,57 @@ pub async fn upload(state: AppState, request: ApiRequest) -> Result<ApiResponse>
     })?;
     let declared = header_text(&request, header::CONTENT_LENGTH).and_then(|value| value.parse::<u64>().ok());
     let max = state.hub.config().files.max_file_bytes;
+    let mut body = request.take_body_stream()?;
     if declared.is_some_and(|length| length > max.saturating_add(FRAMING_BYTES)) {
+        drain(&mut body).await;
         return Err(
             Error::new(ErrorKind::PayloadTooLarge, format!("files may be at most {max} bytes"))
                 .with_field(FILE_FIELD)
                 .with_details(serde_json::json!({ "max_bytes": max, "quota": false })),
         );
     }
-    let body = request
-        .take_body_stream()?
-        .map_err(|err| std::io::Error::other(err.message));
-    let mut form = multer::Multipart::new(body, boundary);
+    let mut form = multer::Multipart::new(body.map_err(|err| std::io::Error::other(err.message)), boundary);
+    let outcome = store_the_file(&state, &caller, &mut form).await;
+    if outcome.is_err() {
+        // Read what the client is still sending, so it gets the answer rather than a reset.
+        let _ = tokio::time::timeout(DRAIN_TIME, async { while let Ok(Some(_)) = form.next_field().await {} }).await;
+    }
+    let file = outcome?;
+    ApiResponse::json(StatusCode::CREATED, &file)
+}
+
+/// How long a refused upload's remaining body is read (and thrown away) before answering.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+/// How much of it, at most.
+const DRAIN_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads and discards what is left of `body`, within [`DRAIN_TIME`] and [`DRAIN_BYTES`].
+async fn drain(body: &mut crate::http::BodyStream) {
+    let _ = tokio::time::timeout(DRAIN_TIME, async {
+        let mut read = 0u64;
+        while let Some(Ok(chunk)) = body.next().await {
+            read += chunk.len() as u64;
+            if read > DRAIN_BYTES {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
+/// The form's `file` field, stored.
+async fn store_the_file(
+    state: &AppState,
+    caller: &hub_core::service::Caller,
+    form: &mut multer::Multipart<'static>,
+) -> Result<FileView> {
     while let Some(field) = form.next_field().await.map_err(form_error)? {
         if field.name() != Some(FILE_FIELD) {
             continue;
         }
         let name = field.file_name().unwrap_or("file").to_owned();
         let chunks = field.map_err(form_error).boxed();
-        let file = state.hub.upload_file(&caller, &name, chunks).await?;
-        return ApiResponse::json(StatusCode::CREATED, &file);
+        return state.hub.upload_file(caller, &name, chunks).await;
     }
     Err(Error::invalid(FILE_FIELD, "the form has no field `file`"))
 }
