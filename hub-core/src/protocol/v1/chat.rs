@@ -425,10 +425,15 @@ impl MessageView {
 
     /// The same view with `files` (those of a deleted message are not shown).
     pub fn with_files(mut self, files: Vec<super::FileView>) -> Self {
+        self.set_files(files);
+        self
+    }
+
+    /// Shows `files` on this view (those of a deleted message are not shown).
+    pub fn set_files(&mut self, files: Vec<super::FileView>) {
         if !self.deleted {
             self.files = files;
         }
-        self
     }
 }
 

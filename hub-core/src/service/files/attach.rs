@@ -66,18 +66,17 @@ impl Hub {
         Ok(views)
     }
 
-    /// Puts the files of `messages` on their `views` (matched by id); reads nothing when no
-    /// message has files.
-    pub(crate) async fn add_files(&self, messages: &[Message], views: &mut [MessageView]) -> Result<()> {
+    /// The files of `messages`, by message; reads nothing when no message has files.
+    pub(crate) async fn files_by_message(&self, messages: &[Message]) -> Result<HashMap<MessageId, Vec<FileView>>> {
         let with_files: Vec<MessageId> = messages
             .iter()
             .filter(|message| message.file_count > 0)
             .map(|message| message.id.clone())
             .collect();
-        if with_files.is_empty() {
-            return Ok(());
-        }
         let mut by_message: HashMap<MessageId, Vec<FileView>> = HashMap::new();
+        if with_files.is_empty() {
+            return Ok(by_message);
+        }
         for file in self.inner.store.files_of_messages(&with_files).await? {
             if let Some(message) = &file.message_id {
                 by_message
@@ -86,11 +85,15 @@ impl Hub {
                     .push(FileView::from(&file));
             }
         }
+        Ok(by_message)
+    }
+
+    /// Puts the files of `messages` on their `views` (matched by id).
+    pub(crate) async fn add_files(&self, messages: &[Message], views: &mut [MessageView]) -> Result<()> {
+        let mut by_message = self.files_by_message(messages).await?;
         for view in views.iter_mut() {
-            if let Some(files) = by_message.remove(&view.id)
-                && !view.deleted
-            {
-                view.files = files;
+            if let Some(files) = by_message.remove(&view.id) {
+                view.set_files(files);
             }
         }
         Ok(())

@@ -22,9 +22,11 @@ impl Hub {
         }
         let mentions = messages::parse_mentions(&content);
         // The updated view replaces the old one in clients: it keeps the message's files.
-        let mut shown = vec![MessageView::new(&message, &[])];
-        self.add_files(std::slice::from_ref(&message), &mut shown).await?;
-        let files = shown.pop().map(|view| view.files).unwrap_or_default();
+        let files = self
+            .files_by_message(std::slice::from_ref(&message))
+            .await?
+            .remove(&message.id)
+            .unwrap_or_default();
         let (edited, event) = self
             .inner
             .store
