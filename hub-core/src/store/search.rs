@@ -188,17 +188,7 @@ impl Store {
             "files f LEFT JOIN channels c ON c.id = f.channel_id WHERE f.search @@ to_tsquery('simple', $1)",
             "ts_rank(f.search, to_tsquery('simple', $1)) DESC, f.id"
         );
-        let (sql, text) = self.dialect(query, SQLITE, POSTGRES);
-        Ok(db_run!(self, pool => {
-            sqlx::query_as(sql)
-                .bind(&text)
-                .bind(searcher.user)
-                .bind(searcher.site_admin)
-                .bind(i64::from(window.limit))
-                .bind(i64::from(window.offset))
-                .fetch_all(pool)
-                .await
-        })?)
+        self.fetch_for_searcher(query, SQLITE, POSTGRES, searcher, window).await
     }
 
     /// Channels (not direct conversations) whose name, topic or description match, that
@@ -233,17 +223,7 @@ impl Store {
             "channels c WHERE c.search @@ to_tsquery('simple', $1)",
             "ts_rank(c.search, to_tsquery('simple', $1)) DESC, c.name"
         );
-        let (sql, text) = self.dialect(query, SQLITE, POSTGRES);
-        Ok(db_run!(self, pool => {
-            sqlx::query_as(sql)
-                .bind(&text)
-                .bind(searcher.user)
-                .bind(searcher.site_admin)
-                .bind(i64::from(window.limit))
-                .bind(i64::from(window.offset))
-                .fetch_all(pool)
-                .await
-        })?)
+        self.fetch_for_searcher(query, SQLITE, POSTGRES, searcher, window).await
     }
 
     /// People whose username or full name match, best first; suspended and closed accounts only
@@ -345,6 +325,35 @@ impl Store {
             }
             query.push(")");
             query.build_query_as().fetch_all(pool).await
+        })?)
+    }
+
+    /// Rows of a search whose SQL takes the query (`$1`), the searcher (`$2`, `$3`: site admin)
+    /// and the window (`$4` limit, `$5` offset).
+    async fn fetch_for_searcher<T>(
+        &self,
+        query: &SearchQuery,
+        sqlite: &'static str,
+        postgres: &'static str,
+        searcher: Searcher<'_>,
+        window: ResultWindow,
+    ) -> Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
+        let (sql, text) = self.dialect(query, sqlite, postgres);
+        Ok(db_run!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(&text)
+                .bind(searcher.user)
+                .bind(searcher.site_admin)
+                .bind(i64::from(window.limit))
+                .bind(i64::from(window.offset))
+                .fetch_all(pool)
+                .await
         })?)
     }
 
