@@ -289,15 +289,17 @@ where
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
+    futures_util::pin_mut!(body);
     if declared.is_some_and(|length| length > max_bytes as u64) {
+        drain_body(&mut body).await;
         return Err(too_large());
     }
     let mut collected = BytesMut::new();
-    futures_util::pin_mut!(body);
     while let Some(chunk) = body.next().await {
         let mut chunk =
             chunk.map_err(|err| Error::new(ErrorKind::InvalidJson, format!("could not read the body: {err}")))?;
         if collected.len() + chunk.remaining() > max_bytes {
+            drain_body(&mut body).await;
             return Err(too_large());
         }
         while chunk.has_remaining() {
@@ -308,4 +310,29 @@ where
         }
     }
     Ok(collected.freeze())
+}
+
+/// How long a refused body's remainder is read (and thrown away) before answering.
+pub(crate) const DRAIN_TIME: Duration = Duration::from_secs(5);
+/// How much of it, at most.
+const DRAIN_BYTES: usize = 64 * 1024 * 1024;
+
+/// Reads and discards what is left of a refused body, within [`DRAIN_TIME`] and
+/// [`DRAIN_BYTES`]: answering while the client is still sending makes it see a reset (a broken
+/// pipe) instead of the answer.
+pub(crate) async fn drain_body<S, B, E>(body: &mut S)
+where
+    S: Stream<Item = std::result::Result<B, E>> + Unpin,
+    B: Buf,
+{
+    let _ = tokio::time::timeout(DRAIN_TIME, async {
+        let mut read = 0usize;
+        while let Some(Ok(chunk)) = body.next().await {
+            read += chunk.remaining();
+            if read > DRAIN_BYTES {
+                break;
+            }
+        }
+    })
+    .await;
 }

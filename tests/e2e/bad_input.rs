@@ -197,9 +197,15 @@ async fn bodies_over_the_limit(backend: Backend) {
     reply.expect_error(413, "payload_too_large");
     assert_eq!(reply.body["error"]["details"]["max_body_bytes"], 1024);
 
-    // Without a declared length (chunked), the limit holds while streaming.
+    // Without a declared length (chunked), the limit holds while streaming. The chunks come
+    // slowly, so the limit is passed while the client is still sending: it gets the answer,
+    // not a reset.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..8).map(|_| Ok(vec![b' '; 512])).collect();
-    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let slowly = futures_util::StreamExt::then(futures_util::stream::iter(chunks), |chunk| async {
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        chunk
+    });
+    let body = reqwest::Body::wrap_stream(slowly);
     let reply = TestServer::reply(
         server
             .http

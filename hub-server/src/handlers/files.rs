@@ -47,7 +47,7 @@ pub async fn upload(state: AppState, request: ApiRequest) -> Result<ApiResponse>
     let max = state.hub.config().files.max_file_bytes;
     let mut body = request.take_body_stream()?;
     if declared.is_some_and(|length| length > max.saturating_add(FRAMING_BYTES)) {
-        drain(&mut body).await;
+        crate::drain_body(&mut body).await;
         return Err(
             Error::new(ErrorKind::PayloadTooLarge, format!("files may be at most {max} bytes"))
                 .with_field(FILE_FIELD)
@@ -58,29 +58,13 @@ pub async fn upload(state: AppState, request: ApiRequest) -> Result<ApiResponse>
     let outcome = store_the_file(&state, &caller, &mut form).await;
     if outcome.is_err() {
         // Read what the client is still sending, so it gets the answer rather than a reset.
-        let _ = tokio::time::timeout(DRAIN_TIME, async { while let Ok(Some(_)) = form.next_field().await {} }).await;
+        let _ = tokio::time::timeout(crate::DRAIN_TIME, async {
+            while let Ok(Some(_)) = form.next_field().await {}
+        })
+        .await;
     }
     let file = outcome?;
     ApiResponse::json(StatusCode::CREATED, &file)
-}
-
-/// How long a refused upload's remaining body is read (and thrown away) before answering.
-const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(5);
-/// How much of it, at most.
-const DRAIN_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Reads and discards what is left of `body`, within [`DRAIN_TIME`] and [`DRAIN_BYTES`].
-async fn drain(body: &mut crate::http::BodyStream) {
-    let _ = tokio::time::timeout(DRAIN_TIME, async {
-        let mut read = 0u64;
-        while let Some(Ok(chunk)) = body.next().await {
-            read += chunk.len() as u64;
-            if read > DRAIN_BYTES {
-                break;
-            }
-        }
-    })
-    .await;
 }
 
 /// The form's `file` field, stored.
