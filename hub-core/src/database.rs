@@ -21,7 +21,12 @@ impl Database {
     /// Connects to the configured database without migrating it. A SQLite file and its folder
     /// are created when missing.
     pub async fn connect(config: &Config) -> Result<Database> {
-        let store = Store::connect(&config.effective_database_url(), config.database_max_connections).await?;
+        let store = Store::connect(
+            &config.effective_database_url(),
+            config.database_max_connections,
+            config.database_acquire_timeout(),
+        )
+        .await?;
         Ok(Database { store })
     }
 

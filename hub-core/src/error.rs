@@ -205,21 +205,43 @@ impl Error {
 impl From<sqlx::Error> for Error {
     fn from(cause: sqlx::Error) -> Self {
         match cause {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                Error::new(ErrorKind::Unavailable, "the database is unavailable").with_source(cause)
+            // A connection that breaks or is closed mid-handshake (a restart, a proxy in
+            // between going away) is the database being away, not a bad request.
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => database_unavailable(cause),
+            sqlx::Error::Database(ref err) if err.code().is_some_and(|code| is_unavailable_state(&code)) => {
+                database_unavailable(cause)
             }
             other => Error::internal(other),
         }
     }
 }
 
+/// The database cannot be reached or is restarting: `unavailable` (503) with `Retry-After`,
+/// for clients to try again shortly; nothing was written.
+fn database_unavailable(cause: impl std::error::Error + Send + Sync + 'static) -> Error {
+    let mut err =
+        Error::new(ErrorKind::Unavailable, "the database is unavailable; try again shortly").with_source(cause);
+    err.retry_after = Some(std::time::Duration::from_secs(1));
+    err
+}
+
+/// PostgreSQL's SQLSTATEs for a server that is going away, starting up or refusing
+/// connections: class 08 (connection exception), `57P01`-`57P03` (admin shutdown, crash
+/// shutdown, cannot connect now) and `53300` (too many connections).
+fn is_unavailable_state(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(cause: rusqlite::Error) -> Self {
         match cause.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-            | Some(rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::DiskFull) => {
-                Error::new(ErrorKind::Unavailable, "the database is unavailable").with_source(cause)
-            }
+            | Some(rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::DiskFull) => database_unavailable(cause),
             _ => Error::internal(cause),
         }
     }

@@ -18,6 +18,7 @@
 pub mod auth;
 #[cfg(feature = "client")]
 pub mod client;
+mod cluster;
 pub mod config;
 pub mod database;
 pub mod error;

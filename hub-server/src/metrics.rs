@@ -18,6 +18,11 @@ struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct NodeLabels {
+    node_id: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
     method: String,
     route: String,
@@ -39,6 +44,9 @@ pub struct Metrics {
     /// WebSocket sends held back until the dispatcher caught up.
     pub ws_sends_held: Counter,
     resident_memory: Gauge,
+    node: Family<NodeLabels, Gauge>,
+    peers: Gauge,
+    bus_lag: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
 impl Metrics {
@@ -92,7 +100,24 @@ impl Metrics {
             "Resident memory of the server process (Linux), read at each scrape",
             resident_memory.clone(),
         );
+        let node = Family::<NodeLabels, Gauge>::default();
+        registry.register("node", "This node's id (always 1)", node.clone());
+        let peers = Gauge::default();
+        registry.register(
+            "cluster_peers_alive",
+            "Other nodes whose heartbeat is within the presence TTL (several nodes only)",
+            peers.clone(),
+        );
+        let bus_lag = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "bus_lag_seconds",
+            "How long the latest event from another node took to arrive over the bus",
+            bus_lag.clone(),
+        );
         Metrics {
+            node,
+            peers,
+            bus_lag,
             registry,
             requests,
             latency,
@@ -120,6 +145,17 @@ impl Metrics {
                 route: route.to_owned(),
             })
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Records the node's id, how many other nodes are alive and the bus lag, at a scrape.
+    pub fn set_cluster(&self, node_id: &str, peers: usize, lag: Option<Duration>) {
+        self.node
+            .get_or_create(&NodeLabels {
+                node_id: node_id.to_owned(),
+            })
+            .set(1);
+        self.peers.set(i64::try_from(peers).unwrap_or(i64::MAX));
+        self.bus_lag.set(lag.map_or(0.0, |lag| lag.as_secs_f64()));
     }
 
     /// The Prometheus text exposition.

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::ChatAvailability;
 
+mod cluster;
 mod features;
 
+pub use cluster::ClusterConfig;
 pub use features::{AssistantConfig, FilesConfig, SearchConfig};
 
 /// All of hub's settings. Every field has a default, so an empty environment is a working setup.
@@ -28,6 +30,10 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Most pooled database connections (`HUB_DATABASE_MAX_CONNECTIONS`).
     pub database_max_connections: u32,
+    /// How long a request waits for a pooled PostgreSQL connection before it is answered 503
+    /// with `Retry-After` (`HUB_DATABASE_ACQUIRE_TIMEOUT_SECS`): while the database is down,
+    /// callers get that error instead of hanging.
+    pub database_acquire_timeout_secs: f64,
     /// HS256 secret for access tokens; generated into `<data_dir>/jwt-secret` when unset (`HUB_JWT_SECRET`).
     pub jwt_secret: Option<String>,
     /// Origins allowed by CORS, e.g. `["https://chat.example.com"]`; empty means no CORS headers (`HUB_CORS_ORIGINS`).
@@ -50,6 +56,8 @@ pub struct Config {
     pub privacy: PrivacyConfig,
     /// Full-text search's limits.
     pub search: SearchConfig,
+    /// Several nodes: presence TTL and heartbeat.
+    pub cluster: ClusterConfig,
     /// Uploaded files' limits.
     pub files: FilesConfig,
     /// The assistant bot.
@@ -369,6 +377,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./hub-data"),
             database_url: None,
             database_max_connections: 16,
+            database_acquire_timeout_secs: 3.0,
             jwt_secret: None,
             cors_origins: Vec::new(),
             log_format: LogFormat::Text,
@@ -380,6 +389,7 @@ impl Default for Config {
             forum: ForumConfig::default(),
             privacy: PrivacyConfig::default(),
             search: SearchConfig::default(),
+            cluster: ClusterConfig::default(),
             files: FilesConfig::default(),
             assistant: AssistantConfig::default(),
             ai_base_url: None,
@@ -434,6 +444,11 @@ impl Default for AuthConfig {
 }
 
 impl Config {
+    /// [`Config::database_acquire_timeout_secs`], from 10 ms to an hour.
+    pub fn database_acquire_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.database_acquire_timeout_secs.clamp(0.01, 3600.0))
+    }
+
     /// Reads the configuration: defaults, then the TOML file named by `HUB_CONFIG` (if any), then `HUB_*` variables.
     pub fn load() -> Result<Config> {
         let file = std::env::var_os("HUB_CONFIG").map(PathBuf::from);

@@ -56,6 +56,10 @@ pub enum BusMessage {
         /// The users.
         user_ids: Vec<UserId>,
     },
+    /// Made by a node's own bus, never sent across: the bus reaches the other nodes again after
+    /// losing them. What they published meanwhile never arrived, so receivers check what they
+    /// delivered against the log instead of waiting for each channel's next event.
+    Rejoined,
     /// A control frame for one connection of one user (voice signalling).
     ToConnection {
         /// The user.
@@ -107,6 +111,11 @@ pub trait EventBus: Send + Sync + 'static {
     /// Whether the other nodes are reached.
     fn health(&self) -> BusHealth {
         BusHealth::Local
+    }
+
+    /// How long the latest message from another node took to arrive (`None` alone).
+    fn lag(&self) -> Option<std::time::Duration> {
+        None
     }
 }
 

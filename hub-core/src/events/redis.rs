@@ -7,7 +7,7 @@
 //! of a channel shows the other nodes a gap in its sequence, which they fill from the database.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
@@ -22,12 +22,18 @@ const OUTGOING_BUFFER: usize = 4096;
 /// The pause before connecting to Redis again.
 const RECONNECT_PAUSE: Duration = Duration::from_millis(250);
 
-/// What crosses Redis: the message and the node it came from (a node skips its own).
+/// What crosses Redis: the message, the node it came from (a node skips its own) and when it
+/// was sent (milliseconds since the epoch, for the bus lag).
 #[derive(Debug, Serialize, Deserialize)]
 struct Envelope {
     node: String,
+    #[serde(default)]
+    sent_ms: i64,
     message: BusMessage,
 }
+
+/// The latest lag seen, in milliseconds; `u64::MAX` before any.
+const NO_LAG_YET: u64 = u64::MAX;
 
 /// Redis pub/sub under the [`EventBus`] trait.
 #[derive(Debug)]
@@ -36,6 +42,7 @@ pub struct RedisBus {
     outgoing: mpsc::Sender<Vec<u8>>,
     node: String,
     connected: Arc<AtomicBool>,
+    lag_ms: Arc<AtomicU64>,
 }
 
 impl RedisBus {
@@ -53,11 +60,13 @@ impl RedisBus {
         let (local, _) = broadcast::channel(capacity.max(1));
         let (outgoing, waiting) = mpsc::channel(OUTGOING_BUFFER);
         let connected = Arc::new(AtomicBool::new(false));
+        let lag_ms = Arc::new(AtomicU64::new(NO_LAG_YET));
         let bus = RedisBus {
             local: local.clone(),
             outgoing,
             node: node.to_owned(),
             connected: connected.clone(),
+            lag_ms: lag_ms.clone(),
         };
         tokio::spawn(publish_loop(publisher, channel.to_owned(), waiting));
         let (subscribed_tx, subscribed) = tokio::sync::oneshot::channel();
@@ -68,6 +77,7 @@ impl RedisBus {
             node: node.to_owned(),
             local,
             connected,
+            lag_ms,
             subscribed: Some(subscribed_tx),
         }));
         // Published messages count from here: wait until the subscription is in place.
@@ -80,6 +90,7 @@ impl EventBus for RedisBus {
     fn publish(&self, message: BusMessage) {
         let envelope = Envelope {
             node: self.node.clone(),
+            sent_ms: chrono::Utc::now().timestamp_millis(),
             message,
         };
         match serde_json::to_vec(&envelope) {
@@ -101,6 +112,13 @@ impl EventBus for RedisBus {
             BusHealth::Connected
         } else {
             BusHealth::Degraded
+        }
+    }
+
+    fn lag(&self) -> Option<Duration> {
+        match self.lag_ms.load(Ordering::Relaxed) {
+            NO_LAG_YET => None,
+            lag => Some(Duration::from_millis(lag)),
         }
     }
 }
@@ -131,6 +149,7 @@ struct SubscribeLoop {
     node: String,
     local: broadcast::Sender<Arc<BusMessage>>,
     connected: Arc<AtomicBool>,
+    lag_ms: Arc<AtomicU64>,
     subscribed: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -158,8 +177,14 @@ async fn subscribe_loop(mut state: SubscribeLoop) {
         if !state.connected.swap(true, Ordering::Relaxed) {
             tracing::info!("event bus: connected to Redis");
         }
-        if let Some(subscribed) = state.subscribed.take() {
-            let _ = subscribed.send(());
+        match state.subscribed.take() {
+            Some(subscribed) => {
+                let _ = subscribed.send(());
+            }
+            // Back after losing Redis: what the others published meanwhile is in the log only.
+            None => {
+                let _ = state.local.send(Arc::new(BusMessage::Rejoined));
+            }
         }
         let mut messages = subscription.on_message();
         while let Some(message) = messages.next().await {
@@ -169,6 +194,8 @@ async fn subscribe_loop(mut state: SubscribeLoop) {
             };
             match serde_json::from_slice::<Envelope>(&payload) {
                 Ok(envelope) if envelope.node != state.node => {
+                    let lag = chrono::Utc::now().timestamp_millis().saturating_sub(envelope.sent_ms);
+                    state.lag_ms.store(u64::try_from(lag).unwrap_or(0), Ordering::Relaxed);
                     let _ = state.local.send(Arc::new(envelope.message));
                 }
                 Ok(_) => {}

@@ -1,5 +1,5 @@
-//! Use cases of the real-time gateway that are not also REST routes: who may enter a voice
-//! call, who is in a channel, and reading the channel event log (catching a reconnecting client
+//! Use cases of the real-time gateway that are not also REST routes: who is in a channel, and
+//! reading the channel event log (catching a reconnecting client
 //! up, filling a gap in what a node or a connection received).
 
 use std::collections::BTreeMap;
@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::error::{Error, Result};
-use crate::model::{ChannelId, ChannelKind, UserId};
+use crate::model::{ChannelId, UserId};
 use crate::protocol::v1::StoredEvent;
-use crate::rules::permissions;
 use crate::service::{Caller, Hub, now};
 
 /// What a `resume` yields.
@@ -22,19 +21,6 @@ pub struct CatchUp {
 }
 
 impl Hub {
-    /// Whether the caller may enter a channel's voice call (members of a voice channel).
-    pub async fn check_voice_join(&self, caller: &Caller, channel: &ChannelId) -> Result<()> {
-        let context = self.channel_context(caller, channel).await?;
-        permissions::check_member_action(context.facts, context.viewer, "join the call")?;
-        if context.facts.kind != ChannelKind::Voice {
-            return Err(Error::invalid("channel_id", "only voice channels have calls"));
-        }
-        if context.facts.archived {
-            return Err(Error::forbidden("this channel is archived"));
-        }
-        Ok(())
-    }
-
     /// Everyone in a channel.
     pub async fn channel_member_ids(&self, channel: &ChannelId) -> Result<Vec<UserId>> {
         self.inner.store.member_ids(channel).await
@@ -64,7 +50,7 @@ impl Hub {
         max_events: u32,
     ) -> Result<CatchUp> {
         let most = self.inner.config.gateway.max_resume_positions;
-        self.charge_resume(caller, positions.len())?;
+        self.charge_resume(caller, positions.len()).await?;
         if positions.len() > most as usize {
             return Err(Error::invalid(
                 "positions",

@@ -28,6 +28,7 @@ mod safety;
 mod search;
 mod typing;
 mod users;
+mod voice;
 
 use std::sync::{Arc, OnceLock};
 
@@ -142,8 +143,9 @@ struct HubInner {
     bus: Arc<dyn EventBus>,
     store: Store,
     passwords: PasswordHasher,
-    /// Open connections per user (presence).
-    presence: presence::PresenceTracker,
+    /// Who is connected where, voice calls and shared rate buckets (this node's, or every
+    /// node's through Redis).
+    cluster: crate::cluster::Cluster,
     /// Each user's actions per second, shared by every transport.
     rates: rate_limits::RateBuckets,
     /// Failed logins by (lowercased) username.
@@ -173,12 +175,21 @@ impl Hub {
             .node_id
             .get_or_insert_with(|| uuid::Uuid::now_v7().to_string())
             .clone();
-        let store = Store::connect(&config.effective_database_url(), config.database_max_connections).await?;
+        let store = Store::connect(
+            &config.effective_database_url(),
+            config.database_max_connections,
+            config.database_acquire_timeout(),
+        )
+        .await?;
         store.migrate().await?;
         let hub = match &config.redis_url {
             Some(url) => {
                 let bus = RedisBus::connect(url, &config.redis_channel, &node, EVENT_BUFFER).await?;
-                Hub::with_store_and_bus(config, store, Arc::new(bus))?
+                let ttl = config.cluster.presence_ttl();
+                let cluster = crate::cluster::Cluster::shared(url, &config.redis_channel, &node, ttl).await?;
+                let hub = Hub::with_store_and_bus(config, store, Arc::new(bus), cluster)?;
+                hub.start_heartbeat();
+                hub
             }
             None => Hub::with_store(config, store)?,
         };
@@ -189,11 +200,17 @@ impl Hub {
     /// Services over an already connected and migrated store, with the in-process bus. Nothing
     /// slow happens here: the token secret and the login decoy hash are made on first use.
     pub(crate) fn with_store(config: Config, store: Store) -> Result<Hub> {
-        Hub::with_store_and_bus(config, store, Arc::new(LocalBus::new(EVENT_BUFFER)))
+        let cluster = crate::cluster::Cluster::alone(config.node_id.as_deref().unwrap_or("local"));
+        Hub::with_store_and_bus(config, store, Arc::new(LocalBus::new(EVENT_BUFFER)), cluster)
     }
 
     /// Services over a store, publishing live events on `bus`.
-    pub(crate) fn with_store_and_bus(config: Config, store: Store, bus: Arc<dyn EventBus>) -> Result<Hub> {
+    pub(crate) fn with_store_and_bus(
+        config: Config,
+        store: Store,
+        bus: Arc<dyn EventBus>,
+        cluster: crate::cluster::Cluster,
+    ) -> Result<Hub> {
         let passwords = PasswordHasher::new(&config.auth)?;
         let oidc = config.oidc.as_ref().map(OidcVerifier::new).transpose()?;
         let recent_pages = messages::RecentPages::new(config.limits.history_cache_bytes);
@@ -204,7 +221,7 @@ impl Hub {
                 config,
                 store,
                 passwords,
-                presence: presence::PresenceTracker::default(),
+                cluster,
                 rates: rate_limits::RateBuckets::default(),
                 failed_logins: rate_limits::RateBuckets::default(),
                 resumes: rate_limits::RateBuckets::default(),
@@ -248,6 +265,11 @@ impl Hub {
     /// Whether the event bus reaches the other nodes.
     pub fn bus_health(&self) -> BusHealth {
         self.inner.bus.health()
+    }
+
+    /// How long the latest event from another node took to arrive over the bus.
+    pub fn bus_lag(&self) -> Option<std::time::Duration> {
+        self.inner.bus.lag()
     }
 
     /// The access-token signer, its secret loaded (or generated) on first use. Tests use it to

@@ -1,61 +1,48 @@
-//! Presence: who has an open connection to this server, and telling the people who share a
-//! channel with someone how they appear. A user's stored `status` is what they chose (online,
-//! away, busy, or offline to appear invisible); what others see is that choice while they are
-//! connected and `offline` otherwise. Setting a status over REST or with `presence.set`, and
-//! connecting or leaving, announce it the same way.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! Presence: who has an open connection (to this node, or to any node sharing its Redis), and
+//! telling the people who share a channel with someone how they appear. A user's stored
+//! `status` is what they chose (online, away, busy, or offline to appear invisible); what
+//! others see is that choice while they are connected and `offline` otherwise. Setting a status
+//! over REST or with `presence.set`, connecting, leaving, and a node dying (its users go offline
+//! within `cluster.presence_ttl_secs`) announce it the same way.
 
 use chrono::{DateTime, Utc};
 
-use crate::error::Result;
+use crate::cluster::{Admission, Departures};
+use crate::error::{Error, ErrorKind, Result};
 use crate::events::BusMessage;
 use crate::model::{User, UserId, UserStatus};
-use crate::protocol::v1::{ControlFrame, MeView};
+use crate::protocol::v1::{ControlFrame, MeView, PeerView};
 use crate::service::{Caller, Hub, now};
 
-/// Open connections per user on this server.
-#[derive(Debug, Default)]
-pub(crate) struct PresenceTracker {
-    connections: Mutex<HashMap<UserId, usize>>,
-}
-
-impl PresenceTracker {
-    fn update(&self, user: &UserId, change: impl FnOnce(usize) -> usize) -> (usize, usize) {
-        let mut connections = self
-            .connections
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let before = connections.get(user).copied().unwrap_or(0);
-        let after = change(before);
-        if after == 0 {
-            connections.remove(user);
-        } else {
-            connections.insert(user.clone(), after);
-        }
-        (before, after)
-    }
-}
-
 impl Hub {
-    /// Counts a new gateway connection of the caller; their first one makes them appear as
-    /// their chosen status to everyone who shares a channel with them.
-    pub async fn connection_opened(&self, caller: &Caller) {
-        let (before, _) = self.inner.presence.update(&caller.user.id, |count| count + 1);
-        if before == 0 {
-            self.announce_presence(&caller.user.id, None).await;
+    /// Counts a new gateway connection of the caller, unless they already have
+    /// `gateway.max_connections_per_user` open across the nodes (`rate_limited`, and the
+    /// gateway closes with 4008). Their first one makes them appear as their chosen status to
+    /// everyone who shares a channel with them.
+    pub async fn connection_opened(&self, caller: &Caller) -> Result<()> {
+        let cap = self.inner.config.gateway.max_connections_per_user;
+        match self.inner.cluster.open_connection(&caller.user.id, cap).await {
+            Admission::OverCap => Err(Error::new(ErrorKind::RateLimited, "too many connections for this user")
+                .with_details(serde_json::json!({ "max_connections_per_user": cap }))),
+            Admission::Admitted { first } => {
+                if first {
+                    self.announce_presence(&caller.user.id, None).await;
+                }
+                Ok(())
+            }
         }
     }
 
-    /// Counts a closed gateway connection of the caller; after their last one they are
-    /// recorded as last seen now and appear offline.
+    /// Counts a closed gateway connection of the caller; after their last one (on every node)
+    /// they are recorded as last seen now and appear offline.
     pub async fn connection_closed(&self, caller: &Caller) {
-        let user = &caller.user.id;
-        let (before, after) = self.inner.presence.update(user, |count| count.saturating_sub(1));
-        if before == 0 || after > 0 {
-            return;
+        if self.inner.cluster.close_connection(&caller.user.id).await {
+            self.went_offline(&caller.user.id).await;
         }
+    }
+
+    /// Records `user` as last seen now and tells their channel neighbours they are offline.
+    async fn went_offline(&self, user: &UserId) {
         let at = now();
         match self.inner.store.set_last_seen(user, at).await {
             Ok(()) => self.announce_presence(user, Some(at)).await,
@@ -65,21 +52,57 @@ impl Hub {
 
     /// Sets the caller's status and tells everyone who shares a channel with them.
     pub async fn set_status(&self, caller: &Caller, status: UserStatus) -> Result<MeView> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let user = self.inner.store.set_status(&caller.user.id, status, now()).await?;
         self.announce_presence(&user.id, None).await;
         Ok(MeView::from(&user))
     }
 
-    /// Open connections of `user`.
+    /// Open connections of `user` on this node.
     pub fn connection_count(&self, user: &UserId) -> usize {
-        self.inner.presence.update(user, |count| count).1
+        self.inner.cluster.connections_here(user)
     }
 
-    /// `user` as others see them: their chosen status while connected, offline otherwise.
+    /// `user` as others see them: their chosen status while connected (to any node),
+    /// offline otherwise.
     pub fn with_presence(&self, mut user: User) -> User {
-        user.status = effective_presence(&user, self.connection_count(&user.id) > 0);
+        user.status = effective_presence(&user, self.inner.cluster.is_connected(&user.id));
         user
+    }
+
+    /// The live nodes sharing this hub's Redis (none alone).
+    pub fn peers(&self) -> Vec<PeerView> {
+        self.inner.cluster.peers()
+    }
+
+    /// Beats every third of the presence TTL while the hub lives: this node's soft state goes
+    /// to Redis, and what dead nodes leave behind is announced (their users offline, their
+    /// callers out of their calls).
+    pub(crate) fn start_heartbeat(&self) {
+        let Some(interval) = self.inner.cluster.heartbeat_interval() else {
+            return;
+        };
+        let hub = std::sync::Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let Some(inner) = hub.upgrade() else { return };
+                let hub = Hub { inner };
+                let departures = hub.inner.cluster.heartbeat().await;
+                hub.announce_departures(departures).await;
+            }
+        });
+    }
+
+    async fn announce_departures(&self, departures: Departures) {
+        for user in &departures.offline {
+            self.went_offline(user).await;
+        }
+        for (channel, participants) in departures.calls {
+            self.announce_call(&channel, participants);
+        }
     }
 
     /// Tells everyone who shares a channel with `user` how they appear now (`disconnected_at`:
@@ -90,7 +113,7 @@ impl Hub {
             Ok(None) => return,
             Err(err) => return tracing::warn!(error = %err, "could not read a user to announce their presence"),
         };
-        let connected = disconnected_at.is_none() && self.connection_count(user) > 0;
+        let connected = disconnected_at.is_none() && self.inner.cluster.is_connected(user);
         let frame = ControlFrame::Presence {
             user_id: found.id.clone(),
             status: effective_presence(&found, connected),

@@ -1,4 +1,6 @@
-//! Rate limits kept in memory, one token bucket per key:
+//! Rate limits, one token bucket per key, shared by every node through Redis when there are
+//! several (a GCRA bucket in [`crate::cluster`]), or kept in this node's memory (alone, or while
+//! Redis is away):
 //!
 //! - each user's actions per second (`gateway.messages_per_second`, `gateway.messages_burst`),
 //!   charged by every use case a client can repeat quickly (sending, marking read, typing,
@@ -38,6 +40,7 @@ impl<K> Default for RateBuckets<K> {
 
 impl<K: std::hash::Hash + Eq + Clone> RateBuckets<K> {
     /// Takes one of `key`'s tokens, or says how long until one is there.
+    #[cfg(test)]
     fn take(&self, key: &K, rate: Rate, now: Instant) -> std::result::Result<(), std::time::Duration> {
         self.take_many(key, 1.0, rate, now)
     }
@@ -70,17 +73,37 @@ impl<K: std::hash::Hash + Eq + Clone> RateBuckets<K> {
 }
 
 impl Hub {
+    /// Takes `cost` of `key`'s tokens from the bucket named `name` (or, without `take`, checks
+    /// one is there): the one every node shares when there is one, else `here`.
+    async fn draw<K: std::hash::Hash + Eq + Clone>(
+        &self,
+        name: &str,
+        here: &RateBuckets<K>,
+        key: (&K, &str),
+        rate: Rate,
+        cost: f64,
+        take: bool,
+    ) -> std::result::Result<(), std::time::Duration> {
+        if let Some(shared) = self.inner.cluster.shared_rate(name, key.1, rate, cost, take).await {
+            return shared;
+        }
+        match take {
+            true => here.take_many(key.0, cost, rate, Instant::now()),
+            false => here.check(key.0, rate, Instant::now()),
+        }
+    }
+
     /// Charges one action to the caller's rate bucket: `rate_limited` (with when to retry)
     /// once they go faster than `gateway.messages_per_second` beyond the burst allowance.
-    pub fn charge_action(&self, caller: &Caller) -> Result<()> {
+    pub async fn charge_action(&self, caller: &Caller) -> Result<()> {
         let settings = &self.inner.config.gateway;
         let rate = Rate {
             per_second: settings.messages_per_second,
             burst: settings.messages_burst,
         };
-        self.inner
-            .rates
-            .take(&caller.user.id, rate, Instant::now())
+        let user = &caller.user.id;
+        self.draw("actions", &self.inner.rates, (user, user.as_str()), rate, 1.0, true)
+            .await
             .map_err(|wait| {
                 rate_limited(
                     wait,
@@ -94,36 +117,43 @@ impl Hub {
 impl Hub {
     /// Charges one question to the caller's assistant bucket (`assistant.questions_per_minute`
     /// beyond `assistant.question_burst`): a model's answer costs far more than a message.
-    pub(crate) fn charge_question(&self, caller: &Caller) -> Result<()> {
+    pub(crate) async fn charge_question(&self, caller: &Caller) -> Result<()> {
         let settings = &self.inner.config.assistant;
         let rate = Rate {
             per_second: settings.questions_per_minute / 60.0,
             burst: settings.question_burst,
         };
-        self.inner
-            .questions
-            .take(&caller.user.id, rate, Instant::now())
-            .map_err(|wait| {
-                rate_limited(
-                    wait,
-                    "too many questions for the assistant; wait a little",
-                    serde_json::json!({ "questions_per_minute": settings.questions_per_minute }),
-                )
-            })
+        let user = &caller.user.id;
+        self.draw(
+            "questions",
+            &self.inner.questions,
+            (user, user.as_str()),
+            rate,
+            1.0,
+            true,
+        )
+        .await
+        .map_err(|wait| {
+            rate_limited(
+                wait,
+                "too many questions for the assistant; wait a little",
+                serde_json::json!({ "questions_per_minute": settings.questions_per_minute }),
+            )
+        })
     }
 
     /// Charges a `resume` naming `positions` channels (each a lookup; an empty one costs one)
     /// to the caller's own bucket.
-    pub(crate) fn charge_resume(&self, caller: &Caller, positions: usize) -> Result<()> {
+    pub(crate) async fn charge_resume(&self, caller: &Caller, positions: usize) -> Result<()> {
         let settings = &self.inner.config.gateway;
         let rate = Rate {
             per_second: settings.resume_positions_per_minute / 60.0,
             burst: settings.resume_positions_burst,
         };
         let cost = positions.max(1) as f64;
-        self.inner
-            .resumes
-            .take_many(&caller.user.id, cost, rate, Instant::now())
+        let user = &caller.user.id;
+        self.draw("resumes", &self.inner.resumes, (user, user.as_str()), rate, cost, true)
+            .await
             .map_err(|wait| {
                 rate_limited(
                     wait,
@@ -143,21 +173,35 @@ impl Hub {
 
     /// Refuses a login for `username` while its failed attempts are spent (before any
     /// password is hashed), with when to try again.
-    pub(crate) fn check_login_attempts(&self, username: &str) -> Result<()> {
+    pub(crate) async fn check_login_attempts(&self, username: &str) -> Result<()> {
         let rate = self.failed_login_rate();
-        self.inner
-            .failed_logins
-            .check(&username.to_lowercase(), rate, Instant::now())
-            .map_err(|wait| too_many_failed_logins(wait, rate))
+        let name = username.to_lowercase();
+        self.draw(
+            "failed-logins",
+            &self.inner.failed_logins,
+            (&name, &name),
+            rate,
+            1.0,
+            false,
+        )
+        .await
+        .map_err(|wait| too_many_failed_logins(wait, rate))
     }
 
     /// Counts a failed login for `username`.
-    pub(crate) fn record_failed_login(&self, username: &str) {
+    pub(crate) async fn record_failed_login(&self, username: &str) {
         let rate = self.failed_login_rate();
+        let name = username.to_lowercase();
         let _ = self
-            .inner
-            .failed_logins
-            .take(&username.to_lowercase(), rate, Instant::now());
+            .draw(
+                "failed-logins",
+                &self.inner.failed_logins,
+                (&name, &name),
+                rate,
+                1.0,
+                true,
+            )
+            .await;
     }
 }
 

@@ -38,7 +38,7 @@ impl Hub {
     /// Tells the channel's other members that the caller is typing (members who may post).
     /// A notice within the throttle interval of the last one is dropped quietly.
     pub async fn typing(&self, caller: &Caller, channel: &ChannelId) -> Result<()> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let settings = &self.inner.config.gateway;
         let throttle = Duration::from_millis(settings.typing_throttle_ms);
         if !self

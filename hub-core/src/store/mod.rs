@@ -100,7 +100,7 @@ pub enum Store {
 impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://...`). For SQLite the file and its
     /// folder are created when missing.
-    pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
+    pub async fn connect(url: &str, max_connections: u32, acquire_timeout: Duration) -> Result<Store> {
         let bad_url = |err: sqlx::Error| Error::invalid("database_url", format!("cannot use database URL: {err}"));
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -129,7 +129,7 @@ impl Store {
                 .map_err(|err| unreachable_database(url, err))?;
             let read = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(acquire_timeout)
                 .connect_with(options.clone())
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
@@ -144,7 +144,7 @@ impl Store {
             probe.close().await.map_err(|err| unreachable_database(url, err))?;
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections.max(1))
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(acquire_timeout)
                 .connect_with(options)
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
@@ -284,6 +284,10 @@ fn unique_conflict(constraint: Option<&str>, message: &str, constraints: &[(&str
     Error::new(ErrorKind::Conflict, "this already exists")
 }
 
+/// How long tests' pools wait for a connection.
+#[cfg(test)]
+pub(crate) const TEST_ACQUIRE: Duration = Duration::from_secs(10);
+
 #[cfg(test)]
 impl Store {
     /// The column names `sql` lists for `table` (`$1`).
@@ -300,7 +304,12 @@ impl Store {
             .await?;
         admin.close().await;
         let separator = if base.contains('?') { '&' } else { '?' };
-        Store::connect(&format!("{base}{separator}options=-c%20search_path%3D{schema}"), 2).await
+        Store::connect(
+            &format!("{base}{separator}options=-c%20search_path%3D{schema}"),
+            2,
+            TEST_ACQUIRE,
+        )
+        .await
     }
 }
 
@@ -312,7 +321,7 @@ mod tests {
     async fn sqlite_migrates_once_and_answers() -> Result<()> {
         let dir = tempfile::tempdir().map_err(Error::internal)?;
         let url = format!("sqlite://{}", dir.path().join("sub/hub.db").display());
-        let store = Store::connect(&url, 2).await?;
+        let store = Store::connect(&url, 2, TEST_ACQUIRE).await?;
         assert!(store.pending_migrations().await? > 0);
         assert!(store.migrate().await? > 0);
         assert_eq!(store.migrate().await?, 0);
@@ -322,7 +331,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_bad_url_is_a_clear_error() {
-        let err = Store::connect("mysql://x", 1).await.err();
+        let err = Store::connect("mysql://x", 1, TEST_ACQUIRE).await.err();
         assert_eq!(err.and_then(|e| e.field).as_deref(), Some("database_url"));
     }
 }

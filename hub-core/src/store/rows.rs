@@ -179,7 +179,12 @@ mod tests {
     #[tokio::test]
     async fn every_sqlite_column_is_mapped() -> Result<()> {
         let dir = tempfile::tempdir().map_err(Error::internal)?;
-        let store = Store::connect(&format!("sqlite://{}", dir.path().join("hub.db").display()), 2).await?;
+        let store = Store::connect(
+            &format!("sqlite://{}", dir.path().join("hub.db").display()),
+            2,
+            crate::store::TEST_ACQUIRE,
+        )
+        .await?;
         store.migrate().await?;
         every_column_is_mapped(&store, "SELECT name FROM pragma_table_info($1)").await
     }

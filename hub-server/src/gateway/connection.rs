@@ -23,7 +23,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::Gateway;
 use super::delivered::{Delivered, Next};
-use super::registry::{ConnectionHandle, Outgoing, Refusal};
+use super::registry::{ConnectionHandle, Outgoing, ServerFull};
 use super::sends::PendingSend;
 use super::writer::{WriteFailure, Writer, error_frame};
 
@@ -75,20 +75,19 @@ where
         queue: queue_tx,
         too_slow: too_slow.clone(),
     };
-    if let Err(refusal) = gateway.registry().add(
-        &caller.user.id,
-        handle,
-        settings.max_connections_per_user,
-        settings.max_connections,
-    ) {
-        let reason = match refusal {
-            Refusal::PerUser => "too many connections for this user",
-            Refusal::Total => "the server has too many connections",
-        };
+    if let Err(ServerFull) = gateway
+        .registry()
+        .add(&caller.user.id, handle, settings.max_connections)
+    {
+        let reason = "the server has too many connections";
         return Box::pin(writer.close(close_code::TOO_MANY_CONNECTIONS, reason)).await;
     }
+    // The cap per user holds across nodes: the services count them.
+    if let Err(err) = Box::pin(gateway.hub().connection_opened(&caller)).await {
+        gateway.registry().remove(&caller.user.id, id);
+        return Box::pin(writer.close(close_code::TOO_MANY_CONNECTIONS, &err.message)).await;
+    }
     gateway.metrics().ws_connections.inc();
-    Box::pin(gateway.hub().connection_opened(&caller)).await;
     let hidden = Box::pin(load_hidden(&gateway, &caller)).await;
     let mut connection = Connection {
         hidden,
@@ -152,9 +151,7 @@ async fn load_hidden(gateway: &Gateway, caller: &Caller) -> Arc<HashSet<UserId>>
 async fn forget(gateway: &Gateway, caller: &Caller, id: u64) {
     gateway.registry().remove(&caller.user.id, id);
     gateway.metrics().ws_connections.dec();
-    for (channel, participants) in gateway.voice().drop_connection(id) {
-        gateway.announce_call(&channel, participants);
-    }
+    gateway.hub().connection_left_calls(id).await;
     gateway.hub().connection_closed(caller).await;
 }
 

@@ -34,6 +34,11 @@ impl Delivered {
         }
     }
 
+    /// The last position delivered in each channel.
+    pub(super) fn positions(&self) -> impl Iterator<Item = (ChannelId, i64)> + '_ {
+        self.last.iter().map(|(channel, last)| (channel.clone(), *last))
+    }
+
     /// Records that the event at `seq` of `channel` was delivered.
     pub(super) fn record(&mut self, channel: &ChannelId, seq: i64) {
         match self.last.get_mut(channel) {

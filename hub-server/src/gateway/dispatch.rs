@@ -183,17 +183,12 @@ impl Dispatcher {
                 } else {
                     gateway.registry().send_to_user(user_id, &item, None);
                 }
-                // Leaving, a kick or a ban ends their place in the channel's call (on the node
-                // that holds it; the others have none to end).
-                if let Some(participants) = gateway.voice().leave(channel, user_id) {
-                    gateway.announce_call(channel, participants);
-                }
+                // Leaving, a kick or a ban ends their place in the channel's call.
+                gateway.hub().member_left_call(channel, user_id).await;
             }
             ChannelEvent::ChannelArchived { .. } => {
                 gateway.registry().send_to_users(members.iter(), &item);
-                if gateway.voice().end(channel) {
-                    gateway.announce_call(channel, Vec::new());
-                }
+                gateway.hub().channel_call_ended(channel).await;
             }
             _ => gateway.registry().send_to_users(members.iter(), &item),
         }
@@ -256,6 +251,23 @@ impl Dispatcher {
             } => {
                 let item = Outgoing::Frame(Utf8Bytes::from(frame.clone()));
                 gateway.registry().send_to_connection(user_id, *connection_id, item);
+            }
+            BusMessage::Rejoined => self.catch_up_everywhere(gateway).await,
+        }
+    }
+
+    /// Delivers what every channel this node delivers in has in the log past what it
+    /// delivered: the events the other nodes published while the bus could not reach them.
+    async fn catch_up_everywhere(&mut self, gateway: &Gateway) {
+        let positions: Vec<(ChannelId, i64)> = self.delivered.positions().collect();
+        for (channel, last) in positions {
+            match gateway.hub().events_between(&channel, last, i64::MAX).await {
+                Ok(missed) => {
+                    for event in &missed {
+                        self.deliver(gateway, event).await;
+                    }
+                }
+                Err(err) => tracing::warn!(%channel, error = %err, "could not catch up from the log"),
             }
         }
     }

@@ -14,7 +14,6 @@
 //! - [`registry`]: the open connections by user, each with a bounded outgoing queue.
 //! - [`dispatch`]: one task that turns committed events into frames (serialized once) and puts
 //!   them on the queues of the channel's members, filling gaps from the log.
-//! - [`voice`]: who is in which voice call.
 //!
 //! The database is the log and the bus is the doorbell: a connection that falls behind or
 //! reconnects catches up from the log, never from memory. Decisions (who may do what, rate
@@ -28,20 +27,15 @@ pub mod registry;
 mod replay;
 mod sends;
 pub mod upgrade;
-pub mod voice;
 mod writer;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use hub_core::Hub;
-use hub_core::events::BusMessage;
-use hub_core::model::ChannelId;
-use hub_core::protocol::v1::{ControlFrame, VoiceParticipant};
 use tokio::sync::watch;
 
 use self::registry::Registry;
-use self::voice::VoiceCalls;
 use crate::metrics::Metrics;
 
 /// A map looked up for every frame delivered. Its keys are ids the server made, not text a
@@ -60,7 +54,6 @@ struct GatewayInner {
     metrics: Arc<Metrics>,
     registry: Registry,
     backlog: dispatch::Backlog,
-    voice: VoiceCalls,
     shutdown: watch::Sender<bool>,
     next_connection: AtomicU64,
     /// WebSocket connections whose task has not finished (their closing bookkeeping included).
@@ -88,7 +81,6 @@ impl Gateway {
             inner: Arc::new(GatewayInner {
                 registry: Registry::default(),
                 backlog: dispatch::Backlog::new(hub.config().gateway.send_backlog_events),
-                voice: VoiceCalls::default(),
                 shutdown: watch::channel(false).0,
                 next_connection: AtomicU64::new(first_connection),
                 open_sockets: watch::channel(0).0,
@@ -118,31 +110,6 @@ impl Gateway {
     /// How far deliveries are behind what was stored.
     pub fn backlog(&self) -> &dispatch::Backlog {
         &self.inner.backlog
-    }
-
-    /// Voice calls.
-    pub fn voice(&self) -> &VoiceCalls {
-        &self.inner.voice
-    }
-
-    /// Publishes a frame of the gateway's own (voice) for every node's connections.
-    pub fn broadcast(&self, message: BusMessage) {
-        self.inner.hub.broadcast(message);
-    }
-
-    /// Tells a voice channel's members who is in its call now.
-    pub fn announce_call(&self, channel: &ChannelId, participants: Vec<VoiceParticipant>) {
-        let frame = ControlFrame::VoiceParticipants {
-            channel_id: channel.clone(),
-            participants,
-        };
-        if let Some(frame) = frame.to_json() {
-            self.broadcast(BusMessage::ToChannel {
-                channel_id: channel.clone(),
-                except_user: None,
-                frame,
-            });
-        }
     }
 
     /// A fresh connection id.

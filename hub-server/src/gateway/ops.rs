@@ -1,7 +1,6 @@
 //! What each client frame does: one function per `ClientFrame` op, each one `Hub` call (the same
 //! one its REST twin makes, with the same limits and events) and the answer mapped to frames.
-//! Voice calls live in the gateway ([`super::voice`]) and have no REST twin; their frames are
-//! charged to the same rate bucket here.
+//! Voice calls have no REST twin; their use cases are the services' too.
 
 use futures_util::Sink;
 use hub_core::model::{ChannelId, MessageId, UserId, UserStatus};
@@ -11,7 +10,6 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::connection::Connection;
 use super::writer::WriteFailure;
-use hub_core::events::BusMessage;
 
 impl<W> Connection<W>
 where
@@ -104,29 +102,17 @@ where
     }
 
     async fn on_voice_join(&mut self, channel: &ChannelId, muted: bool, deafened: bool) -> Result<(), WriteFailure> {
-        let hub = self.gateway.hub();
-        let allowed = match hub.charge_action(&self.caller) {
-            Ok(()) => hub.check_voice_join(&self.caller, channel).await,
-            Err(err) => Err(err),
-        };
-        if allowed.is_ok() {
-            let participants = self
-                .gateway
-                .voice()
-                .join(channel, &self.caller.user.id, self.id, muted, deafened);
-            self.gateway.announce_call(channel, participants);
-        }
-        self.answer(allowed, "voice.join").await
+        let outcome = self
+            .gateway
+            .hub()
+            .join_call(&self.caller, channel, muted, deafened)
+            .await;
+        self.answer(outcome, "voice.join").await
     }
 
     async fn on_voice_leave(&mut self, channel: &ChannelId) -> Result<(), WriteFailure> {
-        let charged = self.gateway.hub().charge_action(&self.caller);
-        if charged.is_ok()
-            && let Some(participants) = self.gateway.voice().leave(channel, &self.caller.user.id)
-        {
-            self.gateway.announce_call(channel, participants);
-        }
-        self.answer(charged, "voice.leave").await
+        let outcome = self.gateway.hub().leave_call(&self.caller, channel).await;
+        self.answer(outcome, "voice.leave").await
     }
 
     /// Relays signalling to one participant of the same call, within `gateway.max_signal_bytes`.
@@ -136,48 +122,7 @@ where
         to: &UserId,
         signal: serde_json::Value,
     ) -> Result<(), WriteFailure> {
-        let relayed = self.relay_signal(channel, to, signal).await;
-        self.answer(relayed, "voice.signal").await
-    }
-
-    async fn relay_signal(&self, channel: &ChannelId, to: &UserId, signal: serde_json::Value) -> hub_core::Result<()> {
-        self.gateway.hub().charge_action(&self.caller)?;
-        let limit = self.gateway.hub().config().gateway.max_signal_bytes;
-        let size = serde_json::to_vec(&signal)
-            .map(|bytes| bytes.len())
-            .unwrap_or(usize::MAX);
-        if size > limit {
-            return Err(Error::new(
-                ErrorKind::PayloadTooLarge,
-                format!("a signal may be at most {limit} bytes"),
-            )
-            .with_details(serde_json::json!({ "max_signal_bytes": limit })));
-        }
-        let voice = self.gateway.voice();
-        let sender_in_call = voice.connection_in_call(channel, &self.caller.user.id).is_some();
-        let Some(target_connection) = voice.connection_in_call(channel, to).filter(|_| sender_in_call) else {
-            return Err(Error::forbidden("both of you must be in this channel's call"));
-        };
-        // The call list is this node's memory; the right to be in the call is the database's.
-        // Someone who lost it (and whose leaving this node has not heard of yet) is taken out.
-        if let Err(err) = self.gateway.hub().check_voice_join(&self.caller, channel).await {
-            if let Some(participants) = voice.leave(channel, &self.caller.user.id) {
-                self.gateway.announce_call(channel, participants);
-            }
-            return Err(err);
-        }
-        let frame = ControlFrame::VoiceSignal {
-            channel_id: channel.clone(),
-            from_user_id: self.caller.user.id.clone(),
-            signal,
-        };
-        if let Some(frame) = frame.to_json() {
-            self.gateway.broadcast(BusMessage::ToConnection {
-                user_id: to.clone(),
-                connection_id: target_connection,
-                frame,
-            });
-        }
-        Ok(())
+        let outcome = self.gateway.hub().relay_signal(&self.caller, channel, to, signal).await;
+        self.answer(outcome, "voice.signal").await
     }
 }

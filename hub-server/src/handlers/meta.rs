@@ -18,7 +18,8 @@ pub async fn healthz(_state: AppState, _request: ApiRequest) -> Result<ApiRespon
 }
 
 /// Readiness: the database answers (503 when not). A node cut off from Redis still serves its
-/// own clients: it is ready, with `status: degraded` and `bus: degraded`.
+/// own clients: it is ready, with `status: degraded` and `bus: degraded`. Several nodes also
+/// list the live ones (`peers`) and the bus lag.
 #[utoipa::path(get, path = "/readyz", tag = "meta",
     responses((status = 200, body = HealthView), (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn readyz(state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
@@ -30,6 +31,13 @@ pub async fn readyz(state: AppState, _request: ApiRequest) -> Result<ApiResponse
     }
     health.bus = Some(bus.as_str().to_owned());
     health.node_id = state.hub.config().node_id.clone();
+    if bus != BusHealth::Local {
+        health.peers = Some(state.hub.peers());
+        health.bus_lag_ms = state
+            .hub
+            .bus_lag()
+            .map(|lag| u64::try_from(lag.as_millis()).unwrap_or(u64::MAX));
+    }
     ApiResponse::ok(&health)
 }
 
@@ -37,6 +45,12 @@ pub async fn readyz(state: AppState, _request: ApiRequest) -> Result<ApiResponse
 #[utoipa::path(get, path = "/metrics", tag = "meta",
     responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 pub async fn metrics(state: AppState, _request: ApiRequest) -> Result<ApiResponse> {
+    let hub = &state.hub;
+    state.metrics.set_cluster(
+        hub.config().node_id.as_deref().unwrap_or_default(),
+        hub.peers().iter().filter(|peer| !peer.this_node).count(),
+        hub.bus_lag(),
+    );
     ApiResponse::bytes(
         StatusCode::OK,
         "text/plain; version=0.0.4; charset=utf-8",

@@ -13,11 +13,11 @@ use hub_core::protocol::v1::{
     CreateReactionRequest, CreateReportRequest, CurrentContent, DismissReportRequest, EditMessageRequest, ErrorBody,
     ErrorDetail, EvidenceForum, EvidenceMessage, EvidenceUser, HealthView, JoinChannelRequest, JoinCodeView,
     LeaveReason, LoginRequest, MeView, MemberView, MentionView, MessageVersionView, MessageView, MyChannelView,
-    NotifyRequest, OidcExchangeRequest, PinView, PostView, ReactionCountView, ReactionUsersView, ReactionView,
-    ReadRequest, RefreshRequest, RegisterRequest, RelationView, ReportDetailView, ReportEvidence, ReportOutcomeView,
-    ReportView, ResolveReportRequest, SavedView, SendMessageRequest, SetRoleRequest, SetStatusRequest, StoredEvent,
-    SuspendRequest, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest, UpdateCommentRequest,
-    UpdatePostRequest, UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
+    NotifyRequest, OidcExchangeRequest, PeerView, PinView, PostView, ReactionCountView, ReactionUsersView,
+    ReactionView, ReadRequest, RefreshRequest, RegisterRequest, RelationView, ReportDetailView, ReportEvidence,
+    ReportOutcomeView, ReportView, ResolveReportRequest, SavedView, SendMessageRequest, SetRoleRequest,
+    SetStatusRequest, StoredEvent, SuspendRequest, ThreadView, TimeoutRequest, TokenResponse, UpdateChannelRequest,
+    UpdateCommentRequest, UpdatePostRequest, UpdateProfileRequest, UserView, VoiceParticipant, VoteRequest, VoteView,
 };
 use hub_core::protocol::v1::{
     AnswerView, AskRequest, ChannelHit, ContextItem, ContextView, FileHit, FileView, HitChannel, MessageHit, PostHit,
@@ -70,7 +70,7 @@ use crate::handlers::{
     components(schemas(
         RegisterRequest, LoginRequest, RefreshRequest, OidcExchangeRequest, TokenResponse, UserView, MeView,
         AdminUserView, UpdateProfileRequest, ChangePasswordRequest, SetStatusRequest, UserStatus, AvatarView, ErrorBody, ErrorDetail,
-        HealthView, CreateChannelRequest, UpdateChannelRequest, ChannelView, MyChannelView, JoinChannelRequest,
+        HealthView, PeerView, CreateChannelRequest, UpdateChannelRequest, ChannelView, MyChannelView, JoinChannelRequest,
         JoinCodeView, MemberView, AddMemberRequest, SetRoleRequest, TimeoutRequest, BanRequest, BanView, ReadRequest,
         NotifyRequest, CreateDmRequest, SendMessageRequest, EditMessageRequest, MessageView, ReactionCountView,
         ThreadView, MessageVersionView, MentionView, ReactionUsersView, ReactionView, CreateReactionRequest, PinView,

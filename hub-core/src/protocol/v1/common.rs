@@ -62,6 +62,26 @@ pub struct HealthView {
     /// or `degraded` (Redis unreachable: this node's clients only, the rest caught up later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<String>,
+    /// The live nodes sharing this hub's Redis, this one included (`/readyz`, several nodes
+    /// only; empty while Redis is away).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<Vec<PeerView>>,
+    /// How long the newest event from another node took to arrive here over the bus, in
+    /// milliseconds (`/readyz`, several nodes only; the nodes' clocks must agree).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus_lag_ms: Option<u64>,
+}
+
+/// A live node of the hub (`/readyz`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PeerView {
+    /// Its id (`HUB_NODE_ID`).
+    pub node_id: String,
+    /// How long ago it last beat, in milliseconds; past `cluster.presence_ttl_secs` it is
+    /// taken for dead, its users offline.
+    pub last_seen_ms: u64,
+    /// Whether it is the node that answered.
+    pub this_node: bool,
 }
 
 impl HealthView {
@@ -72,6 +92,8 @@ impl HealthView {
             version: Some(crate::rules::versions::THIS_BUILD.to_owned()),
             node_id: None,
             bus: None,
+            peers: None,
+            bus_lag_ms: None,
         }
     }
 }

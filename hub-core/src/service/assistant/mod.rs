@@ -86,7 +86,7 @@ impl Hub {
     /// Answers `request` for the caller, from what they may read (in `channel_id` only, when
     /// given).
     pub async fn ask_assistant(&self, caller: &Caller, request: AskRequest) -> Result<AnswerView> {
-        self.charge_question(caller)?;
+        self.charge_question(caller).await?;
         // Retrieval makes sure the bot exists (and says why when it cannot).
         self.answer(caller, &request.question, request.channel_id.as_ref())
             .await
@@ -240,7 +240,7 @@ impl Hub {
         if context.access.channel.kind == ChannelKind::Dm {
             return Ok(());
         }
-        let text = match self.charge_question(caller) {
+        let text = match self.charge_question(caller).await {
             Ok(()) => match self.answer(caller, &message.content, Some(&message.channel_id)).await {
                 Ok(answer) => answer.answer,
                 Err(err) => format!("I could not answer that: {}", err.message),

@@ -11,7 +11,7 @@ impl Hub {
             return Err(Error::new(ErrorKind::InvalidCredentials, "wrong username or password"));
         }
         let username = request.username.trim();
-        self.check_login_attempts(username)?;
+        self.check_login_attempts(username).await?;
         let found = self.inner.store.user_with_password(username).await?;
         let (user, hash) = match found {
             Some((user, hash)) => (Some(user), hash),
@@ -21,7 +21,7 @@ impl Hub {
         let user = match user {
             Some(user) if matches => user,
             _ => {
-                self.record_failed_login(username);
+                self.record_failed_login(username).await;
                 return Err(Error::new(ErrorKind::InvalidCredentials, "wrong username or password"));
             }
         };

@@ -15,7 +15,7 @@ impl Hub {
     /// new session for the caller.
     pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<TokenResponse> {
         let username = caller.user.username.clone();
-        self.check_login_attempts(&username)?;
+        self.check_login_attempts(&username).await?;
         let settings = &self.inner.config.auth;
         let stored = self
             .inner
@@ -31,7 +31,7 @@ impl Hub {
         };
         let long = current.chars().count() > settings.max_password_length;
         if long || !self.inner.passwords.verify(current, Some(&stored)).await? {
-            self.record_failed_login(&username);
+            self.record_failed_login(&username).await;
             return Err(
                 Error::new(ErrorKind::InvalidCredentials, "that is not your password").with_field("current_password")
             );

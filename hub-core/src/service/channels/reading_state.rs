@@ -11,7 +11,7 @@ use crate::service::{Caller, Hub};
 impl Hub {
     /// Sets the caller's read marker to `message` (moving it back marks later messages unread).
     pub async fn mark_read(&self, caller: &Caller, id: &ChannelId, message: &MessageId) -> Result<()> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let context = self.channel_context(caller, id).await?;
         permissions::check_member_action(context.facts, context.viewer, "mark messages read")?;
         let message = self.message_in_channel(id, message, "message_id").await?;

@@ -18,7 +18,7 @@ impl Hub {
         caller: &Caller,
         request: CreateChatRequestRequest,
     ) -> Result<ChatRequestView> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let to = &request.to_user_id;
         if to == &caller.user.id {
             return Err(Error::invalid("to_user_id", "you cannot ask yourself"));

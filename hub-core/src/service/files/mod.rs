@@ -47,7 +47,7 @@ impl Hub {
     where
         S: Stream<Item = Result<Bytes>> + Unpin,
     {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let config = &self.inner.config.files;
         let used = u64::try_from(self.inner.store.stored_bytes(&caller.user.id).await?).unwrap_or(0);
         let left = config.quota_bytes_per_user.saturating_sub(used);
@@ -172,7 +172,7 @@ impl Hub {
     /// Deletes a file: its uploader, or for one on a message also a channel admin or a site
     /// admin (as for deleting the message). Its bytes go, and the channel hears `file.deleted`.
     pub async fn delete_file(&self, caller: &Caller, id: &FileId) -> Result<()> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let file = self.visible_file(caller, id).await?;
         let is_uploader = file.uploader_id.as_ref() == Some(&caller.user.id);
         if let Some(channel) = &file.channel_id {

@@ -18,7 +18,7 @@ impl Hub {
         post: &PostId,
         request: CreateCommentRequest,
     ) -> Result<CommentView> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let limits = &self.inner.config.forum;
         let body = forum::validate_comment(&request.body, limits.max_comment_length)?;
         let on = self.post_by_id(post).await?;

@@ -25,7 +25,7 @@ pub struct PostListQuery {
 impl Hub {
     /// Writes a post.
     pub async fn create_post(&self, caller: &Caller, request: CreatePostRequest) -> Result<PostView> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let limits = &self.inner.config.forum;
         let title = forum::validate_title(&request.title, limits.max_title_length)?;
         let body = forum::validate_post_body(&request.body, limits.max_post_length)?;

@@ -33,7 +33,7 @@ impl Hub {
         author: Option<&UserId>,
         value: i64,
     ) -> Result<VoteView> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let value = forum::validate_vote(value)?;
         if author == Some(&caller.user.id) && !self.inner.config.forum.allow_self_votes {
             return Err(Error::forbidden("you cannot vote on what you wrote"));

@@ -13,7 +13,7 @@ impl Hub {
     /// Deletes a message (deleting it again is harmless). `reason` is kept in the audit log
     /// when someone other than the author deletes it.
     pub async fn delete_message(&self, caller: &Caller, id: &MessageId, reason: &str) -> Result<()> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let (message, context) = self.readable_message(caller, id).await?;
         let is_author = message.author_id.as_ref() == Some(&caller.user.id);
         permissions::check_delete_message(context.facts, context.viewer, is_author)?;

@@ -9,7 +9,7 @@ use crate::service::{Caller, Hub, now};
 impl Hub {
     /// Replaces a message's text (its author only).
     pub async fn edit_message(&self, caller: &Caller, id: &MessageId, content: String) -> Result<MessageView> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let (message, context) = self.readable_message(caller, id).await?;
         let is_author = message.author_id.as_ref() == Some(&caller.user.id);
         permissions::check_edit_message(context.facts, context.viewer, is_author)?;

@@ -31,7 +31,7 @@ impl Hub {
         request: SendMessageRequest,
         turn: SendTurn,
     ) -> Result<(MessageView, bool)> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let limits = &self.inner.config.limits;
         messages::validate_content(&request.content, limits.max_message_length)?;
         if let Some(client_id) = &request.client_id {

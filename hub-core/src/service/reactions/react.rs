@@ -16,7 +16,7 @@ impl Hub {
         emoji: &str,
         change: ReactionChange,
     ) -> Result<()> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let (message, context) = self.readable_message(caller, id).await?;
         permissions::check_react(context.facts, context.viewer)?;
         if message.deleted_at.is_some() {

@@ -17,7 +17,7 @@ impl Hub {
     /// Reports something the caller can see. One open report per reporter and target (409);
     /// something the caller cannot see does not exist for them (404).
     pub async fn create_report(&self, caller: &Caller, request: CreateReportRequest) -> Result<ReportView> {
-        self.charge_action(caller)?;
+        self.charge_action(caller).await?;
         let details = reports::validate_details(
             request.details.as_deref().unwrap_or_default(),
             self.inner.config.limits.max_report_text_length,

@@ -1,30 +1,34 @@
-//! Voice calls: who is in the call of which voice channel, and on which connection. The server
-//! only relays signalling; media flows between the peers.
+//! Voice calls held in this node's memory: who is in the call of which voice channel, and on
+//! which connection. Alone, a node's calls are all there is; with Redis they are this node's
+//! callers (Redis has everyone's), kept to take a closed connection out and to seat them again
+//! if Redis loses its state. The server only relays signalling; media flows between the peers.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-use hub_core::model::{ChannelId, UserId};
-use hub_core::protocol::v1::VoiceParticipant;
+use crate::model::{ChannelId, UserId};
+use crate::protocol::v1::VoiceParticipant;
 
 #[derive(Debug, Clone)]
-struct Participant {
-    user: UserId,
-    connection: u64,
-    muted: bool,
-    deafened: bool,
+pub(super) struct Participant {
+    pub(super) user: UserId,
+    pub(super) connection: u64,
+    pub(super) muted: bool,
+    pub(super) deafened: bool,
+    /// When they joined (milliseconds since the epoch).
+    pub(super) joined_ms: i64,
 }
 
-/// Every call on this server.
+/// Every call on this node.
 #[derive(Debug, Default)]
-pub struct VoiceCalls {
+pub(super) struct VoiceCalls {
     calls: Mutex<HashMap<ChannelId, Vec<Participant>>>,
 }
 
 impl VoiceCalls {
     /// Puts `user` (on `connection`) in `channel`'s call, or updates their state. Returns the
     /// participants now.
-    pub fn join(
+    pub(super) fn join(
         &self,
         channel: &ChannelId,
         user: &UserId,
@@ -40,13 +44,14 @@ impl VoiceCalls {
             connection,
             muted,
             deafened,
+            joined_ms: chrono::Utc::now().timestamp_millis(),
         });
         participants(call)
     }
 
     /// Takes `user` out of `channel`'s call. Returns the participants left, or `None` when they
     /// were not in it.
-    pub fn leave(&self, channel: &ChannelId, user: &UserId) -> Option<Vec<VoiceParticipant>> {
+    pub(super) fn leave(&self, channel: &ChannelId, user: &UserId) -> Option<Vec<VoiceParticipant>> {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         let call = calls.get_mut(channel)?;
         let before = call.len();
@@ -62,29 +67,37 @@ impl VoiceCalls {
     }
 
     /// Ends `channel`'s call (the channel was archived). Returns whether there was one.
-    pub fn end(&self, channel: &ChannelId) -> bool {
+    pub(super) fn end(&self, channel: &ChannelId) -> bool {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         calls.remove(channel).is_some()
     }
 
     /// Takes a closed connection out of every call it was in. Returns each call it left and who
     /// is still in it.
-    pub fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, Vec<VoiceParticipant>)> {
+    pub(super) fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, UserId, Vec<VoiceParticipant>)> {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         let mut changed = Vec::new();
         for (channel, call) in calls.iter_mut() {
-            let before = call.len();
-            call.retain(|participant| participant.connection != connection);
-            if call.len() != before {
-                changed.push((channel.clone(), participants(call)));
+            if let Some(index) = call.iter().position(|participant| participant.connection == connection) {
+                let left = call.remove(index);
+                changed.push((channel.clone(), left.user, participants(call)));
             }
         }
         calls.retain(|_, call| !call.is_empty());
         changed
     }
 
+    /// Every caller on this node, by channel.
+    pub(super) fn everyone(&self) -> Vec<(ChannelId, Participant)> {
+        let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        calls
+            .iter()
+            .flat_map(|(channel, call)| call.iter().map(|participant| (channel.clone(), participant.clone())))
+            .collect()
+    }
+
     /// The connection on which `user` is in `channel`'s call.
-    pub fn connection_in_call(&self, channel: &ChannelId, user: &UserId) -> Option<u64> {
+    pub(super) fn connection_in_call(&self, channel: &ChannelId, user: &UserId) -> Option<u64> {
         let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         calls
             .get(channel)?
@@ -94,7 +107,7 @@ impl VoiceCalls {
     }
 }
 
-fn participants(call: &[Participant]) -> Vec<VoiceParticipant> {
+pub(super) fn participants(call: &[Participant]) -> Vec<VoiceParticipant> {
     call.iter()
         .map(|participant| VoiceParticipant {
             user_id: participant.user.clone(),
