@@ -5,6 +5,9 @@
 //! each node names itself and its bus in `/readyz`. Skipped without `HUB_TEST_POSTGRES_URL` and
 //! `HUB_TEST_REDIS_URL` (`.ci/run` sets both).
 
+mod faults;
+mod node_death;
+
 use hub_tests::{Backend, TestServer};
 use serde_json::{Value, json};
 
