@@ -5,10 +5,14 @@
 //! each node names itself and its bus in `/readyz`. Skipped without `HUB_TEST_POSTGRES_URL` and
 //! `HUB_TEST_REDIS_URL` (`.ci/run` sets both).
 
+mod behind_nginx;
 mod faults;
 mod node_death;
 
-use hub_tests::{Backend, TestServer};
+use std::collections::BTreeMap;
+
+use hub_tests::ws::{FRAME_TIMEOUT, WsClient};
+use hub_tests::{Backend, TestServer, TestUser};
 use serde_json::{Value, json};
 
 use crate::realtime::is_message;
@@ -29,6 +33,68 @@ async fn two_nodes() -> Option<(TestServer, TestServer, String, tempfile::TempDi
     config.node_id = Some("node-b".to_owned());
     let b = TestServer::start_config(config).await;
     Some((a, b, redis, data_dir))
+}
+
+/// A gateway connection to the server at `base`, resumed from `positions`.
+async fn connect(base: &str, token: &str, positions: &BTreeMap<String, i64>) -> WsClient {
+    let url = format!("{}/api/v1/ws?token={token}", base.replacen("http://", "ws://", 1));
+    let mut client = WsClient::open(&url).await;
+    client.wait_for(|frame| frame["type"] == "hello").await;
+    client.send(json!({"type": "resume", "positions": positions})).await;
+    client.wait_for(|frame| frame["type"] == "resumed").await;
+    client
+}
+
+/// `message.created` frames of `channel` received so far, as (seq, content).
+fn messages_in(received: &[Value], channel: &str) -> Vec<(i64, String)> {
+    received
+        .iter()
+        .filter(|frame| frame["type"] == "message.created" && frame["channel_id"] == channel)
+        .map(|frame| {
+            (
+                frame["seq"].as_i64().expect("seq"),
+                frame["message"]["content"].as_str().expect("content").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Reads until `client` has `want` messages of `channel` (or the frame timeout passes).
+async fn read_until(mut client: WsClient, channel: String, want: usize) -> WsClient {
+    while messages_in(&client.received, &channel).len() < want {
+        if client.next_frame(FRAME_TIMEOUT).await.is_none() {
+            break;
+        }
+    }
+    client
+}
+
+/// Sends `content` as `author` through the server at `base`.
+async fn send(http: &reqwest::Client, base: &str, author: &TestUser, channel: &str, content: &str) {
+    let reply = http
+        .post(format!("{base}/api/v1/channels/{channel}/messages"))
+        .bearer_auth(&author.access_token)
+        .json(&json!({ "content": content }))
+        .send()
+        .await
+        .expect("the node answers");
+    assert_eq!(reply.status(), 201, "sending through {base}");
+}
+
+/// Checks each person got exactly the messages `expected` of their channel (person `p` is in
+/// channel `p % channels.len()`), in order, once.
+fn assert_every_message_once_in_order(clients: &[(usize, &[Value])], channels: &[String], expected: &[Vec<String>]) {
+    for (person, received) in clients {
+        let index = person % channels.len();
+        let got = messages_in(received, &channels[index]);
+        let seqs: Vec<i64> = got.iter().map(|(seq, _)| *seq).collect();
+        assert!(
+            seqs.windows(2).all(|pair| pair[0] < pair[1]),
+            "person {person}: in order, none twice: {seqs:?}"
+        );
+        let contents: Vec<&str> = got.iter().map(|(_, content)| content.as_str()).collect();
+        assert_eq!(contents, expected[index], "person {person} in channel {index}");
+    }
 }
 
 async fn readiness(server: &TestServer) -> Value {

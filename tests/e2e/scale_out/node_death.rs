@@ -13,6 +13,7 @@ use hub_tests::ws::{FRAME_TIMEOUT, WsClient};
 use hub_tests::{Backend, TestServer, TestUser};
 use serde_json::{Value, json};
 
+use super::{assert_every_message_once_in_order, connect, messages_in, read_until, send};
 use crate::server_process::ServerProcess;
 
 const PEOPLE: usize = 200;
@@ -23,56 +24,10 @@ const CAP: usize = 3;
 /// Short, so that the story waits little for A's death to be noticed.
 const PRESENCE_TTL_SECS: &str = "2";
 
-/// A gateway connection to the server at `base`, resumed from `positions`.
-async fn connect(base: &str, token: &str, positions: &BTreeMap<String, i64>) -> WsClient {
-    let url = format!("{}/api/v1/ws?token={token}", base.replacen("http://", "ws://", 1));
-    let mut client = WsClient::open(&url).await;
-    client.wait_for(|frame| frame["type"] == "hello").await;
-    client.send(json!({"type": "resume", "positions": positions})).await;
-    client.wait_for(|frame| frame["type"] == "resumed").await;
-    client
-}
-
 /// A connection the server at `base` refuses: its close code.
 async fn refused(base: &str, token: &str) -> Option<u16> {
     let url = format!("{}/api/v1/ws?token={token}", base.replacen("http://", "ws://", 1));
     WsClient::open(&url).await.close_code().await
-}
-
-/// `message.created` frames of `channel` received so far, as (seq, content).
-fn messages_in(received: &[Value], channel: &str) -> Vec<(i64, String)> {
-    received
-        .iter()
-        .filter(|frame| frame["type"] == "message.created" && frame["channel_id"] == channel)
-        .map(|frame| {
-            (
-                frame["seq"].as_i64().expect("seq"),
-                frame["message"]["content"].as_str().expect("content").to_owned(),
-            )
-        })
-        .collect()
-}
-
-/// Reads until `client` has `want` messages of `channel` (or the frame timeout passes).
-async fn read_until(mut client: WsClient, channel: String, want: usize) -> WsClient {
-    while messages_in(&client.received, &channel).len() < want {
-        if client.next_frame(FRAME_TIMEOUT).await.is_none() {
-            break;
-        }
-    }
-    client
-}
-
-/// Sends `content` as `author` through the server at `base`.
-async fn send(http: &reqwest::Client, base: &str, author: &TestUser, channel: &str, content: &str) {
-    let reply = http
-        .post(format!("{base}/api/v1/channels/{channel}/messages"))
-        .bearer_auth(&author.access_token)
-        .json(&json!({ "content": content }))
-        .send()
-        .await
-        .expect("the node answers");
-    assert_eq!(reply.status(), 201, "sending through {base}");
 }
 
 /// The status `viewer` sees for `user` through node B.
@@ -99,21 +54,6 @@ type People = (Vec<(usize, WsClient)>, Vec<(usize, WsClient)>);
 /// Whether `person` is connected to node A (five of each channel's ten are).
 fn on_a(person: usize) -> bool {
     (person / CHANNELS).is_multiple_of(2)
-}
-
-/// Checks each person got exactly the messages `expected` of their channel, in order, once.
-fn assert_every_message_once_in_order(clients: &[(usize, &[Value])], channels: &[String], expected: &[Vec<String>]) {
-    for (person, received) in clients {
-        let index = person % CHANNELS;
-        let got = messages_in(received, &channels[index]);
-        let seqs: Vec<i64> = got.iter().map(|(seq, _)| *seq).collect();
-        assert!(
-            seqs.windows(2).all(|pair| pair[0] < pair[1]),
-            "person {person}: in order, none twice: {seqs:?}"
-        );
-        let contents: Vec<&str> = got.iter().map(|(_, content)| content.as_str()).collect();
-        assert_eq!(contents, expected[index], "person {person} in channel {index}");
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
