@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::Hub;
-use crate::store::Store;
+use crate::store::{PoolSettings, Store};
 
 /// A connection to hub's database (SQLite or PostgreSQL, from the configured URL).
 #[derive(Debug, Clone)]
@@ -21,12 +21,7 @@ impl Database {
     /// Connects to the configured database without migrating it. A SQLite file and its folder
     /// are created when missing.
     pub async fn connect(config: &Config) -> Result<Database> {
-        let store = Store::connect(
-            &config.effective_database_url(),
-            config.database_max_connections,
-            config.database_acquire_timeout(),
-        )
-        .await?;
+        let store = Store::connect(&config.effective_database_url(), &PoolSettings::of(config)).await?;
         Ok(Database { store })
     }
 

@@ -34,6 +34,9 @@ pub struct Config {
     /// with `Retry-After` (`HUB_DATABASE_ACQUIRE_TIMEOUT_SECS`): while the database is down,
     /// callers get that error instead of hanging.
     pub database_acquire_timeout_secs: f64,
+    /// PostgreSQL: tasks that commit sends in groups, each for a share of the channels
+    /// (`HUB_DATABASE_SEND_WRITERS`). Each holds a pooled connection while it commits.
+    pub database_send_writers: usize,
     /// HS256 secret for access tokens; generated into `<data_dir>/jwt-secret` when unset (`HUB_JWT_SECRET`).
     pub jwt_secret: Option<String>,
     /// Origins allowed by CORS, e.g. `["https://chat.example.com"]`; empty means no CORS headers (`HUB_CORS_ORIGINS`).
@@ -378,6 +381,7 @@ impl Default for Config {
             database_url: None,
             database_max_connections: 16,
             database_acquire_timeout_secs: 3.0,
+            database_send_writers: 4,
             jwt_secret: None,
             cors_origins: Vec::new(),
             log_format: LogFormat::Text,

@@ -43,7 +43,7 @@ use crate::events::{BusHealth, BusMessage, EventBus, LocalBus, RedisBus};
 use crate::model::{SessionId, User};
 use crate::protocol::v1::StoredEvent;
 use crate::rules;
-use crate::store::Store;
+use crate::store::{PoolSettings, Store};
 
 pub use admin::NewAccount;
 pub use audit::AuditQuery;
@@ -175,12 +175,7 @@ impl Hub {
             .node_id
             .get_or_insert_with(|| uuid::Uuid::now_v7().to_string())
             .clone();
-        let store = Store::connect(
-            &config.effective_database_url(),
-            config.database_max_connections,
-            config.database_acquire_timeout(),
-        )
-        .await?;
+        let store = Store::connect(&config.effective_database_url(), &PoolSettings::of(&config)).await?;
         store.migrate().await?;
         let hub = match &config.redis_url {
             Some(url) => {

@@ -179,7 +179,7 @@ macro_rules! insert_mentions {
 
 impl NewMessage {
     /// The message as stored at `seq`.
-    fn stored(&self, seq: i64) -> Message {
+    pub(super) fn stored(&self, seq: i64) -> Message {
         Message {
             id: self.id.clone(),
             channel_id: self.channel_id.clone(),
@@ -224,30 +224,55 @@ macro_rules! write_message {
             .bind(new.file_ids.len() as i64)
             .fetch_one(&mut *$tx)
             .await?;
-        for file in &new.file_ids {
-            let attached = sqlx::query(ATTACH_FILE)
-                .bind(&new.id)
-                .bind(&new.channel_id)
-                .bind(file)
-                .bind(&new.author_id)
-                .execute(&mut *$tx)
-                .await?
-                .rows_affected();
-            if attached != 1 {
-                return Err(sqlx::Error::Decode(Box::new(FileNotAttachable)));
-            }
-        }
-        if let Some(parent) = &new.parent_id {
-            sqlx::query(BUMP_THREAD)
-                .bind(parent)
-                .bind(new.created_at)
-                .execute(&mut *$tx)
-                .await?;
-        }
-        insert_mentions!($tx, &new.id, &new.channel_id, seq, &new.author_id, $mentions);
+        write_send_extras(&mut *$tx, new, seq, $mentions).await?;
         let event = record_event!($tx, &new.channel_id, seq, new.created_at, ($make_event)(&message));
         (message, event)
     }};
+}
+
+/// What a send writes besides its row and its event, inside PostgreSQL transaction `tx`: its
+/// files, its thread's counters and its mentions.
+pub(super) async fn write_send_extras(
+    tx: &mut sqlx::PgConnection,
+    new: &NewMessage,
+    seq: i64,
+    mentions: &Mentions,
+) -> std::result::Result<(), sqlx::Error> {
+    for file in &new.file_ids {
+        let attached = sqlx::query(ATTACH_FILE)
+            .bind(&new.id)
+            .bind(&new.channel_id)
+            .bind(file)
+            .bind(&new.author_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if attached != 1 {
+            return Err(sqlx::Error::Decode(Box::new(FileNotAttachable)));
+        }
+    }
+    if let Some(parent) = &new.parent_id {
+        sqlx::query(BUMP_THREAD)
+            .bind(parent)
+            .bind(new.created_at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    insert_mentions!(tx, &new.id, &new.channel_id, seq, &new.author_id, mentions);
+    Ok(())
+}
+
+/// One send in a transaction of its own on PostgreSQL (see [`super::pg_sends`] for groups).
+pub(super) async fn insert_one_postgres(
+    pool: &sqlx::PgPool,
+    new: &NewMessage,
+    mentions: &Mentions,
+    make_event: &(dyn Fn(&Message) -> ChannelEvent + Send + Sync),
+) -> super::pg_sends::Stored {
+    let mut tx = pool.begin().await?;
+    let stored = write_message!(tx, new, mentions, make_event);
+    tx.commit().await?;
+    Ok(stored)
 }
 
 impl Store {
@@ -259,7 +284,7 @@ impl Store {
         &self,
         new: &NewMessage,
         mentions: &Mentions,
-        make_event: impl Fn(&Message) -> ChannelEvent + Send + 'static,
+        make_event: impl Fn(&Message) -> ChannelEvent + Send + Sync + 'static,
         mut turn: SendTurn,
     ) -> Result<(Message, StoredEvent)> {
         turn.wait().await;
@@ -278,12 +303,13 @@ impl Store {
                 };
                 committed.map_err(refused)?.await.map_err(refused)
             }
-            Store::Postgres(pool) => async {
-                let mut tx = pool.begin().await?;
-                let stored = write_message!(tx, new, mentions, make_event);
-                tx.commit().await?;
+            // PostgreSQL: the channel's writer commits sends in groups, in the order handed over.
+            Store::Postgres(_, sends) => async {
+                let answer = sends
+                    .hand_over(new.clone(), mentions.clone(), Box::new(make_event))
+                    .await;
                 drop(turn);
-                Ok::<_, sqlx::Error>(stored)
+                answer?.await.map_err(|_| sqlx::Error::PoolClosed)?
             }
             .await
             .map_err(|err| match &err {
@@ -299,7 +325,7 @@ impl Store {
             Store::Sqlite { direct, .. } => direct.read(|connection| {
                 sqlite_direct::query_optional(connection, MESSAGE_BY_ID, &[id], Message::from_rusqlite)
             }),
-            Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_ID).bind(id).fetch_optional(pool).await?),
+            Store::Postgres(pool, ..) => Ok(sqlx::query_as(MESSAGE_BY_ID).bind(id).fetch_optional(pool).await?),
         }
     }
 
@@ -330,7 +356,7 @@ impl Store {
                     Message::from_rusqlite,
                 )
             }),
-            Store::Postgres(pool) => Ok(sqlx::query_as(MESSAGE_BY_CLIENT_ID)
+            Store::Postgres(pool, ..) => Ok(sqlx::query_as(MESSAGE_BY_CLIENT_ID)
                 .bind(author)
                 .bind(client_id)
                 .fetch_optional(pool)
@@ -369,7 +395,7 @@ impl Store {
                 Some(seq) => sqlite_direct::query_all(connection, &sql, &[channel, &seq], Message::from_rusqlite),
                 None => sqlite_direct::query_all(connection, &sql, &[channel], Message::from_rusqlite),
             }),
-            Store::Postgres(pool) => {
+            Store::Postgres(pool, ..) => {
                 let query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(channel);
                 Ok(match position {
                     Some(seq) => query.bind(seq).fetch_all(pool).await,

@@ -16,6 +16,7 @@ mod forum;
 mod members;
 mod messages;
 mod oidc;
+mod pg_sends;
 mod pins;
 mod privacy;
 mod reactions;
@@ -55,7 +56,7 @@ macro_rules! db_run {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
             $crate::store::Store::Sqlite { read: $pool, .. } => $body,
-            $crate::store::Store::Postgres($pool) => $body,
+            $crate::store::Store::Postgres($pool, ..) => $body,
         }
     };
 }
@@ -73,7 +74,7 @@ macro_rules! db_write {
                 let _turn = direct.gate().lock().await;
                 $body
             }
-            $crate::store::Store::Postgres($pool) => $body,
+            $crate::store::Store::Postgres($pool, ..) => $body,
         }
     };
 }
@@ -93,14 +94,38 @@ pub enum Store {
         /// Per-thread read connections and the group-committing writer thread.
         direct: sqlite_direct::DirectSqlite,
     },
-    /// PostgreSQL, for several server nodes.
-    Postgres(PgPool),
+    /// PostgreSQL, for several server nodes, and the writers that commit sends in groups.
+    Postgres(PgPool, pg_sends::SendWriters),
+}
+
+/// How the store uses its database's connections.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// Most connections (`database_max_connections`).
+    pub max_connections: u32,
+    /// How long a request waits for one (`database_acquire_timeout_secs`).
+    pub acquire_timeout: Duration,
+    /// PostgreSQL's send writers (`database_send_writers`).
+    pub send_writers: usize,
+}
+
+impl PoolSettings {
+    /// As configured.
+    pub fn of(config: &crate::config::Config) -> PoolSettings {
+        PoolSettings {
+            max_connections: config.database_max_connections,
+            acquire_timeout: config.database_acquire_timeout(),
+            send_writers: config.database_send_writers,
+        }
+    }
 }
 
 impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://...`). For SQLite the file and its
     /// folder are created when missing.
-    pub async fn connect(url: &str, max_connections: u32, acquire_timeout: Duration) -> Result<Store> {
+    pub async fn connect(url: &str, pool: &PoolSettings) -> Result<Store> {
+        let (max_connections, acquire_timeout, send_writers) =
+            (pool.max_connections, pool.acquire_timeout, pool.send_writers);
         let bad_url = |err: sqlx::Error| Error::invalid("database_url", format!("cannot use database URL: {err}"));
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -148,7 +173,8 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            Ok(Store::Postgres(pool))
+            let sends = pg_sends::SendWriters::start(&pool, send_writers);
+            Ok(Store::Postgres(pool, sends))
         } else {
             Err(Error::invalid(
                 "database_url",
@@ -162,7 +188,7 @@ impl Store {
         let before = self.applied_migrations().await?;
         match self {
             Store::Sqlite { write, .. } => sqlx::migrate!("../migrations/sqlite").run(write).await?,
-            Store::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+            Store::Postgres(pool, ..) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
         }
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
@@ -171,7 +197,7 @@ impl Store {
     pub async fn pending_migrations(&self) -> Result<usize> {
         let known = match self {
             Store::Sqlite { .. } => sqlx::migrate!("../migrations/sqlite").iter().count(),
-            Store::Postgres(_) => sqlx::migrate!("../migrations/postgres").iter().count(),
+            Store::Postgres(..) => sqlx::migrate!("../migrations/postgres").iter().count(),
         };
         Ok(known.saturating_sub(self.applied_migrations().await?))
     }
@@ -201,7 +227,7 @@ impl Store {
                 sqlx::query("VACUUM INTO $1").bind(target).execute(read).await?;
                 Ok(())
             }
-            Store::Postgres(_) => Err(Error::invalid(
+            Store::Postgres(..) => Err(Error::invalid(
                 "database_url",
                 "back up PostgreSQL with pg_dump (hub backup copies SQLite databases)",
             )),
@@ -218,7 +244,7 @@ impl Store {
                     tracing::warn!(error = %err, "could not fold the WAL into the database file at shutdown");
                 }
             }
-            Store::Postgres(pool) => pool.close().await,
+            Store::Postgres(pool, ..) => pool.close().await,
         }
     }
 }
@@ -284,9 +310,13 @@ fn unique_conflict(constraint: Option<&str>, message: &str, constraints: &[(&str
     Error::new(ErrorKind::Conflict, "this already exists")
 }
 
-/// How long tests' pools wait for a connection.
+/// Tests' pools: two connections, waited for at most 10 s, two send writers.
 #[cfg(test)]
-pub(crate) const TEST_ACQUIRE: Duration = Duration::from_secs(10);
+pub(crate) const TEST_POOL: PoolSettings = PoolSettings {
+    max_connections: 2,
+    acquire_timeout: Duration::from_secs(10),
+    send_writers: 2,
+};
 
 #[cfg(test)]
 impl Store {
@@ -306,8 +336,7 @@ impl Store {
         let separator = if base.contains('?') { '&' } else { '?' };
         Store::connect(
             &format!("{base}{separator}options=-c%20search_path%3D{schema}"),
-            2,
-            TEST_ACQUIRE,
+            &TEST_POOL,
         )
         .await
     }
@@ -321,7 +350,7 @@ mod tests {
     async fn sqlite_migrates_once_and_answers() -> Result<()> {
         let dir = tempfile::tempdir().map_err(Error::internal)?;
         let url = format!("sqlite://{}", dir.path().join("sub/hub.db").display());
-        let store = Store::connect(&url, 2, TEST_ACQUIRE).await?;
+        let store = Store::connect(&url, &TEST_POOL).await?;
         assert!(store.pending_migrations().await? > 0);
         assert!(store.migrate().await? > 0);
         assert_eq!(store.migrate().await?, 0);
@@ -331,7 +360,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_bad_url_is_a_clear_error() {
-        let err = Store::connect("mysql://x", 1, TEST_ACQUIRE).await.err();
+        let err = Store::connect("mysql://x", &TEST_POOL).await.err();
         assert_eq!(err.and_then(|e| e.field).as_deref(), Some("database_url"));
     }
 }

@@ -159,7 +159,7 @@ impl Store {
     pub async fn fold_log(&self) -> Result<()> {
         match self {
             Store::Sqlite { direct, .. } => direct.checkpoint_fully().await,
-            Store::Postgres(_) => Ok(()),
+            Store::Postgres(..) => Ok(()),
         }
     }
 }

@@ -97,7 +97,7 @@ impl Store {
                     })
                 })
             })?,
-            Store::Postgres(pool) => {
+            Store::Postgres(pool, ..) => {
                 // Built above from placeholders only: the values are bound.
                 let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer);
                 for message in messages {

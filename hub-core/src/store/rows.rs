@@ -181,8 +181,7 @@ mod tests {
         let dir = tempfile::tempdir().map_err(Error::internal)?;
         let store = Store::connect(
             &format!("sqlite://{}", dir.path().join("hub.db").display()),
-            2,
-            crate::store::TEST_ACQUIRE,
+            &crate::store::TEST_POOL,
         )
         .await?;
         store.migrate().await?;

@@ -147,7 +147,7 @@ impl Store {
         match self {
             Store::Sqlite { direct, .. } => direct
                 .read(|connection| sqlite_direct::query_all(connection, HIDDEN_AUTHORS, &[viewer], |row| row.get(0))),
-            Store::Postgres(pool) => Ok(sqlx::query_scalar(HIDDEN_AUTHORS).bind(viewer).fetch_all(pool).await?),
+            Store::Postgres(pool, ..) => Ok(sqlx::query_scalar(HIDDEN_AUTHORS).bind(viewer).fetch_all(pool).await?),
         }
     }
 }

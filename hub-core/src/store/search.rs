@@ -361,7 +361,7 @@ impl Store {
     fn dialect(&self, query: &SearchQuery, sqlite: &'static str, postgres: &'static str) -> (&'static str, String) {
         match self {
             Store::Sqlite { .. } => (sqlite, compile::fts5(query)),
-            Store::Postgres(_) => (postgres, compile::tsquery(query)),
+            Store::Postgres(..) => (postgres, compile::tsquery(query)),
         }
     }
 }

@@ -188,7 +188,7 @@ impl Store {
                     })
                 })
             })?,
-            Store::Postgres(pool) => {
+            Store::Postgres(pool, ..) => {
                 sqlx::query_as(SQL)
                     .bind(session)
                     .bind(user)

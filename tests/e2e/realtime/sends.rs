@@ -9,6 +9,7 @@ hub_tests::on_both_databases!(
     message_send_over_the_socket_is_idempotent,
     a_fast_sender_that_reads_is_never_closed_as_slow,
     sends_without_waiting_are_stored_in_the_order_sent,
+    many_senders_at_once_share_commits_without_gaps_or_mixups,
     a_shutdown_acks_every_send_it_stored_then_closes_with_1001,
 );
 
@@ -183,6 +184,79 @@ async fn sends_without_waiting_are_stored_in_the_order_sent(backend: Backend) {
     listed.reverse();
     let contents: Vec<String> = (0..SENDS).map(|index| format!("m{index}")).collect();
     assert_eq!(listed, contents, "history lists them in the order sent");
+    server.stop().await;
+}
+
+/// Five connections send 40 each into one channel without waiting, one of them repeating a
+/// `client_id` mid-stream: sends are stored together (PostgreSQL commits them in groups, SQLite
+/// too), yet each connection's are in its order, the repeat finds the first, and the channel's
+/// positions have no gap.
+async fn many_senders_at_once_share_commits_without_gaps_or_mixups(backend: Backend) {
+    const PEOPLE: usize = 5;
+    const SENDS: usize = 40;
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.messages_per_second = 10_000.0;
+        config.gateway.messages_burst = 10_000.0;
+    })
+    .await;
+    let owner = server.new_user("owner").await;
+    let general = server.new_channel(&owner, "general", "public").await;
+    let mut sockets = Vec::new();
+    for person in 0..PEOPLE {
+        let user = server.new_user(&format!("sender{person}")).await;
+        server.join(&user, &general).await;
+        sockets.push(server.ws_connect(&user.access_token).await);
+    }
+    for index in 0..SENDS {
+        for (person, socket) in sockets.iter_mut().enumerate() {
+            let client_id = format!("p{person}-{index}");
+            socket
+                .send(json!({"type": "message.send", "channel_id": general, "content": client_id, "client_id": client_id}))
+                .await;
+            if person == 0 && index == SENDS / 2 {
+                socket
+                    .send(
+                        json!({"type": "message.send", "channel_id": general, "content": "again", "client_id": "p0-3"}),
+                    )
+                    .await;
+            }
+        }
+    }
+    let mut seqs = Vec::new();
+    for (person, socket) in sockets.iter_mut().enumerate() {
+        let expected = SENDS + usize::from(person == 0);
+        while socket.received.iter().filter(|frame| frame["type"] == "ack").count() < expected {
+            let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
+            assert!(frame.is_some(), "cut off after {} frames", socket.received.len());
+        }
+        let mut acks: Vec<&Value> = socket.received.iter().filter(|frame| frame["type"] == "ack").collect();
+        if person == 0 {
+            let repeat = acks.iter().rposition(|ack| ack["client_id"] == "p0-3").unwrap();
+            assert_ne!(repeat, 3, "the repeat has an ack of its own");
+            assert_eq!(
+                acks[repeat]["message"]["id"], acks[3]["message"]["id"],
+                "the repeat finds the first message"
+            );
+            acks.remove(repeat);
+        }
+        let sent: Vec<String> = (0..SENDS).map(|index| format!("p{person}-{index}")).collect();
+        let acked: Vec<&str> = acks.iter().map(|ack| ack["client_id"].as_str().unwrap()).collect();
+        assert_eq!(acked, sent, "acks in the order of the sends");
+        let mine: Vec<i64> = acks.iter().map(|ack| ack["message"]["seq"].as_i64().unwrap()).collect();
+        assert!(
+            mine.windows(2).all(|pair| pair[0] < pair[1]),
+            "stored in the order sent: {mine:?}"
+        );
+        seqs.extend(mine);
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len(), PEOPLE * SENDS, "one position each");
+    assert_eq!(
+        seqs[seqs.len() - 1] - seqs[0] + 1,
+        (PEOPLE * SENDS) as i64,
+        "no gap: {seqs:?}"
+    );
     server.stop().await;
 }
 
