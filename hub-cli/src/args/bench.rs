@@ -214,6 +214,11 @@ pub struct ServerOptions {
         value_name = "URL"
     )]
     pub server: String,
+    /// Another node of the same hub (repeat for more): gateway connections go to the nodes in
+    /// turn, so a dm pair's two people, and a room's members, sit on different nodes and
+    /// every delivery crosses between them. Requests still go to --server.
+    #[arg(long = "also", value_name = "URL")]
+    pub also: Vec<String>,
 }
 
 /// `hub bench fanout`.

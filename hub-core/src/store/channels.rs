@@ -221,17 +221,34 @@ impl Store {
                 }))
             });
         }
-        let row: Option<ChannelCodeRow> =
-            db_run!(self, pool => sqlx::query_as(CHANNEL_BY_ID).bind(channel).fetch_optional(pool).await)?;
+        let Store::Postgres(pool, ..) = self else {
+            return Ok(None);
+        };
+        // One connection for the four reads: each acquire costs a turn through the pool.
+        let mut connection = pool.acquire().await?;
+        let row: Option<ChannelCodeRow> = sqlx::query_as(CHANNEL_BY_ID)
+            .bind(channel)
+            .fetch_optional(&mut *connection)
+            .await?;
         let Some(row) = row else {
             return Ok(None);
         };
-        let membership = self.membership(channel, user).await?;
-        let ban = self.ban(channel, user).await?;
+        let membership = sqlx::query_as(super::members::MEMBERSHIP)
+            .bind(channel)
+            .bind(user)
+            .fetch_optional(&mut *connection)
+            .await?;
+        let ban = sqlx::query_as(super::members::BAN)
+            .bind(channel)
+            .bind(user)
+            .fetch_optional(&mut *connection)
+            .await?;
         let blocked_in_dm = row.channel.kind == ChannelKind::Dm && {
-            let found: Option<i64> = db_run!(self, pool => {
-                sqlx::query_scalar(BLOCKED_IN_DM).bind(channel).bind(user).fetch_optional(pool).await
-            })?;
+            let found: Option<i64> = sqlx::query_scalar(BLOCKED_IN_DM)
+                .bind(channel)
+                .bind(user)
+                .fetch_optional(&mut *connection)
+                .await?;
             found.is_some()
         };
         Ok(Some(ChannelAccess {

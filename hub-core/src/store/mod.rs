@@ -155,6 +155,10 @@ impl Store {
             let read = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(acquire_timeout)
+                // No ping before each use: it doubled the round trips of every read. A
+                // connection the database dropped fails its next query (503, Retry-After)
+                // and is not reused.
+                .test_before_acquire(false)
                 .connect_with(options.clone())
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
@@ -170,6 +174,10 @@ impl Store {
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(acquire_timeout)
+                // No ping before each use: it doubled the round trips of every read. A
+                // connection the database dropped fails its next query (503, Retry-After)
+                // and is not reused.
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(|err| unreachable_database(url, err))?;

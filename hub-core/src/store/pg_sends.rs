@@ -109,6 +109,7 @@ async fn write_groups(pool: PgPool, mut jobs: mpsc::Receiver<Job>) {
 }
 
 async fn store_group(pool: &PgPool, group: Vec<Job>) {
+    tracing::trace!(sends = group.len(), "storing a group of sends");
     if group.len() > 1 {
         match store_together(pool, &group).await {
             Ok(stored) => {
@@ -147,8 +148,11 @@ fn as_stored(at: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Stores every send of `group` in one transaction, in the group's order within each channel.
 async fn store_together(pool: &PgPool, group: &[Job]) -> Result<Vec<(Message, StoredEvent)>, sqlx::Error> {
+    let started = std::time::Instant::now();
     let mut tx = pool.begin().await?;
+    let began = started.elapsed();
     let seqs = take_positions(&mut tx, group).await?;
+    let positioned = started.elapsed();
     let mut stored = Vec::with_capacity(group.len());
     for (job, seq) in group.iter().zip(seqs) {
         let mut new = job.new.clone();
@@ -163,10 +167,12 @@ async fn store_together(pool: &PgPool, group: &[Job]) -> Result<Vec<(Message, St
         stored.push((message, event));
     }
     insert_rows(&mut tx, &stored).await?;
+    let inserted = started.elapsed();
     for (job, (_, event)) in group.iter().zip(&stored) {
         write_send_extras(&mut tx, &job.new, event.seq, &job.mentions).await?;
     }
     tx.commit().await?;
+    tracing::trace!(sends = group.len(), ?began, ?positioned, ?inserted, committed = ?started.elapsed(), "group committed");
     Ok(stored)
 }
 

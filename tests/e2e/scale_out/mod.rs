@@ -28,6 +28,7 @@ async fn two_nodes() -> Option<(TestServer, TestServer, String, tempfile::TempDi
     let mut config = hub_tests::test_config(&backend, data_dir.path(), database_url);
     config.redis_url = Some(redis.clone());
     config.redis_channel = format!("hub:test:{}", uuid::Uuid::now_v7().simple());
+    config.cluster.presence_ttl_secs = 1.5;
     config.node_id = Some("node-a".to_owned());
     let a = TestServer::start_config(config.clone()).await;
     config.node_id = Some("node-b".to_owned());
@@ -109,10 +110,37 @@ async fn events_ephemeral_frames_and_session_ends_cross_nodes() {
         return;
     };
     for (server, node) in [(&a, "node-a"), (&b, "node-b")] {
-        let ready = readiness(server).await;
+        // Each learns of the other at its next heartbeat.
+        let mut ready = readiness(server).await;
+        for _ in 0..100 {
+            if ready["peers"].as_array().is_some_and(|peers| peers.len() == 2) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            ready = readiness(server).await;
+        }
         assert_eq!(ready["node_id"], node, "{ready}");
         assert_eq!(ready["bus"], "redis", "{ready}");
         assert_eq!(ready["status"], "ok", "{ready}");
+        let peers: Vec<(&str, bool)> = ready["peers"]
+            .as_array()
+            .expect("peers")
+            .iter()
+            .map(|peer| (peer["node_id"].as_str().expect("node id"), peer["this_node"] == true))
+            .collect();
+        let other = if node == "node-a" { "node-b" } else { "node-a" };
+        assert!(
+            peers.contains(&(node, true)) && peers.contains(&(other, false)),
+            "{ready}"
+        );
+        let metrics = server.http.get(server.url("/metrics")).send().await.expect("metrics");
+        let metrics = metrics.text().await.expect("text");
+        assert!(
+            metrics.contains(&format!("hub_node{{node_id=\"{node}\"}} 1")),
+            "{metrics}"
+        );
+        assert!(metrics.contains("hub_cluster_peers_alive 1"), "{metrics}");
+        assert!(metrics.contains("hub_bus_lag_seconds"), "{metrics}");
     }
     let alice = a.new_user("alice").await;
     let bob = b.new_user("bob").await;

@@ -57,7 +57,7 @@ pub async fn open(server: &Server, token: &str, purpose: Purpose) -> anyhow::Res
 }
 
 async fn handshake(server: &Server, token: &str, purpose: Purpose) -> anyhow::Result<Socket> {
-    let url = session_url(server.ws_url(), token).context("bad gateway URL")?;
+    let url = session_url(server.next_gateway(), token).context("bad gateway URL")?;
     let config = match purpose {
         Purpose::Live => WebSocketConfig::default().read_buffer_size(32 * 1024),
         Purpose::Idle => WebSocketConfig::default()

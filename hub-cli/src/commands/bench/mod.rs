@@ -51,8 +51,12 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
 
 /// The first line of every report: the workload, where it ran, and with what parameters.
 fn print_header(workload: &str, server: &Server, run: &Run, parameters: &[String]) {
+    let nodes = match server.nodes() {
+        1 => String::new(),
+        nodes => format!(" and {} more node(s), sockets spread over all", nodes - 1),
+    };
     println!(
-        "hub bench {workload} against {} (run {}): {}",
+        "hub bench {workload} against {}{nodes} (run {}): {}",
         server.base(),
         run.tag(),
         parameters.join(", ")

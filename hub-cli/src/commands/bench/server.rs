@@ -26,6 +26,9 @@ pub struct Server {
     client: Client,
     /// `ws://.../api/v1/ws`, without a token.
     ws_url: String,
+    /// Every node's gateway URL (`--server` first, then each `--also`), taken in turn.
+    gateways: std::sync::Arc<[String]>,
+    next_gateway: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     /// For the odd plain request (`/metrics`).
     http: reqwest::Client,
 }
@@ -40,10 +43,22 @@ impl Server {
             .timeout(Duration::from_secs(30))
             .build()
             .context("cannot set up an HTTP client")?;
+        let mut gateways = vec![ws_url.clone()];
+        for node in &options.also {
+            let other = Client::new(node).context("bad --also")?;
+            let health = format!("{}/healthz", other.base_url().as_str().trim_end_matches('/'));
+            let answered = http.get(&health).timeout(REACH_TIMEOUT).send().await;
+            if !answered.is_ok_and(|response| response.status().is_success()) {
+                bail!("cannot reach the hub node at {node} (--also)");
+            }
+            gateways.push(other.ws_url().to_string());
+        }
         let server = Server {
             base,
             client,
             ws_url,
+            gateways: gateways.into(),
+            next_gateway: std::sync::Arc::default(),
             http,
         };
         let healthz = server.url("/healthz");
@@ -82,6 +97,17 @@ impl Server {
     /// The gateway's URL, without a token.
     pub fn ws_url(&self) -> &str {
         &self.ws_url
+    }
+
+    /// The next node's gateway URL, in turn (`--server`'s alone, without `--also`).
+    pub fn next_gateway(&self) -> &str {
+        let turn = self.next_gateway.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        &self.gateways[turn % self.gateways.len()]
+    }
+
+    /// How many nodes take gateway connections.
+    pub fn nodes(&self) -> usize {
+        self.gateways.len()
     }
 
     /// A fresh SDK client of this server, not signed in.
