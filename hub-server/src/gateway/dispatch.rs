@@ -37,7 +37,15 @@ use super::registry::Outgoing;
 /// at the back of the line, so between two of its turns every connection task drains its queue,
 /// which grows by at most this many events a turn. What waits meanwhile stays on the bus, and
 /// [`Backlog`] holds back new sends while too much does.
-const YIELD_EVERY: u32 = 16;
+const YIELD_EVERY: usize = 16;
+
+/// How many bus messages go back to back: [`YIELD_EVERY`], or fewer when a connection's queue
+/// (`gateway.outgoing_queue_frames`) could not take that many events beside the acks of its
+/// sends in flight (`gateway.sends_in_flight`), which share the queue. Group commits publish a
+/// group's events at once, so a turn really does carry that many.
+fn yield_every(queue_frames: usize, sends_in_flight: usize) -> usize {
+    queue_frames.saturating_sub(sends_in_flight).clamp(1, YIELD_EVERY)
+}
 
 /// How far the dispatcher is behind the bus. Sends over the gateway wait while more than
 /// `gateway.send_backlog_events` bus messages wait for it (well under what the bus buffers, so
@@ -101,6 +109,8 @@ struct Dispatcher {
 /// Runs until the bus closes.
 pub async fn run(gateway: Gateway, mut bus: broadcast::Receiver<Arc<BusMessage>>) {
     let mut dispatcher = Dispatcher::default();
+    let settings = &gateway.hub().config().gateway;
+    let turn = yield_every(settings.outgoing_queue_frames, settings.sends_in_flight);
     let mut since_yield = 0;
     loop {
         match bus.recv().await {
@@ -110,7 +120,7 @@ pub async fn run(gateway: Gateway, mut bus: broadcast::Receiver<Arc<BusMessage>>
                 gateway.backlog().record(waiting);
                 // Counts messages handled back to back; a quiet bus lets the others run anyway.
                 since_yield = if waiting == 0 { 0 } else { since_yield + 1 };
-                if since_yield == YIELD_EVERY {
+                if since_yield >= turn {
                     since_yield = 0;
                     tokio::task::yield_now().await;
                 }
@@ -295,6 +305,13 @@ mod tests {
 
     fn is_ready(future: std::pin::Pin<&mut impl Future<Output = ()>>) -> bool {
         future.poll(&mut Context::from_waker(Waker::noop())).is_ready()
+    }
+
+    #[test]
+    fn a_turn_never_carries_more_than_a_queue_holds_beside_its_acks() {
+        assert_eq!(yield_every(1024, 8), YIELD_EVERY);
+        assert_eq!(yield_every(16, 8), 8);
+        assert_eq!(yield_every(4, 8), 1, "at least one");
     }
 
     #[test]
