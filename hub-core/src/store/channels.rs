@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::events::append_event;
-use super::members::{BAN, MEMBERSHIP};
-use super::rows::{RusqliteRow, row_mapping};
+use super::rows::{RusqliteColumn, RusqliteRow, row_mapping};
 use super::safety::{heard_from, not_blocked};
 use super::sqlite_direct;
 use super::users::UserRow;
@@ -23,13 +22,6 @@ row_mapping!(channel_columns, "c.", Channel {
 // Lets `search` name the macro `row_mapping!` defined.
 #[allow(clippy::single_component_path_imports)]
 pub(super) use channel_columns;
-
-/// A row when someone else in direct conversation `$1` blocks `$2` or is blocked by them.
-const BLOCKED_IN_DM: &str = concat!(
-    "SELECT CAST(1 AS BIGINT) FROM channel_members m WHERE m.channel_id = $1 AND m.user_id <> $2 AND NOT ",
-    not_blocked!("m.user_id", "$2"),
-    " LIMIT 1"
-);
 
 const CHANNEL_UNIQUE: &[(&str, ErrorKind, &str)] = &[
     // PostgreSQL names the index; SQLite names the columns of a plain unique index.
@@ -128,24 +120,113 @@ pub struct MyChannel {
 }
 
 #[derive(sqlx::FromRow)]
-struct ChannelCodeRow {
-    #[sqlx(flatten)]
-    channel: Channel,
-    join_code: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
 struct ChannelUserRow {
     channel_id: ChannelId,
     #[sqlx(flatten)]
     user: UserRow,
 }
 
-const CHANNEL_BY_ID: &str = concat!(
+/// Channel `$1` with user `$2`'s membership and ban beside it (their columns prefixed, `NULL`
+/// when there is none) and whether, in a direct conversation, someone else in it blocks `$2` or
+/// is blocked by them.
+const CHANNEL_ACCESS: &str = concat!(
     "SELECT ",
     channel_columns!(),
-    ", c.join_code FROM channels c WHERE c.id = $1"
+    ", c.join_code, m.role AS member_role, m.notify AS member_notify, m.joined_at AS member_joined_at, \
+       m.last_read_seq AS member_last_read_seq, m.timed_out_until AS member_timed_out_until, \
+       cb.banned_by AS ban_banned_by, cb.reason AS ban_reason, cb.created_at AS ban_created_at, \
+       cb.expires_at AS ban_expires_at, \
+       (c.kind = 'dm' AND EXISTS (SELECT 1 FROM channel_members o WHERE o.channel_id = c.id \
+         AND o.user_id <> $2 AND NOT ",
+    not_blocked!("o.user_id", "$2"),
+    ")) AS blocked_in_dm \
+     FROM channels c \
+     LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = $2 \
+     LEFT JOIN channel_bans cb ON cb.channel_id = c.id AND cb.user_id = $2 \
+     WHERE c.id = $1"
 );
+
+/// A row of [`CHANNEL_ACCESS`].
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    #[sqlx(flatten)]
+    channel: Channel,
+    join_code: Option<String>,
+    member_role: Option<ChannelRole>,
+    member_notify: Option<NotifyLevel>,
+    member_joined_at: Option<DateTime<Utc>>,
+    member_last_read_seq: Option<i64>,
+    member_timed_out_until: Option<DateTime<Utc>>,
+    ban_banned_by: Option<UserId>,
+    ban_reason: Option<String>,
+    ban_created_at: Option<DateTime<Utc>>,
+    ban_expires_at: Option<DateTime<Utc>>,
+    blocked_in_dm: bool,
+}
+
+impl AccessRow {
+    /// Reads the columns in the order [`CHANNEL_ACCESS`] selects them.
+    fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        // After the channel's columns and its computed `member_count`.
+        let mut next_column = Channel::COLUMNS.len() + 1..;
+        let mut next = move || next_column.next().unwrap_or_default();
+        Ok(AccessRow {
+            channel: Channel::from_rusqlite(row)?,
+            join_code: RusqliteColumn::read(row, next())?,
+            member_role: RusqliteColumn::read(row, next())?,
+            member_notify: RusqliteColumn::read(row, next())?,
+            member_joined_at: RusqliteColumn::read(row, next())?,
+            member_last_read_seq: RusqliteColumn::read(row, next())?,
+            member_timed_out_until: RusqliteColumn::read(row, next())?,
+            ban_banned_by: RusqliteColumn::read(row, next())?,
+            ban_reason: RusqliteColumn::read(row, next())?,
+            ban_created_at: RusqliteColumn::read(row, next())?,
+            ban_expires_at: RusqliteColumn::read(row, next())?,
+            blocked_in_dm: RusqliteColumn::read(row, next())?,
+        })
+    }
+
+    fn into_access(self, user: &UserId) -> ChannelAccess {
+        // The joined columns the tables declare NOT NULL are present exactly when the row is.
+        let membership = match (
+            self.member_role,
+            self.member_notify,
+            self.member_joined_at,
+            self.member_last_read_seq,
+        ) {
+            (Some(role), Some(notify), Some(joined_at), Some(last_read_seq)) => Some(Membership {
+                channel_id: self.channel.id.clone(),
+                user_id: user.clone(),
+                role,
+                notify,
+                joined_at,
+                last_read_seq,
+                timed_out_until: self.member_timed_out_until,
+            }),
+            _ => None,
+        };
+        let ban = match (self.ban_reason, self.ban_created_at) {
+            (Some(reason), Some(created_at)) => Some(ChannelBan {
+                channel_id: self.channel.id.clone(),
+                user_id: user.clone(),
+                banned_by: self.ban_banned_by,
+                reason,
+                created_at,
+                expires_at: self.ban_expires_at,
+            }),
+            _ => None,
+        };
+        ChannelAccess {
+            blocked_in_dm: self.blocked_in_dm,
+            channel: self.channel,
+            join_code: self.join_code,
+            membership,
+            ban,
+        }
+    }
+}
+
+const CHANNEL_BY_ID: &str = concat!("SELECT ", channel_columns!(), " FROM channels c WHERE c.id = $1");
 
 impl Store {
     /// Creates a channel with its first members and the `channel.created` event.
@@ -178,10 +259,10 @@ impl Store {
                 for (user, role) in members {
                     sqlx::query(ADD_MEMBER).bind(&new.id).bind(user).bind(*role).bind(new.created_at).execute(&mut *tx).await?;
                 }
-                let row: ChannelCodeRow = sqlx::query_as(CHANNEL_BY_ID).bind(&new.id).fetch_one(&mut *tx).await?;
-                let event = append_event!(tx, &new.id, new.created_at, make_event(&row.channel));
+                let channel: Channel = sqlx::query_as(CHANNEL_BY_ID).bind(&new.id).fetch_one(&mut *tx).await?;
+                let event = append_event!(tx, &new.id, new.created_at, make_event(&channel));
                 tx.commit().await?;
-                Ok::<_, sqlx::Error>((row.channel, event))
+                Ok::<_, sqlx::Error>((channel, event))
             }
             .await
         })
@@ -190,74 +271,23 @@ impl Store {
     }
 
     /// A channel and the caller's membership and ban, if the channel exists (and, for a direct
-    /// conversation, whether a block stands between the caller and someone in it).
+    /// conversation, whether a block stands between the caller and someone in it). This runs
+    /// before every send and history page, so it is one query: on PostgreSQL each statement is a
+    /// round trip to another process.
     pub async fn channel_access(&self, channel: &ChannelId, user: &UserId) -> Result<Option<ChannelAccess>> {
-        if let Store::Sqlite { direct, .. } = self {
-            // The reads in one snapshot: this runs before every send and history page.
-            return direct.read_together(|connection| {
-                let Some((channel_row, join_code)) =
-                    sqlite_direct::query_optional(connection, CHANNEL_BY_ID, &[channel], |row| {
-                        Ok((Channel::from_rusqlite(row)?, row.get(12)?))
-                    })?
-                else {
-                    return Ok(None);
-                };
-                let blocked_in_dm = channel_row.kind == ChannelKind::Dm
-                    && sqlite_direct::query_optional(connection, BLOCKED_IN_DM, &[channel, user], |row| {
-                        row.get::<_, i64>(0)
-                    })?
-                    .is_some();
-                Ok(Some(ChannelAccess {
-                    blocked_in_dm,
-                    channel: channel_row,
-                    join_code,
-                    membership: sqlite_direct::query_optional(
-                        connection,
-                        MEMBERSHIP,
-                        &[channel, user],
-                        Membership::from_rusqlite,
-                    )?,
-                    ban: sqlite_direct::query_optional(connection, BAN, &[channel, user], ChannelBan::from_rusqlite)?,
-                }))
-            });
-        }
-        let Store::Postgres(pool, ..) = self else {
-            return Ok(None);
+        let row = match self {
+            Store::Sqlite { direct, .. } => direct.read(|connection| {
+                sqlite_direct::query_optional(connection, CHANNEL_ACCESS, &[channel, user], AccessRow::from_rusqlite)
+            })?,
+            Store::Postgres(pool, ..) => {
+                sqlx::query_as::<_, AccessRow>(CHANNEL_ACCESS)
+                    .bind(channel)
+                    .bind(user)
+                    .fetch_optional(pool)
+                    .await?
+            }
         };
-        // One connection for the four reads: each acquire costs a turn through the pool.
-        let mut connection = pool.acquire().await?;
-        let row: Option<ChannelCodeRow> = sqlx::query_as(CHANNEL_BY_ID)
-            .bind(channel)
-            .fetch_optional(&mut *connection)
-            .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let membership = sqlx::query_as(super::members::MEMBERSHIP)
-            .bind(channel)
-            .bind(user)
-            .fetch_optional(&mut *connection)
-            .await?;
-        let ban = sqlx::query_as(super::members::BAN)
-            .bind(channel)
-            .bind(user)
-            .fetch_optional(&mut *connection)
-            .await?;
-        let blocked_in_dm = row.channel.kind == ChannelKind::Dm && {
-            let found: Option<i64> = sqlx::query_scalar(BLOCKED_IN_DM)
-                .bind(channel)
-                .bind(user)
-                .fetch_optional(&mut *connection)
-                .await?;
-            found.is_some()
-        };
-        Ok(Some(ChannelAccess {
-            blocked_in_dm,
-            channel: row.channel,
-            join_code: row.join_code,
-            membership,
-            ban,
-        }))
+        Ok(row.map(|row| row.into_access(user)))
     }
 
     /// Public and voice channels that are not archived, whose name contains the `LIKE` pattern,
@@ -348,10 +378,10 @@ impl Store {
                         sqlx::query(ARCHIVE).bind(channel).bind(at).execute(&mut *tx).await?;
                     }
                 }
-                let row: ChannelCodeRow = sqlx::query_as(CHANNEL_BY_ID).bind(channel).fetch_one(&mut *tx).await?;
-                let event = append_event!(tx, channel, at, make_event(&row.channel));
+                let updated: Channel = sqlx::query_as(CHANNEL_BY_ID).bind(channel).fetch_one(&mut *tx).await?;
+                let event = append_event!(tx, channel, at, make_event(&updated));
                 tx.commit().await?;
-                Ok::<_, sqlx::Error>((row.channel, event))
+                Ok::<_, sqlx::Error>((updated, event))
             }
             .await
         })

@@ -70,6 +70,7 @@ rusqlite_column_by_from_sql!(
     String,
     Option<String>,
     i64,
+    Option<i64>,
     bool,
     UserId,
     Option<UserId>,
@@ -80,7 +81,9 @@ rusqlite_column_by_from_sql!(
     ChannelKind,
     ChatAvailability,
     ChannelRole,
+    Option<ChannelRole>,
     NotifyLevel,
+    Option<NotifyLevel>,
 );
 
 impl RusqliteColumn for DateTime<Utc> {

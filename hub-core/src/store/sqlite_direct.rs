@@ -166,20 +166,6 @@ impl DirectSqlite {
         })
     }
 
-    /// Runs several queries at once, on this thread's read connection, in one read transaction:
-    /// they see one snapshot, and SQLite takes its read lock once instead of once per query.
-    pub(super) fn read_together<T>(&self, queries: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
-        self.read(|connection| {
-            // Prepared once and cached (rusqlite's Transaction parses BEGIN and COMMIT anew
-            // each time, which showed in profiles of sends).
-            execute(connection, "BEGIN", &[])?;
-            let snapshot = ReadSnapshot { connection };
-            let answer = queries(snapshot.connection)?;
-            snapshot.end()?;
-            Ok(answer)
-        })
-    }
-
     /// Copies every commit back into the database file and empties the WAL, so that once the
     /// server has stopped the file alone holds everything. Waits for the write in progress;
     /// writes sent after it are kept in the WAL as usual.
@@ -224,26 +210,6 @@ impl DirectSqlite {
             .send(Box::new(job))
             .map_err(|_| failed("the SQLite writer has stopped"))?;
         Ok(async move { answer.await.map_err(|_| failed("the SQLite writer has stopped"))? })
-    }
-}
-
-/// An open read transaction; ended when dropped if not before, so that a query that failed
-/// (or panicked) does not leave the thread's connection inside it.
-struct ReadSnapshot<'a> {
-    connection: &'a Connection,
-}
-
-impl ReadSnapshot<'_> {
-    fn end(self) -> rusqlite::Result<()> {
-        let ended = execute(self.connection, "COMMIT", &[]);
-        std::mem::forget(self);
-        ended.map(drop)
-    }
-}
-
-impl Drop for ReadSnapshot<'_> {
-    fn drop(&mut self) {
-        let _ = execute(self.connection, "COMMIT", &[]);
     }
 }
 
@@ -447,25 +413,6 @@ mod tests {
         Connection::open(&path)?.execute_batch(&format!("PRAGMA journal_mode = WAL; {create_table}"))?;
         let direct = DirectSqlite::open(&path)?;
         Ok((folder, direct))
-    }
-
-    #[tokio::test]
-    async fn a_failed_read_together_leaves_the_connection_usable() -> Result<()> {
-        let (_folder, direct) = database_with("CREATE TABLE t (x INTEGER);")?;
-        let failed = direct.read_together(|connection| {
-            query_one(connection, "SELECT x FROM missing", &[], |row| row.get::<_, i64>(0))
-        });
-        assert!(failed.is_err());
-        direct
-            .submit(|connection| execute(connection, "INSERT INTO t (x) VALUES (7)", &[]))?
-            .await?;
-        // A transaction left open would still see the snapshot from before the insert (or
-        // refuse to BEGIN again).
-        let seen = direct.read_together(|connection| {
-            query_one(connection, "SELECT count(*) FROM t", &[], |row| row.get::<_, i64>(0))
-        })?;
-        assert_eq!(seen, 1);
-        Ok(())
     }
 
     #[tokio::test]
