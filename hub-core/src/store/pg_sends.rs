@@ -4,7 +4,7 @@
 //! the channel's counter row, which every send of the channel locks until it commits. Here a
 //! few writer tasks (`database_send_writers`) each own a share of the channels (by a hash of
 //! the channel id) and store whatever sends are waiting for them in one transaction: one
-//! `UPDATE` of each channel's counter for all its sends, then every message and every event in
+//! `UPDATE` of the counters of all their channels, then every message and every event in
 //! one multi-row `INSERT` each, then what only some sends have (files, thread counters,
 //! mentions). A channel's sends all go through one writer, in the order handed over, so its
 //! positions follow that order with no gap; channels of different writers commit side by side.
@@ -22,7 +22,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::NewMessage;
 use super::messages::{insert_one_postgres, write_send_extras};
-use crate::model::Message;
+use crate::model::{ChannelId, Message};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 use crate::rules::messages::Mentions;
 
@@ -129,11 +129,14 @@ async fn store_group(pool: &PgPool, group: Vec<Job>) {
     }
 }
 
-/// Takes `count` positions of `$1` at once; the last top-level message of them becomes the
-/// channel's latest. Returns the last position taken.
-const TAKE_POSITIONS: &str = "UPDATE channels SET last_seq = last_seq + $2, \
-    last_message_id = COALESCE($3, last_message_id), last_message_at = COALESCE($4, last_message_at) \
-    WHERE id = $1 RETURNING last_seq";
+/// Takes positions for several channels at once: `$2[i]` positions of channel `$1[i]`, whose
+/// latest top-level message becomes `$3[i]` at `$4[i]` unless that is `NULL`. Returns each
+/// channel's last position taken.
+const TAKE_POSITIONS: &str = "UPDATE channels c SET last_seq = c.last_seq + t.count, \
+    last_message_id = COALESCE(t.latest_id, c.last_message_id), \
+    last_message_at = COALESCE(t.latest_at, c.last_message_at) \
+    FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::timestamptz[]) AS t(id, count, latest_id, latest_at) \
+    WHERE c.id = t.id RETURNING c.id, c.last_seq";
 const INSERT_MESSAGES: &str = "INSERT INTO messages \
     (id, channel_id, seq, author_id, content, client_id, parent_id, created_at, file_count) \
     SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], \
@@ -176,29 +179,58 @@ async fn store_together(pool: &PgPool, group: &[Job]) -> Result<Vec<(Message, St
     Ok(stored)
 }
 
-/// Takes each channel's positions for its sends in the group (one statement per channel, in id
-/// order so that two groups never wait on each other crosswise). Returns each send's position.
+/// Takes each channel's positions for its sends in the group, in one statement. Returns each
+/// send's position. Two writers never lock one channel (each owns its share), so the order in
+/// which the statement locks its rows cannot make two groups wait on each other crosswise.
 async fn take_positions(tx: &mut PgConnection, group: &[Job]) -> Result<Vec<i64>, sqlx::Error> {
-    let mut channels: Vec<&crate::model::ChannelId> = group.iter().map(|job| &job.new.channel_id).collect();
-    channels.sort();
-    channels.dedup();
-    let mut next = std::collections::HashMap::with_capacity(channels.len());
-    for channel in channels {
-        let sends: Vec<&NewMessage> = group
-            .iter()
-            .map(|job| &job.new)
-            .filter(|new| &new.channel_id == channel)
-            .collect();
-        let latest = sends.iter().rev().find(|new| new.parent_id.is_none());
-        let last: i64 = sqlx::query_scalar(TAKE_POSITIONS)
-            .bind(channel)
-            .bind(sends.len() as i64)
-            .bind(latest.map(|new| &new.id))
-            .bind(latest.map(|new| as_stored(new.created_at)))
-            .fetch_one(&mut *tx)
-            .await?;
-        next.insert(channel.clone(), last - sends.len() as i64 + 1);
+    // Per channel, in the order first seen: how many sends, and the latest top-level one.
+    let mut channels: Vec<(&ChannelId, i64, Option<&NewMessage>)> = Vec::new();
+    for new in group.iter().map(|job| &job.new) {
+        let index = match channels.iter().position(|(channel, ..)| *channel == &new.channel_id) {
+            Some(index) => index,
+            None => {
+                channels.push((&new.channel_id, 0, None));
+                channels.len() - 1
+            }
+        };
+        let entry = &mut channels[index];
+        entry.1 += 1;
+        if new.parent_id.is_none() {
+            entry.2 = Some(new);
+        }
     }
+    let taken: Vec<(ChannelId, i64)> = sqlx::query_as(TAKE_POSITIONS)
+        .bind(
+            channels
+                .iter()
+                .map(|(channel, ..)| channel.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(channels.iter().map(|(_, count, _)| *count).collect::<Vec<_>>())
+        .bind(
+            channels
+                .iter()
+                .map(|(.., latest)| latest.map(|new| new.id.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            channels
+                .iter()
+                .map(|(.., latest)| latest.map(|new| as_stored(new.created_at)))
+                .collect::<Vec<_>>(),
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut next = std::collections::HashMap::with_capacity(taken.len());
+    for (channel, last) in taken {
+        let count = channels
+            .iter()
+            .find(|(id, ..)| **id == channel)
+            .map_or(0, |(_, count, _)| *count);
+        next.insert(channel, last - count + 1);
+    }
+    // A channel missing from what was returned (deleted meanwhile) fails the group, which is
+    // then stored one send at a time, each with its own answer.
     group
         .iter()
         .map(|job| {
