@@ -283,16 +283,10 @@ impl Cluster {
         muted: bool,
         deafened: bool,
     ) -> Vec<VoiceParticipant> {
-        let here = self.calls.join(channel, user, connection, muted, deafened);
+        let (joined, here) = self.calls.join(channel, user, connection, muted, deafened);
         let Some(redis) = self.redis() else { return here };
-        let seat = Seat {
-            node: self.node.clone(),
-            connection: connection.to_string(),
-            muted,
-            deafened,
-            joined_ms: chrono::Utc::now().timestamp_millis(),
-        };
-        match redis.seat(channel, user, &seat).await {
+        // The seat Redis holds is the one this node holds, joining time included.
+        match redis.seat(channel, user, &self.seat(&joined)).await {
             Ok(call) => participants(&call),
             Err(err) => {
                 self.redis_failed(&err);
@@ -357,19 +351,23 @@ impl Cluster {
         changed
     }
 
-    /// The connection on which `user` is in `channel`'s call, on whichever node.
-    pub(crate) async fn connection_in_call(&self, channel: &ChannelId, user: &UserId) -> Option<u64> {
-        let Some(redis) = self.redis() else {
-            return self.calls.connection_in_call(channel, user);
+    /// The connection on which `to` is in `channel`'s call (on whichever node), when `from` is
+    /// in that call too: where a signal from `from` goes. One read of the call.
+    pub(crate) async fn signal_route(&self, channel: &ChannelId, from: &UserId, to: &UserId) -> Option<u64> {
+        let here = || {
+            self.calls.connection_in_call(channel, from)?;
+            self.calls.connection_in_call(channel, to)
         };
+        let Some(redis) = self.redis() else { return here() };
         match redis.call(channel).await {
-            Ok(call) => call
-                .into_iter()
-                .find(|(caller, _)| caller == user)
-                .and_then(|(_, seat)| seat.connection.parse().ok()),
+            Ok(call) => {
+                let seat_of = |user: &UserId| call.iter().find(|(caller, _)| caller == user).map(|(_, seat)| seat);
+                seat_of(from)?;
+                seat_of(to)?.connection.parse().ok()
+            }
             Err(err) => {
                 self.redis_failed(&err);
-                self.calls.connection_in_call(channel, user)
+                here()
             }
         }
     }

@@ -71,7 +71,16 @@ async fn a_node_that_stops_beating_is_swept_once_with_its_users_and_callers() {
     a.join_call(&room, &ann, 1, false, false).await;
     let call = b.join_call(&room, &ben, 2, true, false).await;
     assert_eq!(call.len(), 2, "one call across the nodes: {call:?}");
-    assert_eq!(b.connection_in_call(&room, &ann).await, Some(1));
+    assert_eq!(
+        b.signal_route(&room, &ben, &ann).await,
+        Some(1),
+        "ann's seat, seen from b"
+    );
+    assert_eq!(
+        b.signal_route(&room, &user("cid"), &ann).await,
+        None,
+        "cid is not in the call"
+    );
     // `a` stops beating (as when it is killed); `b` beats on.
     drop(a);
     tokio::time::sleep(TTL + TTL / 2).await;
@@ -132,7 +141,8 @@ async fn a_node_alone_counts_and_seats_in_memory() {
     assert!(!alone.is_connected(&ann));
     let room = ChannelId::from_string("room");
     assert_eq!(alone.join_call(&room, &ann, 7, false, false).await.len(), 1);
-    assert_eq!(alone.connection_in_call(&room, &ann).await, Some(7));
+    assert_eq!(alone.signal_route(&room, &ann, &ann).await, Some(7));
+    assert_eq!(alone.signal_route(&room, &user("ben"), &ann).await, None);
     assert_eq!(alone.drop_connection(7).await.len(), 1);
     assert!(alone.heartbeat_interval().is_none());
     assert_eq!(

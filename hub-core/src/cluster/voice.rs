@@ -26,8 +26,8 @@ pub(super) struct VoiceCalls {
 }
 
 impl VoiceCalls {
-    /// Puts `user` (on `connection`) in `channel`'s call, or updates their state. Returns the
-    /// participants now.
+    /// Puts `user` (on `connection`) in `channel`'s call, or updates their state. Returns them
+    /// as they now sit, and the participants now.
     pub(super) fn join(
         &self,
         channel: &ChannelId,
@@ -35,18 +35,19 @@ impl VoiceCalls {
         connection: u64,
         muted: bool,
         deafened: bool,
-    ) -> Vec<VoiceParticipant> {
+    ) -> (Participant, Vec<VoiceParticipant>) {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         let call = calls.entry(channel.clone()).or_default();
         call.retain(|participant| &participant.user != user);
-        call.push(Participant {
+        let joined = Participant {
             user: user.clone(),
             connection,
             muted,
             deafened,
             joined_ms: chrono::Utc::now().timestamp_millis(),
-        });
-        participants(call)
+        };
+        call.push(joined.clone());
+        (joined, participants(call))
     }
 
     /// Takes `user` out of `channel`'s call. Returns the participants left, or `None` when they
@@ -126,10 +127,12 @@ mod tests {
         let calls = VoiceCalls::default();
         let room = ChannelId::from_string("room");
         let (ann, ben) = (UserId::from_string("ann"), UserId::from_string("ben"));
-        assert_eq!(calls.join(&room, &ann, 1, false, false).len(), 1);
-        let both = calls.join(&room, &ben, 2, false, false);
+        assert_eq!(calls.join(&room, &ann, 1, false, false).1.len(), 1);
+        let (joined, both) = calls.join(&room, &ben, 2, false, false);
         assert_eq!(both.len(), 2);
-        let updated = calls.join(&room, &ann, 1, true, false);
+        assert_eq!((joined.user.as_str(), joined.connection), ("ben", 2), "the seat taken");
+        let (joined, updated) = calls.join(&room, &ann, 1, true, false);
+        assert!(joined.muted);
         assert_eq!(updated.len(), 2, "joining again updates, not duplicates");
         assert!(updated.iter().any(|p| p.user_id.as_str() == "ann" && p.muted));
         assert_eq!(calls.connection_in_call(&room, &ben), Some(2));

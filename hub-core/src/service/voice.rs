@@ -59,12 +59,7 @@ impl Hub {
             .with_details(serde_json::json!({ "max_signal_bytes": limit })));
         }
         let cluster = &self.inner.cluster;
-        let sender_in_call = cluster.connection_in_call(channel, &caller.user.id).await.is_some();
-        let target = match sender_in_call {
-            true => cluster.connection_in_call(channel, to).await,
-            false => None,
-        };
-        let Some(target_connection) = target else {
+        let Some(target_connection) = cluster.signal_route(channel, &caller.user.id, to).await else {
             return Err(Error::forbidden("both of you must be in this channel's call"));
         };
         // The call list is soft state; the right to be in the call is the database's. Someone
