@@ -39,6 +39,14 @@ impl Delivered {
         self.last.iter().map(|(channel, last)| (channel.clone(), *last))
     }
 
+    /// The client says it has seen `channel` up to `seq` (a `resume`): from here on that is the
+    /// position, even below what this connection delivered live before. Events live delivery
+    /// skipped (published before the connection subscribed) are then replayed from the log
+    /// instead of being taken for delivered; the client asked for everything after `seq`.
+    pub(super) fn resume_from(&mut self, channel: &ChannelId, seq: i64) {
+        self.last.insert(channel.clone(), seq);
+    }
+
     /// Records that the event at `seq` of `channel` was delivered.
     pub(super) fn record(&mut self, channel: &ChannelId, seq: i64) {
         match self.last.get_mut(channel) {
@@ -67,5 +75,18 @@ mod tests {
         assert_eq!(delivered.next(&dev, 9), Next::InOrder, "channels are apart");
         delivered.record(&general, 3);
         assert_eq!(delivered.next(&general, 6), Next::InOrder, "never moves back");
+    }
+
+    #[test]
+    fn a_resume_sets_the_position_even_below_what_went_live() {
+        let mut delivered = Delivered::default();
+        let forum = ChannelId::from("forum");
+        // Event 7 went out live; 6 was published before the connection subscribed.
+        delivered.record(&forum, 7);
+        delivered.resume_from(&forum, 5);
+        assert_eq!(delivered.next(&forum, 6), Next::InOrder, "6 is replayed, not skipped");
+        delivered.record(&forum, 6);
+        delivered.record(&forum, 7);
+        assert_eq!(delivered.next(&forum, 7), Next::Duplicate, "the replay's 7 counts once");
     }
 }

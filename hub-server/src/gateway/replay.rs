@@ -32,9 +32,10 @@ where
             Ok(caught_up) => caught_up,
             Err(err) => return self.reply_error(&err, Some("resume".to_owned())).await,
         };
-        // Live events older than these positions are not wanted either.
+        // Live events older than these positions are not wanted either; newer ones come from
+        // the log, in order, whatever went out live before this resume.
         for (channel, seen) in positions {
-            self.delivered.record(channel, *seen);
+            self.delivered.resume_from(channel, *seen);
         }
         let mut replayed = 0u64;
         for event in &caught_up.events {

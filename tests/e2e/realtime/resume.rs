@@ -12,6 +12,7 @@ hub_tests::on_both_databases!(
     a_reconnecting_client_gets_every_missed_event_once,
     resuming_past_the_window_asks_for_a_refetch,
     pruned_events_are_gone_and_a_resume_across_them_resyncs,
+    a_second_resume_replays_from_the_position_it_names,
 );
 
 async fn a_reconnecting_client_gets_every_missed_event_once(backend: Backend) {
@@ -151,4 +152,31 @@ async fn pruned_events_are_gone_and_a_resume_across_them_resyncs(backend: Backen
         .await;
     assert!(history.items().len() >= 5);
     server.stop().await;
+}
+
+/// A live event can reach a new connection before an older one of its channel is replayed (the
+/// dispatcher delivered the older one before the connection subscribed). A later `resume` from
+/// before both must still replay both, in order: the position the client names wins over what
+/// the connection delivered live.
+async fn a_second_resume_replays_from_the_position_it_names(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let (alice, bob, _carol, general, _side) = three_people(&server).await;
+    let mut socket = server.ws_connect(&bob.access_token).await;
+    let first = server.send_message(&alice, &general, "first").await;
+    let second = server.send_message(&alice, &general, "second").await;
+    socket.wait_for(is_message("second")).await;
+    let before_first = first["seq"].as_i64().unwrap() - 1;
+    socket
+        .send(json!({"type": "resume", "positions": {general.clone(): before_first}}))
+        .await;
+    let resumed = socket.wait_for(|frame| frame["type"] == "resumed").await;
+    assert_eq!(resumed["replayed"], 2, "{resumed}");
+    let seqs: Vec<i64> = socket
+        .received
+        .iter()
+        .filter(|frame| frame["type"] == "message.created")
+        .map(|frame| frame["seq"].as_i64().unwrap())
+        .collect();
+    let (first, second) = (first["seq"].as_i64().unwrap(), second["seq"].as_i64().unwrap());
+    assert_eq!(seqs, [first, second, first, second], "live, then replayed in order");
 }
