@@ -347,9 +347,7 @@ async fn forum_events_are_live_and_resume(backend: Backend) {
         1,
     )
     .await;
-    let mut back = server.ws_connect(&alice.access_token).await;
-    back.send(json!({"type": "resume", "positions": {"forum": seen}})).await;
-    back.wait_for(|frame| frame["type"] == "resumed").await;
+    let mut back = server.ws_resume(&alice.access_token, json!({"forum": seen})).await;
     assert!(back.saw(|frame| frame["type"] == "comment.created" && frame["comment"]["body"] == "while you were away"));
     assert!(
         back.saw(|frame| frame["type"] == "vote.changed" && frame["score"] == 1 && frame.get("user_id").is_none()),

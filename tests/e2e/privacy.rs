@@ -205,11 +205,9 @@ async fn erased_text_leaves_no_trace_but_report_evidence(backend: Backend) {
     assert_eq!(post.body["deleted"], true);
 
     // Resume replays the logs from the start: nothing of the text.
-    let mut socket = server.ws_connect(&bob.access_token).await;
-    socket
-        .send(json!({"type": "resume", "positions": {channel.clone(): 0, "forum": 0}}))
+    let socket = server
+        .ws_resume(&bob.access_token, json!({channel.clone(): 0, "forum": 0}))
         .await;
-    socket.wait_for(|frame| frame["type"] == "resumed").await;
     for text in &gone {
         assert!(
             !socket.saw(|frame| frame.to_string().contains(text.as_str())),

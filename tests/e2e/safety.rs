@@ -367,12 +367,10 @@ async fn muted_content_is_absent_for_the_muter_only(backend: Backend) {
 
     // Resume replay leaves it out too.
     drop(alice_socket);
-    let mut again = server.ws_connect(&alice.access_token).await;
     let seq = before["seq"].as_i64().unwrap();
-    again
-        .send(json!({"type": "resume", "positions": {general.clone(): seq}}))
+    let again = server
+        .ws_resume(&alice.access_token, json!({general.clone(): seq}))
         .await;
-    again.wait_for(|frame| frame["type"] == "resumed").await;
     assert!(again.saw(is_message(&after)));
     assert!(!again.saw(is_message(&muted)), "replay: absent for the muter");
 

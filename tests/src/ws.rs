@@ -42,6 +42,18 @@ impl TestServer {
         client.wait_for(|frame| frame["type"] == "resumed").await;
         client
     }
+
+    /// A connection whose first frame resumes from `positions` (a JSON object of channel id to
+    /// last seen `seq`), as a client coming back does, read up to `resumed`.
+    pub async fn ws_resume(&self, token: &str, positions: Value) -> WsClient {
+        let mut client = WsClient::open(&self.ws_url(Some(token))).await;
+        client.wait_for(|frame| frame["type"] == "hello").await;
+        client
+            .send(serde_json::json!({"type": "resume", "positions": positions}))
+            .await;
+        client.wait_for(|frame| frame["type"] == "resumed").await;
+        client
+    }
 }
 
 impl WsClient {
