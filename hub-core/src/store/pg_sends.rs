@@ -13,6 +13,7 @@
 //! others: the group is rolled back and its sends are stored one by one, each in its own
 //! transaction, so each gets its own answer. That is rare; the common path has no savepoints.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -183,51 +184,33 @@ async fn store_together(pool: &PgPool, group: &[Job]) -> Result<Vec<(Message, St
 /// send's position. Two writers never lock one channel (each owns its share), so the order in
 /// which the statement locks its rows cannot make two groups wait on each other crosswise.
 async fn take_positions(tx: &mut PgConnection, group: &[Job]) -> Result<Vec<i64>, sqlx::Error> {
-    // Per channel, in the order first seen: how many sends, and the latest top-level one.
-    let mut channels: Vec<(&ChannelId, i64, Option<&NewMessage>)> = Vec::new();
+    // Per channel: how many sends, and the latest top-level one.
+    let mut shares: HashMap<&ChannelId, (i64, Option<&NewMessage>)> = HashMap::new();
     for new in group.iter().map(|job| &job.new) {
-        let index = match channels.iter().position(|(channel, ..)| *channel == &new.channel_id) {
-            Some(index) => index,
-            None => {
-                channels.push((&new.channel_id, 0, None));
-                channels.len() - 1
-            }
-        };
-        let entry = &mut channels[index];
-        entry.1 += 1;
+        let (sends, latest) = shares.entry(&new.channel_id).or_default();
+        *sends += 1;
         if new.parent_id.is_none() {
-            entry.2 = Some(new);
+            *latest = Some(new);
         }
     }
+    let (mut ids, mut counts, mut latest_ids, mut latest_at) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (channel, (sends, latest)) in &shares {
+        ids.push(channel.as_str());
+        counts.push(*sends);
+        latest_ids.push(latest.map(|new| new.id.as_str()));
+        latest_at.push(latest.map(|new| as_stored(new.created_at)));
+    }
     let taken: Vec<(ChannelId, i64)> = sqlx::query_as(TAKE_POSITIONS)
-        .bind(
-            channels
-                .iter()
-                .map(|(channel, ..)| channel.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(channels.iter().map(|(_, count, _)| *count).collect::<Vec<_>>())
-        .bind(
-            channels
-                .iter()
-                .map(|(.., latest)| latest.map(|new| new.id.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            channels
-                .iter()
-                .map(|(.., latest)| latest.map(|new| as_stored(new.created_at)))
-                .collect::<Vec<_>>(),
-        )
+        .bind(ids)
+        .bind(counts)
+        .bind(latest_ids)
+        .bind(latest_at)
         .fetch_all(&mut *tx)
         .await?;
-    let mut next = std::collections::HashMap::with_capacity(taken.len());
+    let mut next = HashMap::with_capacity(taken.len());
     for (channel, last) in taken {
-        let count = channels
-            .iter()
-            .find(|(id, ..)| **id == channel)
-            .map_or(0, |(_, count, _)| *count);
-        next.insert(channel, last - count + 1);
+        let sends = shares.get(&channel).map_or(0, |(sends, _)| *sends);
+        next.insert(channel, last - sends + 1);
     }
     // A channel missing from what was returned (deleted meanwhile) fails the group, which is
     // then stored one send at a time, each with its own answer.
