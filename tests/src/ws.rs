@@ -34,13 +34,7 @@ impl TestServer {
     /// Connects with `?token=`, waits for `hello` and sends an empty `resume` so live events
     /// flow at once.
     pub async fn ws_connect(&self, token: &str) -> WsClient {
-        let mut client = WsClient::open(&self.ws_url(Some(token))).await;
-        client.wait_for(|frame| frame["type"] == "hello").await;
-        client
-            .send(serde_json::json!({"type": "resume", "positions": {}}))
-            .await;
-        client.wait_for(|frame| frame["type"] == "resumed").await;
-        client
+        self.ws_resume(token, serde_json::json!({})).await
     }
 
     /// A connection whose first frame resumes from `positions` (a JSON object of channel id to
