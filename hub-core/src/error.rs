@@ -204,20 +204,36 @@ impl Error {
 
 impl From<sqlx::Error> for Error {
     fn from(cause: sqlx::Error) -> Self {
-        match cause {
-            // A connection that breaks or is closed mid-handshake (a restart, a proxy in
-            // between going away) is the database being away, not a bad request.
-            sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::Protocol(_)
-            | sqlx::Error::WorkerCrashed => database_unavailable(cause),
-            sqlx::Error::Database(ref err) if err.code().is_some_and(|code| is_unavailable_state(&code)) => {
-                database_unavailable(cause)
-            }
-            other => Error::internal(other),
+        match is_database_away(&cause) {
+            true => database_unavailable(cause),
+            false => Error::internal(cause),
         }
+    }
+}
+
+/// A failure that several requests share (a batched read's, `store::pg_reads`).
+impl From<std::sync::Arc<sqlx::Error>> for Error {
+    fn from(cause: std::sync::Arc<sqlx::Error>) -> Self {
+        match is_database_away(&cause) {
+            true => database_unavailable(cause),
+            false => Error::internal(cause),
+        }
+    }
+}
+
+/// Whether `cause` says the database is away rather than that the request was wrong.
+fn is_database_away(cause: &sqlx::Error) -> bool {
+    match cause {
+        // A connection that breaks or is closed mid-handshake (a restart, a proxy in
+        // between going away) is the database being away, not a bad request.
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(err) => err.code().is_some_and(|code| is_unavailable_state(&code)),
+        _ => false,
     }
 }
 

@@ -1,8 +1,13 @@
 //! Channel rows: create (with first members), read, list, update, archive, direct conversations.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use chrono::{DateTime, Utc};
+use sqlx::PgPool;
 
 use super::events::append_event;
+use super::pg_reads;
 use super::rows::{RusqliteColumn, RusqliteRow, row_mapping};
 use super::safety::{heard_from, not_blocked};
 use super::sqlite_direct;
@@ -126,29 +131,61 @@ struct ChannelUserRow {
     user: UserRow,
 }
 
-/// Channel `$1` with user `$2`'s membership and ban beside it (their columns prefixed, `NULL`
-/// when there is none) and whether, in a direct conversation, someone else in it blocks `$2` or
-/// is blocked by them.
-const CHANNEL_ACCESS: &str = concat!(
-    "SELECT ",
-    channel_columns!(),
-    ", c.join_code, m.role AS member_role, m.notify AS member_notify, m.joined_at AS member_joined_at, \
-       m.last_read_seq AS member_last_read_seq, m.timed_out_until AS member_timed_out_until, \
-       cb.banned_by AS ban_banned_by, cb.reason AS ban_reason, cb.created_at AS ban_created_at, \
-       cb.expires_at AS ban_expires_at, \
-       (c.kind = 'dm' AND EXISTS (SELECT 1 FROM channel_members o WHERE o.channel_id = c.id \
-         AND o.user_id <> $2 AND NOT ",
-    not_blocked!("o.user_id", "$2"),
-    ")) AS blocked_in_dm \
-     FROM channels c \
-     LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = $2 \
-     LEFT JOIN channel_bans cb ON cb.channel_id = c.id AND cb.user_id = $2 \
-     WHERE c.id = $1"
+/// A channel with a user's membership and ban beside it (their columns prefixed, `NULL` when
+/// there is none) and whether, in a direct conversation, someone else in it blocks the user or
+/// is blocked by them: `$from` names the channel `c` (and `$filter` picks it), `$user` is the
+/// user, and `$extra` adds columns after these.
+macro_rules! channel_access {
+    ($from:literal, $user:literal, $filter:literal, $extra:literal) => {
+        concat!(
+            "SELECT ",
+            channel_columns!(),
+            ", c.join_code, m.role AS member_role, m.notify AS member_notify, \
+               m.joined_at AS member_joined_at, m.last_read_seq AS member_last_read_seq, \
+               m.timed_out_until AS member_timed_out_until, cb.banned_by AS ban_banned_by, \
+               cb.reason AS ban_reason, cb.created_at AS ban_created_at, cb.expires_at AS ban_expires_at, \
+               (c.kind = 'dm' AND EXISTS (SELECT 1 FROM channel_members o WHERE o.channel_id = c.id \
+                 AND o.user_id <> ",
+            $user,
+            " AND NOT ",
+            not_blocked!("o.user_id", $user),
+            ")) AS blocked_in_dm",
+            $extra,
+            " FROM ",
+            $from,
+            " LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = ",
+            $user,
+            " LEFT JOIN channel_bans cb ON cb.channel_id = c.id AND cb.user_id = ",
+            $user,
+            $filter
+        )
+    };
+}
+
+/// Channel `$1` with user `$2`'s access facts.
+const CHANNEL_ACCESS: &str = channel_access!("channels c", "$2", " WHERE c.id = $1", "");
+
+/// [`CHANNEL_ACCESS`] for the pairs of arrays `$1` (channels) and `$2` (users) at once, each row
+/// with the index of its pair (PostgreSQL, [`super::pg_reads`]).
+const CHANNEL_ACCESS_BATCH: &str = channel_access!(
+    "UNNEST($1::text[], $2::text[]) WITH ORDINALITY AS k(channel_id, user_id, n) \
+     JOIN channels c ON c.id = k.channel_id",
+    "k.user_id",
+    "",
+    ", k.n - 1 AS batch_index"
 );
+
+/// The access facts of each (channel, user) of `keys`, by the pair's index: one statement.
+pub(super) fn channel_access_batch(
+    pool: PgPool,
+    keys: Vec<(ChannelId, UserId)>,
+) -> Pin<Box<dyn Future<Output = pg_reads::Rows<AccessRow>> + Send>> {
+    Box::pin(async move { pg_reads::rows_of_pairs(&pool, CHANNEL_ACCESS_BATCH, &keys).await })
+}
 
 /// A row of [`CHANNEL_ACCESS`].
 #[derive(sqlx::FromRow)]
-struct AccessRow {
+pub(super) struct AccessRow {
     #[sqlx(flatten)]
     channel: Channel,
     join_code: Option<String>,
@@ -279,13 +316,7 @@ impl Store {
             Store::Sqlite { direct, .. } => direct.read(|connection| {
                 sqlite_direct::query_optional(connection, CHANNEL_ACCESS, &[channel, user], AccessRow::from_rusqlite)
             })?,
-            Store::Postgres(pool, ..) => {
-                sqlx::query_as::<_, AccessRow>(CHANNEL_ACCESS)
-                    .bind(channel)
-                    .bind(user)
-                    .fetch_optional(pool)
-                    .await?
-            }
+            Store::Postgres(_, pg) => pg.access.read((channel.clone(), user.clone())).await?,
         };
         Ok(row.map(|row| row.into_access(user)))
     }

@@ -304,8 +304,9 @@ impl Store {
                 committed.map_err(refused)?.await.map_err(refused)
             }
             // PostgreSQL: the channel's writer commits sends in groups, in the order handed over.
-            Store::Postgres(_, sends) => async {
-                let answer = sends
+            Store::Postgres(_, pg) => async {
+                let answer = pg
+                    .sends
                     .hand_over(new.clone(), mentions.clone(), Box::new(make_event))
                     .await;
                 drop(turn);

@@ -16,6 +16,7 @@ mod forum;
 mod members;
 mod messages;
 mod oidc;
+mod pg_reads;
 mod pg_sends;
 mod pins;
 mod privacy;
@@ -37,6 +38,7 @@ use sqlx::{Connection as _, PgPool, SqlitePool};
 
 use crate::config::redact_password;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::{ChannelId, SessionId, UserId};
 
 pub(crate) use audit::AuditFilter;
 pub(crate) use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
@@ -94,8 +96,17 @@ pub enum Store {
         /// Per-thread read connections and the group-committing writer thread.
         direct: sqlite_direct::DirectSqlite,
     },
-    /// PostgreSQL, for several server nodes, and the writers that commit sends in groups.
-    Postgres(PgPool, pg_sends::SendWriters),
+    /// PostgreSQL, for several server nodes, with the tasks that share its statements.
+    Postgres(PgPool, PgWorkers),
+}
+
+/// What shares statements on PostgreSQL: the writers that commit sends in groups, and the
+/// reads every request makes, batched.
+#[derive(Clone, Debug)]
+pub struct PgWorkers {
+    sends: pg_sends::SendWriters,
+    access: pg_reads::BatchedReads<(ChannelId, UserId), channels::AccessRow>,
+    sessions: pg_reads::BatchedReads<(SessionId, UserId), sessions::SessionUserRow>,
 }
 
 /// How the store uses its database's connections.
@@ -178,11 +189,18 @@ impl Store {
                 // connection the database dropped fails its next query (503, Retry-After)
                 // and is not reused.
                 .test_before_acquire(false)
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
-            let sends = pg_sends::SendWriters::start(&pool, send_writers);
-            Ok(Store::Postgres(pool, sends))
+            let reads = pg_reads::pool(&options, acquire_timeout)
+                .await
+                .map_err(|err| unreachable_database(url, err))?;
+            let workers = PgWorkers {
+                sends: pg_sends::SendWriters::start(&pool, send_writers),
+                access: pg_reads::BatchedReads::start(&reads, channels::channel_access_batch),
+                sessions: pg_reads::BatchedReads::start(&reads, sessions::session_user_batch),
+            };
+            Ok(Store::Postgres(pool, workers))
         } else {
             Err(Error::invalid(
                 "database_url",

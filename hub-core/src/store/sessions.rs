@@ -1,8 +1,13 @@
 //! Login sessions and their rotating refresh tokens. A session is one token family: every refresh
 //! marks the presented token used and adds its successor; revoking the session ends them all.
 
-use chrono::{DateTime, Utc};
+use std::future::Future;
+use std::pin::Pin;
 
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use super::pg_reads;
 use super::rows::{RusqliteColumn, RusqliteRow};
 use super::users::{UserRow, user_columns};
 use super::{Store, db_run, db_write, sqlite_direct};
@@ -51,7 +56,7 @@ pub struct SessionRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct SessionUserRow {
+pub(super) struct SessionUserRow {
     #[sqlx(flatten)]
     user: UserRow,
     session_revoked_at: Option<DateTime<Utc>>,
@@ -172,30 +177,55 @@ impl Store {
 
     /// The user of an access token's session, and whether that session was revoked.
     pub async fn session_user(&self, session: &SessionId, user: &UserId) -> Result<Option<(User, bool)>> {
-        const SQL: &str = concat!(
-            "SELECT ",
-            user_columns!(),
-            ", s.revoked_at AS session_revoked_at \
-             FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2"
-        );
-        // Every authenticated request asks this: on SQLite it skips sqlx's thread hop.
+        // Every authenticated request asks this: on SQLite it skips sqlx's thread hop, on
+        // PostgreSQL it shares a statement with the others asked at the same moment.
         let row: Option<SessionUserRow> = match self {
             Store::Sqlite { direct, .. } => direct.read(|connection| {
-                sqlite_direct::query_optional(connection, SQL, &[session, user], |row| {
+                sqlite_direct::query_optional(connection, SESSION_USER, &[session, user], |row| {
                     Ok(SessionUserRow {
                         user: UserRow::from_rusqlite(row)?,
                         session_revoked_at: RusqliteColumn::read(row, UserRow::COLUMNS.len())?,
                     })
                 })
             })?,
-            Store::Postgres(pool, ..) => {
-                sqlx::query_as(SQL)
-                    .bind(session)
-                    .bind(user)
-                    .fetch_optional(pool)
-                    .await?
-            }
+            Store::Postgres(_, pg) => pg.sessions.read((session.clone(), user.clone())).await?,
         };
         Ok(row.map(|row| (row.user.into_user(), row.session_revoked_at.is_some())))
     }
+}
+
+/// The user of session `$1` if it belongs to `$2`, and when the session was revoked; `$from`
+/// names the session `s` and `$filter` picks it.
+macro_rules! session_user {
+    ($from:literal, $filter:literal, $extra:literal) => {
+        concat!(
+            "SELECT ",
+            user_columns!(),
+            ", s.revoked_at AS session_revoked_at",
+            $extra,
+            " FROM ",
+            $from,
+            " JOIN users u ON u.id = s.user_id",
+            $filter
+        )
+    };
+}
+
+const SESSION_USER: &str = session_user!("auth_sessions s", " WHERE s.id = $1 AND s.user_id = $2", "");
+
+/// [`SESSION_USER`] for the pairs of arrays `$1` (sessions) and `$2` (users) at once, each row
+/// with the index of its pair (PostgreSQL, [`super::pg_reads`]).
+const SESSION_USER_BATCH: &str = session_user!(
+    "UNNEST($1::text[], $2::text[]) WITH ORDINALITY AS k(session_id, user_id, n) \
+     JOIN auth_sessions s ON s.id = k.session_id AND s.user_id = k.user_id",
+    "",
+    ", k.n - 1 AS batch_index"
+);
+
+/// The session row of each (session, user) of `keys`, by the pair's index: one statement.
+pub(super) fn session_user_batch(
+    pool: PgPool,
+    keys: Vec<(SessionId, UserId)>,
+) -> Pin<Box<dyn Future<Output = pg_reads::Rows<SessionUserRow>> + Send>> {
+    Box::pin(async move { pg_reads::rows_of_pairs(&pool, SESSION_USER_BATCH, &keys).await })
 }
