@@ -35,7 +35,9 @@ pub struct Config {
     /// callers get that error instead of hanging.
     pub database_acquire_timeout_secs: f64,
     /// PostgreSQL: tasks that commit sends in groups, each for a share of the channels
-    /// (`HUB_DATABASE_SEND_WRITERS`). Each holds a pooled connection while it commits.
+    /// (`HUB_DATABASE_SEND_WRITERS`). Each holds a pooled connection while it commits. One
+    /// makes the largest groups, which is fastest while PostgreSQL shares the node's cores
+    /// (BENCHMARKS.md); more let groups commit side by side on a database with cores to spare.
     pub database_send_writers: usize,
     /// HS256 secret for access tokens; generated into `<data_dir>/jwt-secret` when unset (`HUB_JWT_SECRET`).
     pub jwt_secret: Option<String>,
@@ -381,7 +383,7 @@ impl Default for Config {
             database_url: None,
             database_max_connections: 16,
             database_acquire_timeout_secs: 3.0,
-            database_send_writers: 4,
+            database_send_writers: 1,
             jwt_secret: None,
             cors_origins: Vec::new(),
             log_format: LogFormat::Text,

@@ -1,9 +1,9 @@
 //! Group commit for sends on PostgreSQL.
 //!
 //! One transaction per send spent most of its time waiting: on the commit's WAL flush, and on
-//! the channel's counter row, which every send of the channel locks until it commits. Here a
-//! few writer tasks (`database_send_writers`) each own a share of the channels (by a hash of
-//! the channel id) and store whatever sends are waiting for them in one transaction: one
+//! the channel's counter row, which every send of the channel locks until it commits. Here one
+//! writer task or a few (`database_send_writers`) each own a share of the channels (by a hash
+//! of the channel id) and store whatever sends are waiting for them in one transaction: one
 //! `UPDATE` of the counters of all their channels, then every message and every event in
 //! one multi-row `INSERT` each, then what only some sends have (files, thread counters,
 //! mentions). A channel's sends all go through one writer, in the order handed over, so its
