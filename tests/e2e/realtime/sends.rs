@@ -102,14 +102,11 @@ async fn a_fast_sender_that_reads_is_never_closed_as_slow(backend: Backend) {
             while socket.next_frame(std::time::Duration::from_millis(1)).await.is_some() {}
         }
     }
+    let count =
+        |received: &[serde_json::Value], kind: &str| received.iter().filter(|frame| frame["type"] == kind).count();
     for (who, socket) in senders.iter_mut().enumerate() {
-        while socket
-            .received
-            .iter()
-            .filter(|frame| frame["type"] == "message.created")
-            .count()
-            < 200
-        {
+        // A send's ack and its `message.created` may arrive in either order: wait for both.
+        while count(&socket.received, "message.created") < 200 || count(&socket.received, "ack") < 50 {
             let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
             assert!(
                 frame.is_some(),
