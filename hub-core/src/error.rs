@@ -204,20 +204,25 @@ impl Error {
 
 impl From<sqlx::Error> for Error {
     fn from(cause: sqlx::Error) -> Self {
-        match is_database_away(&cause) {
-            true => database_unavailable(cause),
-            false => Error::internal(cause),
-        }
+        database_error(cause)
     }
 }
 
 /// A failure that several requests share (a batched read's, `store::pg_reads`).
 impl From<std::sync::Arc<sqlx::Error>> for Error {
     fn from(cause: std::sync::Arc<sqlx::Error>) -> Self {
-        match is_database_away(&cause) {
-            true => database_unavailable(cause),
-            false => Error::internal(cause),
-        }
+        database_error(cause)
+    }
+}
+
+/// `unavailable` when the database is away, else an internal error.
+fn database_error<E>(cause: E) -> Error
+where
+    E: std::borrow::Borrow<sqlx::Error> + std::error::Error + Send + Sync + 'static,
+{
+    match is_database_away(cause.borrow()) {
+        true => database_unavailable(cause),
+        false => Error::internal(cause),
     }
 }
 

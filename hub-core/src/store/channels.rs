@@ -1,13 +1,8 @@
 //! Channel rows: create (with first members), read, list, update, archive, direct conversations.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
 
 use super::events::append_event;
-use super::pg_reads;
 use super::rows::{RusqliteColumn, RusqliteRow, row_mapping};
 use super::safety::{heard_from, not_blocked};
 use super::sqlite_direct;
@@ -167,21 +162,13 @@ const CHANNEL_ACCESS: &str = channel_access!("channels c", "$2", " WHERE c.id = 
 
 /// [`CHANNEL_ACCESS`] for the pairs of arrays `$1` (channels) and `$2` (users) at once, each row
 /// with the index of its pair (PostgreSQL, [`super::pg_reads`]).
-const CHANNEL_ACCESS_BATCH: &str = channel_access!(
+pub(super) const CHANNEL_ACCESS_BATCH: &str = channel_access!(
     "UNNEST($1::text[], $2::text[]) WITH ORDINALITY AS k(channel_id, user_id, n) \
      JOIN channels c ON c.id = k.channel_id",
     "k.user_id",
     "",
     ", k.n - 1 AS batch_index"
 );
-
-/// The access facts of each (channel, user) of `keys`, by the pair's index: one statement.
-pub(super) fn channel_access_batch(
-    pool: PgPool,
-    keys: Vec<(ChannelId, UserId)>,
-) -> Pin<Box<dyn Future<Output = pg_reads::Rows<AccessRow>> + Send>> {
-    Box::pin(async move { pg_reads::rows_of_pairs(&pool, CHANNEL_ACCESS_BATCH, &keys).await })
-}
 
 /// A row of [`CHANNEL_ACCESS`].
 #[derive(sqlx::FromRow)]

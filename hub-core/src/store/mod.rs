@@ -197,8 +197,8 @@ impl Store {
                 .map_err(|err| unreachable_database(url, err))?;
             let workers = PgWorkers {
                 sends: pg_sends::SendWriters::start(&pool, send_writers),
-                access: pg_reads::BatchedReads::start(&reads, channels::channel_access_batch),
-                sessions: pg_reads::BatchedReads::start(&reads, sessions::session_user_batch),
+                access: pg_reads::BatchedReads::of_pairs(&reads, channels::CHANNEL_ACCESS_BATCH),
+                sessions: pg_reads::BatchedReads::of_pairs(&reads, sessions::SESSION_USER_BATCH),
             };
             Ok(Store::Postgres(pool, workers))
         } else {

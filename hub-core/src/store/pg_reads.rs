@@ -17,7 +17,6 @@
 //! the batching saved.
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use sqlx::PgPool;
@@ -50,8 +49,6 @@ pub(super) async fn pool(
 
 /// What a batch's statement returns: each found row with the index of its key in the batch.
 pub(super) type Rows<V> = Result<Vec<(usize, V)>, sqlx::Error>;
-/// Reads the rows of a batch of keys, by one statement.
-pub(super) type Fetch<K, V> = fn(PgPool, Vec<K>) -> Pin<Box<dyn Future<Output = Rows<V>> + Send>>;
 /// The answer to one ask: the row (`None` when there is none), or the batch's failure.
 pub(super) type Answer<V> = Result<Option<V>, Arc<sqlx::Error>>;
 
@@ -102,8 +99,13 @@ impl<K, V> std::fmt::Debug for BatchedReads<K, V> {
 }
 
 impl<K: Send + 'static, V: Send + 'static> BatchedReads<K, V> {
-    /// Starts the loop that answers asks with `fetch` over `pool`.
-    pub(super) fn start(pool: &PgPool, fetch: Fetch<K, V>) -> Self {
+    /// Starts the loop that answers asks with `fetch` over `pool`: one statement that reads
+    /// the rows of a batch of keys.
+    pub(super) fn start<F, Fut>(pool: &PgPool, fetch: F) -> Self
+    where
+        F: Fn(PgPool, Vec<K>) -> Fut + Send + 'static,
+        Fut: Future<Output = Rows<V>> + Send + 'static,
+    {
         let (asks, queued) = mpsc::unbounded_channel();
         tokio::spawn(answer_batches(pool.clone(), queued, fetch));
         BatchedReads { asks }
@@ -119,13 +121,29 @@ impl<K: Send + 'static, V: Send + 'static> BatchedReads<K, V> {
     }
 }
 
+impl<A, B, V> BatchedReads<(A, B), V>
+where
+    A: AsRef<str> + Send + Sync + 'static,
+    B: AsRef<str> + Send + Sync + 'static,
+    V: for<'row> sqlx::FromRow<'row, PgRow> + Send + 'static,
+{
+    /// Reads keyed by pairs of ids, answered by `sql` as [`rows_of_pairs`] says.
+    pub(super) fn of_pairs(pool: &PgPool, sql: &'static str) -> Self {
+        Self::start(
+            pool,
+            move |pool, keys| async move { rows_of_pairs(&pool, sql, &keys).await },
+        )
+    }
+}
+
 /// Waits for an ask and a free slot, takes every ask queued by then, and answers them in a
 /// task of their own; again, until the store is dropped.
-async fn answer_batches<K: Send + 'static, V: Send + 'static>(
-    pool: PgPool,
-    mut queued: mpsc::UnboundedReceiver<Ask<K, V>>,
-    fetch: Fetch<K, V>,
-) {
+async fn answer_batches<K, V, F, Fut>(pool: PgPool, mut queued: mpsc::UnboundedReceiver<Ask<K, V>>, fetch: F)
+where
+    V: Send + 'static,
+    F: Fn(PgPool, Vec<K>) -> Fut,
+    Fut: Future<Output = Rows<V>> + Send + 'static,
+{
     let slots = Arc::new(Semaphore::new(IN_FLIGHT));
     while let Some(first) = queued.recv().await {
         let Ok(slot) = slots.clone().acquire_owned().await else {
@@ -181,17 +199,15 @@ mod tests {
     static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
 
     /// Twice each key, for keys that are not multiples of three (those have no row).
-    fn doubled(pool: PgPool, keys: Vec<i64>) -> Pin<Box<dyn Future<Output = Rows<i64>> + Send>> {
-        Box::pin(async move {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-            let rows: Vec<(i64, i64)> = sqlx::query_as(
-                "SELECT k.n - 1, k.v * 2 FROM UNNEST($1::int8[]) WITH ORDINALITY AS k(v, n) WHERE k.v % 3 <> 0",
-            )
-            .bind(keys)
-            .fetch_all(&pool)
-            .await?;
-            Ok(rows.into_iter().map(|(index, value)| (index as usize, value)).collect())
-        })
+    async fn doubled(pool: PgPool, keys: Vec<i64>) -> Rows<i64> {
+        STATEMENTS.fetch_add(1, Ordering::SeqCst);
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT k.n - 1, k.v * 2 FROM UNNEST($1::int8[]) WITH ORDINALITY AS k(v, n) WHERE k.v % 3 <> 0",
+        )
+        .bind(keys)
+        .fetch_all(&pool)
+        .await?;
+        Ok(rows.into_iter().map(|(index, value)| (index as usize, value)).collect())
     }
 
     #[tokio::test]
@@ -222,11 +238,9 @@ mod tests {
     }
 
     /// A statement that needs the database, for the test without one (not counted).
-    fn needs_database(pool: PgPool, _keys: Vec<i64>) -> Pin<Box<dyn Future<Output = Rows<i64>> + Send>> {
-        Box::pin(async move {
-            sqlx::query("SELECT 1").execute(&pool).await?;
-            Ok(Vec::new())
-        })
+    async fn needs_database(pool: PgPool, _keys: Vec<i64>) -> Rows<i64> {
+        sqlx::query("SELECT 1").execute(&pool).await?;
+        Ok(Vec::new())
     }
 
     #[tokio::test]

@@ -1,13 +1,8 @@
 //! Login sessions and their rotating refresh tokens. A session is one token family: every refresh
 //! marks the presented token used and adds its successor; revoking the session ends them all.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
 
-use super::pg_reads;
 use super::rows::{RusqliteColumn, RusqliteRow};
 use super::users::{UserRow, user_columns};
 use super::{Store, db_run, db_write, sqlite_direct};
@@ -215,17 +210,9 @@ const SESSION_USER: &str = session_user!("auth_sessions s", " WHERE s.id = $1 AN
 
 /// [`SESSION_USER`] for the pairs of arrays `$1` (sessions) and `$2` (users) at once, each row
 /// with the index of its pair (PostgreSQL, [`super::pg_reads`]).
-const SESSION_USER_BATCH: &str = session_user!(
+pub(super) const SESSION_USER_BATCH: &str = session_user!(
     "UNNEST($1::text[], $2::text[]) WITH ORDINALITY AS k(session_id, user_id, n) \
      JOIN auth_sessions s ON s.id = k.session_id AND s.user_id = k.user_id",
     "",
     ", k.n - 1 AS batch_index"
 );
-
-/// The session row of each (session, user) of `keys`, by the pair's index: one statement.
-pub(super) fn session_user_batch(
-    pool: PgPool,
-    keys: Vec<(SessionId, UserId)>,
-) -> Pin<Box<dyn Future<Output = pg_reads::Rows<SessionUserRow>> + Send>> {
-    Box::pin(async move { pg_reads::rows_of_pairs(&pool, SESSION_USER_BATCH, &keys).await })
-}
