@@ -22,7 +22,7 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::NewMessage;
-use super::messages::{insert_one_postgres, write_send_extras};
+use super::message_sends::{insert_one_postgres, write_send_extras};
 use crate::model::{ChannelId, Message};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 use crate::rules::messages::Mentions;
