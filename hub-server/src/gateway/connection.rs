@@ -346,22 +346,35 @@ where
         flush_interval: Duration,
     ) -> Result<(), WriteFailure> {
         self.write_item(first).await?;
-        let mut written = 1;
-        while written < WRITE_BATCH {
+        let mut written = 1 + self.write_queued(queue, WRITE_BATCH - 1).await?;
+        let due = self.last_flush + flush_interval;
+        let flush_now = tokio::time::Instant::now() >= due;
+        if flush_now {
+            // Frames often come in pairs moments apart (a send's `ack` and its own event):
+            // one turn of the scheduler lets the second join the first's write.
+            tokio::task::yield_now().await;
+            written += self.write_queued(queue, WRITE_BATCH.saturating_sub(written)).await?;
+        }
+        self.gateway.metrics().ws_frames.inc_by(written as u64);
+        if flush_now {
+            self.flush_queued().await
+        } else {
+            self.flush_due = Some(due);
+            Ok(())
+        }
+    }
+
+    /// Writes up to `most` of the frames already queued into the socket's buffer; how many.
+    async fn write_queued(&mut self, queue: &mut mpsc::Receiver<Outgoing>, most: usize) -> Result<usize, WriteFailure> {
+        let mut written = 0;
+        while written < most {
             match queue.try_recv() {
                 Ok(item) => self.write_item(item).await?,
                 Err(_) => break,
             }
             written += 1;
         }
-        self.gateway.metrics().ws_frames.inc_by(written as u64);
-        let due = self.last_flush + flush_interval;
-        if tokio::time::Instant::now() >= due {
-            self.flush_queued().await
-        } else {
-            self.flush_due = Some(due);
-            Ok(())
-        }
+        Ok(written)
     }
 
     /// Sends what the socket's buffer holds.
