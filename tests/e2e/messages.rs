@@ -161,6 +161,9 @@ async fn a_client_id_stores_a_message_once(backend: Backend) {
     send(&bob, json!({"content": "new", "client_id": "retry-2"}))
         .await
         .expect_error(403, "forbidden");
+    let history = server.get(&messages_path(&channel), &bob.access_token).await;
+    let contents: Vec<&str> = history.items().iter().map(|m| m["content"].as_str().unwrap()).collect();
+    assert_eq!(contents, ["mine", "first"], "the refused send stored nothing");
     server.stop().await;
 }
 

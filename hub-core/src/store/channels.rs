@@ -170,6 +170,9 @@ pub(super) const CHANNEL_ACCESS_BATCH: &str = channel_access!(
     ", k.n - 1 AS batch_index"
 );
 
+/// Access facts read in batches on PostgreSQL, by channel and user.
+pub(super) type AccessReads = super::pg_reads::BatchedReads<(ChannelId, UserId), AccessRow>;
+
 /// A row of [`CHANNEL_ACCESS`].
 #[derive(sqlx::FromRow)]
 pub(super) struct AccessRow {
@@ -210,7 +213,8 @@ impl AccessRow {
         })
     }
 
-    fn into_access(self, user: &UserId) -> ChannelAccess {
+    /// The facts of `user` in the row's channel.
+    pub(super) fn into_access(self, user: &UserId) -> ChannelAccess {
         // The joined columns the tables declare NOT NULL are present exactly when the row is.
         let membership = match (
             self.member_role,

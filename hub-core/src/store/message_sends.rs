@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::channels::ChannelAccess;
 use super::events::{INSERT_EVENT, record_event};
 use super::files::ATTACH_FILE;
 use super::messages::{MESSAGE_UNIQUE, message_columns};
@@ -12,7 +13,7 @@ use super::rows::SqlTime;
 use super::safety::not_blocked;
 use super::sqlite_direct;
 use super::{Store, direct_unique_violation, unique_violation};
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{ChannelId, ClientId, FileId, Message, MessageId, UserId};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 use crate::rules::messages::Mentions;
@@ -39,6 +40,11 @@ pub struct NewMessage {
     pub file_ids: Vec<FileId>,
 }
 
+/// A send's permission check, run on its author's access facts in its channel (`None`: no such
+/// channel) just before it is stored, so that on PostgreSQL the channel's writer reads the facts
+/// of a whole group of sends in one statement instead of each send reading its own.
+pub type SendCheck = Box<dyn FnOnce(Option<ChannelAccess>) -> Result<()> + Send + Sync>;
+
 /// Inserts a message row (`$1`..`$9`: id, channel, seq, author, content, client_id, parent, time,
 /// file count).
 macro_rules! insert_message_sql {
@@ -61,12 +67,20 @@ impl std::fmt::Display for FileNotAttachable {
 
 impl std::error::Error for FileNotAttachable {}
 
-fn file_not_attachable() -> crate::error::Error {
-    crate::error::Error::new(
+fn file_not_attachable() -> Error {
+    Error::new(
         ErrorKind::Conflict,
         "a file in file_ids was attached to another message or deleted meanwhile",
     )
     .with_field("file_ids")
+}
+
+/// Why PostgreSQL refused a send, as the caller is told.
+pub(super) fn send_error(err: sqlx::Error) -> Error {
+    match &err {
+        sqlx::Error::Decode(cause) if cause.is::<FileNotAttachable>() => file_not_attachable(),
+        _ => unique_violation(err, MESSAGE_UNIQUE),
+    }
 }
 const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
 /// Takes the channel's next position for a message and, for a top-level one (`$2` and `$3`
@@ -226,19 +240,26 @@ pub(super) async fn insert_one_postgres(
 impl Store {
     /// Stores a message at the channel's next position with its mentions, bumps its thread's
     /// counters (or the channel's latest message) and logs the event `make_event` makes of it.
-    /// A repeated `(author, client_id)` fails with [`ErrorKind::Conflict`] and changes nothing.
-    /// It is handed to the database when `turn` comes, and lets the next turn go then.
+    /// `check`, when given, decides first whether the author may post (see [`SendCheck`]); its
+    /// refusal stores nothing. A repeated `(author, client_id)` fails with
+    /// [`ErrorKind::Conflict`] and changes nothing. The send is handed to the database when
+    /// `turn` comes, and lets the next turn go then.
     pub async fn insert_message(
         &self,
         new: &NewMessage,
         mentions: &Mentions,
         make_event: impl Fn(&Message) -> ChannelEvent + Send + Sync + 'static,
         mut turn: SendTurn,
+        check: Option<SendCheck>,
     ) -> Result<(Message, StoredEvent)> {
-        turn.wait().await;
         match self {
-            // SQLite: one writer commits sends in groups, in the order handed over.
+            // SQLite: one writer commits sends in groups, in the order handed over; a check
+            // reads on this thread's connection first, as cheap as the writer reading it.
             Store::Sqlite { direct, .. } => {
+                if let Some(check) = check {
+                    check(self.channel_access(&new.channel_id, &new.author_id).await?)?;
+                }
+                turn.wait().await;
                 let (new, mentions) = (new.clone(), mentions.clone());
                 let committed =
                     direct.submit(move |connection| write_message_direct(connection, &new, &mentions, &make_event));
@@ -251,20 +272,20 @@ impl Store {
                 };
                 committed.map_err(refused)?.await.map_err(refused)
             }
-            // PostgreSQL: the channel's writer commits sends in groups, in the order handed over.
-            Store::Postgres(_, pg) => async {
+            // PostgreSQL: the channel's writer runs the checks and commits sends in groups, in
+            // the order handed over.
+            Store::Postgres(_, pg) => {
+                turn.wait().await;
                 let answer = pg
                     .sends
-                    .hand_over(new.clone(), mentions.clone(), Box::new(make_event))
+                    .hand_over(new.clone(), mentions.clone(), Box::new(make_event), check)
                     .await;
                 drop(turn);
-                answer?.await.map_err(|_| sqlx::Error::PoolClosed)?
+                answer
+                    .map_err(send_error)?
+                    .await
+                    .map_err(|_| send_error(sqlx::Error::PoolClosed))?
             }
-            .await
-            .map_err(|err| match &err {
-                sqlx::Error::Decode(cause) if cause.is::<FileNotAttachable>() => file_not_attachable(),
-                _ => unique_violation(err, MESSAGE_UNIQUE),
-            }),
         }
     }
 }

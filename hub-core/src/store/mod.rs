@@ -39,14 +39,14 @@ use sqlx::{Connection as _, PgPool, SqlitePool};
 
 use crate::config::redact_password;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{ChannelId, SessionId, UserId};
+use crate::model::{SessionId, UserId};
 
 pub(crate) use audit::AuditFilter;
 pub(crate) use channels::{ChannelAccess, ChannelChange, MyChannel, NewChannel};
 pub(crate) use chat_requests::Direction;
 pub(crate) use forum::{PostQuery, Votable};
 pub(crate) use members::MemberChange;
-pub(crate) use message_sends::NewMessage;
+pub(crate) use message_sends::{NewMessage, SendCheck};
 pub(crate) use messages::HistoryCursor;
 pub(crate) use privacy::Marks;
 pub(crate) use reports::{Closing, ReportFilter};
@@ -107,7 +107,7 @@ pub enum Store {
 #[derive(Clone, Debug)]
 pub struct PgWorkers {
     sends: pg_sends::SendWriters,
-    access: pg_reads::BatchedReads<(ChannelId, UserId), channels::AccessRow>,
+    access: channels::AccessReads,
     sessions: pg_reads::BatchedReads<(SessionId, UserId), sessions::SessionUserRow>,
 }
 
@@ -197,9 +197,10 @@ impl Store {
             let reads = pg_reads::pool(&options, acquire_timeout)
                 .await
                 .map_err(|err| unreachable_database(url, err))?;
+            let access = pg_reads::BatchedReads::of_pairs(&reads, channels::CHANNEL_ACCESS_BATCH);
             let workers = PgWorkers {
-                sends: pg_sends::SendWriters::start(&pool, send_writers),
-                access: pg_reads::BatchedReads::of_pairs(&reads, channels::CHANNEL_ACCESS_BATCH),
+                sends: pg_sends::SendWriters::start(&pool, send_writers, &access),
+                access,
                 sessions: pg_reads::BatchedReads::of_pairs(&reads, sessions::SESSION_USER_BATCH),
             };
             Ok(Store::Postgres(pool, workers))

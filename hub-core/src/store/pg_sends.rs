@@ -4,10 +4,15 @@
 //! the channel's counter row, which every send of the channel locks until it commits. Here one
 //! writer task or a few (`database_send_writers`) each own a share of the channels (by a hash
 //! of the channel id) and store whatever sends are waiting for them in one transaction: one
-//! `UPDATE` of the counters of all their channels, then every message and every event in
-//! one multi-row `INSERT` each, then what only some sends have (files, thread counters,
-//! mentions). A channel's sends all go through one writer, in the order handed over, so its
+//! statement that moves the counters of all their channels and inserts every message at the
+//! positions taken, one multi-row `INSERT` of every event, then what only some sends have
+//! (files, thread counters, mentions). A channel's sends all go through one writer, in the order handed over, so its
 //! positions follow that order with no gap; channels of different writers commit side by side.
+//!
+//! A send may carry its permission check ([`super::SendCheck`]): the writer reads the access
+//! facts of every such send of a group in one batched statement ([`super::pg_reads`]) and
+//! answers the refused ones before storing the rest. Read per send, those facts were the
+//! largest share of a send's statements.
 //!
 //! A send that fails (a repeated `client_id`, a file attached meanwhile) must not fail the
 //! others: the group is rolled back and its sends are stored one by one, each in its own
@@ -22,7 +27,9 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::NewMessage;
-use super::message_sends::{insert_one_postgres, write_send_extras};
+use super::channels::AccessReads;
+use super::message_sends::{SendCheck, insert_one_postgres, send_error, write_send_extras};
+use crate::error::Error;
 use crate::model::{ChannelId, Message};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 use crate::rules::messages::Mentions;
@@ -36,13 +43,16 @@ const QUEUE: usize = 4096;
 pub(super) type MakeEvent = Box<dyn Fn(&Message) -> ChannelEvent + Send + Sync>;
 /// A stored send, or why not.
 pub(super) type Stored = Result<(Message, StoredEvent), sqlx::Error>;
+/// A writer's answer to a send: stored, refused by its check, or failed.
+pub(super) type Answer = crate::error::Result<(Message, StoredEvent)>;
 
 /// One send handed to a writer.
 struct Job {
     new: NewMessage,
     mentions: Mentions,
     make_event: MakeEvent,
-    answer: oneshot::Sender<Stored>,
+    check: Option<SendCheck>,
+    answer: oneshot::Sender<Answer>,
 }
 
 /// The writers, each with its queue.
@@ -61,12 +71,15 @@ impl std::fmt::Debug for SendWriters {
 }
 
 impl SendWriters {
-    /// Starts `writers` writer tasks over `pool` (at least one).
-    pub(super) fn start(pool: &PgPool, writers: usize) -> SendWriters {
+    /// Starts `writers` writer tasks over `pool` (at least one), reading the sends' access
+    /// facts through `access`.
+    pub(super) fn start(pool: &PgPool, writers: usize, access: &AccessReads) -> SendWriters {
         let queues: Vec<mpsc::Sender<Job>> = (0..writers.max(1))
             .map(|_| {
                 let (queue, jobs) = mpsc::channel(QUEUE);
-                tokio::spawn(write_groups(pool.clone(), jobs));
+                let (allowed, to_store) = mpsc::channel(QUEUE);
+                tokio::spawn(check_groups(access.clone(), jobs, allowed));
+                tokio::spawn(write_groups(pool.clone(), to_store));
                 queue
             })
             .collect();
@@ -80,7 +93,8 @@ impl SendWriters {
         new: NewMessage,
         mentions: Mentions,
         make_event: MakeEvent,
-    ) -> Result<oneshot::Receiver<Stored>, sqlx::Error> {
+        check: Option<SendCheck>,
+    ) -> Result<oneshot::Receiver<Answer>, sqlx::Error> {
         // Fixed keys: a channel keeps its writer for the life of the process.
         let mut hasher = std::hash::DefaultHasher::new();
         new.channel_id.hash(&mut hasher);
@@ -90,6 +104,7 @@ impl SendWriters {
             new,
             mentions,
             make_event,
+            check,
             answer,
         };
         self.queues[writer]
@@ -100,13 +115,64 @@ impl SendWriters {
     }
 }
 
-/// One writer: waits for a send, takes every other one waiting (up to [`MAX_GROUP`]), stores
-/// them together, and again. Ends when the store is dropped.
+/// A writer's first stage: takes every send waiting (up to [`MAX_GROUP`]), checks them, and
+/// passes the allowed ones on to be stored, in order; again. It reads the next group's facts
+/// while the second stage stores the group before. Ends when the store is dropped.
+async fn check_groups(access: AccessReads, mut jobs: mpsc::Receiver<Job>, allowed: mpsc::Sender<Job>) {
+    let mut group = Vec::with_capacity(MAX_GROUP);
+    while jobs.recv_many(&mut group, MAX_GROUP).await > 0 {
+        for job in run_checks(&access, std::mem::take(&mut group)).await {
+            if allowed.send(job).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// A writer's second stage: waits for an allowed send, takes every other one waiting (up to
+/// [`MAX_GROUP`]), stores them together, and again. Ends when the first stage does.
 async fn write_groups(pool: PgPool, mut jobs: mpsc::Receiver<Job>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while jobs.recv_many(&mut group, MAX_GROUP).await > 0 {
         store_group(&pool, std::mem::take(&mut group)).await;
     }
+}
+
+/// Runs the checks of the sends of `group` that carry one, on access facts read together (one
+/// statement for up to a batch of them); answers the refused sends and returns the others, in
+/// their order. The facts are read after every send of the group was handed over, so a send
+/// is checked against what held when it was stored, not when it was made.
+async fn run_checks(access: &AccessReads, group: Vec<Job>) -> Vec<Job> {
+    if group.iter().all(|job| job.check.is_none()) {
+        return group;
+    }
+    let keys: Vec<_> = group
+        .iter()
+        .map(|job| (job.check.is_some()).then(|| (job.new.channel_id.clone(), job.new.author_id.clone())))
+        .collect();
+    // Asked in one poll: all are queued before the batch loop takes any.
+    let facts = futures_util::future::join_all(keys.into_iter().map(|key| async move {
+        match key {
+            Some(key) => Some(access.read(key).await),
+            None => None,
+        }
+    }))
+    .await;
+    let mut allowed = Vec::with_capacity(group.len());
+    for (mut job, facts) in group.into_iter().zip(facts) {
+        let verdict = match (job.check.take(), facts) {
+            (Some(check), Some(Ok(row))) => check(row.map(|row| row.into_access(&job.new.author_id))),
+            (Some(_), Some(Err(err))) => Err(Error::from(err)),
+            _ => Ok(()),
+        };
+        match verdict {
+            Ok(()) => allowed.push(job),
+            Err(refused) => {
+                let _ = job.answer.send(Err(refused));
+            }
+        }
+    }
+    allowed
 }
 
 async fn store_group(pool: &PgPool, group: Vec<Job>) {
@@ -115,6 +181,7 @@ async fn store_group(pool: &PgPool, group: Vec<Job>) {
         match store_together(pool, &group).await {
             Ok(stored) => {
                 for (job, stored) in group.into_iter().zip(stored) {
+                    // A sender that went away needs no answer.
                     let _ = job.answer.send(Ok(stored));
                 }
                 return;
@@ -126,22 +193,29 @@ async fn store_group(pool: &PgPool, group: Vec<Job>) {
     }
     for job in group {
         let stored = insert_one_postgres(pool, &job.new, &job.mentions, &job.make_event).await;
-        let _ = job.answer.send(stored);
+        let _ = job.answer.send(stored.map_err(send_error));
     }
 }
 
-/// Takes positions for several channels at once: `$2[i]` positions of channel `$1[i]`, whose
-/// latest top-level message becomes `$3[i]` at `$4[i]` unless that is `NULL`. Returns each
-/// channel's last position taken.
-const TAKE_POSITIONS: &str = "UPDATE channels c SET last_seq = c.last_seq + t.count, \
+/// Takes positions for several channels and stores the messages at them, in one statement.
+/// Per channel (`$1`..`$4`): its id, how many sends, its latest top-level message among them
+/// and that one's time (`NULL`: none). Per send (`$5`..`$13`): id, channel, its rank among its
+/// channel's sends (1, 2, ...), author, content, client id, parent, time, file count. Returns
+/// each channel's last position taken.
+const STORE_MESSAGES: &str = "WITH taken AS (UPDATE channels c SET last_seq = c.last_seq + t.count, \
     last_message_id = COALESCE(t.latest_id, c.last_message_id), \
     last_message_at = COALESCE(t.latest_at, c.last_message_at) \
     FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::timestamptz[]) AS t(id, count, latest_id, latest_at) \
-    WHERE c.id = t.id RETURNING c.id, c.last_seq";
-const INSERT_MESSAGES: &str = "INSERT INTO messages \
+    WHERE c.id = t.id RETURNING c.id, c.last_seq, t.count), \
+    stored AS (INSERT INTO messages \
     (id, channel_id, seq, author_id, content, client_id, parent_id, created_at, file_count) \
-    SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], \
-    $8::timestamptz[], $9::int8[])";
+    SELECT m.id, m.channel_id, taken.last_seq - taken.count + m.rank, m.author_id, m.content, m.client_id, \
+    m.parent_id, m.created_at, m.file_count \
+    FROM UNNEST($5::text[], $6::text[], $7::int8[], $8::text[], $9::text[], $10::text[], $11::text[], \
+    $12::timestamptz[], $13::int8[]) \
+    AS m(id, channel_id, rank, author_id, content, client_id, parent_id, created_at, file_count) \
+    JOIN taken ON taken.id = m.channel_id) \
+    SELECT id, last_seq FROM taken";
 const INSERT_EVENTS: &str = "INSERT INTO channel_events (channel_id, seq, kind, payload, created_at) \
     SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], $5::timestamptz[])";
 
@@ -150,12 +224,15 @@ fn as_stored(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at)
 }
 
-/// Stores every send of `group` in one transaction, in the group's order within each channel.
+/// Stores every send of `group` in one transaction, in the group's order within each channel:
+/// the positions and the messages in one statement, the events in another, then what only
+/// some sends have. Each statement is a round trip, which on a busy machine costs more than
+/// the database's work.
 async fn store_together(pool: &PgPool, group: &[Job]) -> Result<Vec<(Message, StoredEvent)>, sqlx::Error> {
     let started = std::time::Instant::now();
     let mut tx = pool.begin().await?;
     let began = started.elapsed();
-    let seqs = take_positions(&mut tx, group).await?;
+    let seqs = store_messages(&mut tx, group).await?;
     let positioned = started.elapsed();
     let mut stored = Vec::with_capacity(group.len());
     for (job, seq) in group.iter().zip(seqs) {
@@ -170,7 +247,7 @@ async fn store_together(pool: &PgPool, group: &[Job]) -> Result<Vec<(Message, St
         };
         stored.push((message, event));
     }
-    insert_rows(&mut tx, &stored).await?;
+    insert_events(&mut tx, &stored).await?;
     let inserted = started.elapsed();
     for (job, (_, event)) in group.iter().zip(&stored) {
         write_send_extras(&mut tx, &job.new, event.seq, &job.mentions).await?;
@@ -180,15 +257,18 @@ async fn store_together(pool: &PgPool, group: &[Job]) -> Result<Vec<(Message, St
     Ok(stored)
 }
 
-/// Takes each channel's positions for its sends in the group, in one statement. Returns each
-/// send's position. Two writers never lock one channel (each owns its share), so the order in
-/// which the statement locks its rows cannot make two groups wait on each other crosswise.
-async fn take_positions(tx: &mut PgConnection, group: &[Job]) -> Result<Vec<i64>, sqlx::Error> {
-    // Per channel: how many sends, and the latest top-level one.
+/// Takes each channel's positions for its sends in the group and stores the messages there,
+/// in one statement. Returns each send's position. Two writers never lock one channel (each
+/// owns its share), so the order in which the statement locks its rows cannot make two groups
+/// wait on each other crosswise.
+async fn store_messages(tx: &mut PgConnection, group: &[Job]) -> Result<Vec<i64>, sqlx::Error> {
+    // Per channel: how many sends, and the latest top-level one; per send, its rank.
     let mut shares: HashMap<&ChannelId, (i64, Option<&NewMessage>)> = HashMap::new();
+    let mut ranks = Vec::with_capacity(group.len());
     for new in group.iter().map(|job| &job.new) {
         let (sends, latest) = shares.entry(&new.channel_id).or_default();
         *sends += 1;
+        ranks.push(*sends);
         if new.parent_id.is_none() {
             *latest = Some(new);
         }
@@ -200,45 +280,48 @@ async fn take_positions(tx: &mut PgConnection, group: &[Job]) -> Result<Vec<i64>
         latest_ids.push(latest.map(|new| new.id.as_str()));
         latest_at.push(latest.map(|new| as_stored(new.created_at)));
     }
-    let taken: Vec<(ChannelId, i64)> = sqlx::query_as(TAKE_POSITIONS)
+    let sends = || group.iter().map(|job| &job.new);
+    let taken: Vec<(ChannelId, i64)> = sqlx::query_as(STORE_MESSAGES)
         .bind(ids)
         .bind(counts)
         .bind(latest_ids)
         .bind(latest_at)
+        .bind(sends().map(|new| new.id.as_str()).collect::<Vec<_>>())
+        .bind(sends().map(|new| new.channel_id.as_str()).collect::<Vec<_>>())
+        .bind(&ranks)
+        .bind(sends().map(|new| new.author_id.as_str()).collect::<Vec<_>>())
+        .bind(sends().map(|new| new.content.as_str()).collect::<Vec<_>>())
+        .bind(
+            sends()
+                .map(|new| new.client_id.as_ref().map(|id| id.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            sends()
+                .map(|new| new.parent_id.as_ref().map(|id| id.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .bind(sends().map(|new| as_stored(new.created_at)).collect::<Vec<_>>())
+        .bind(sends().map(|new| new.file_ids.len() as i64).collect::<Vec<_>>())
         .fetch_all(&mut *tx)
         .await?;
-    let mut next = HashMap::with_capacity(taken.len());
-    for (channel, last) in taken {
-        let sends = shares.get(&channel).map_or(0, |(sends, _)| *sends);
-        next.insert(channel, last - sends + 1);
-    }
+    let last: HashMap<ChannelId, i64> = taken.into_iter().collect();
     // A channel missing from what was returned (deleted meanwhile) fails the group, which is
     // then stored one send at a time, each with its own answer.
     group
         .iter()
-        .map(|job| {
-            let seq = next.get_mut(&job.new.channel_id).ok_or(sqlx::Error::RowNotFound)?;
-            *seq += 1;
-            Ok(*seq - 1)
+        .zip(ranks)
+        .map(|(job, rank)| {
+            let channel = &job.new.channel_id;
+            let last = last.get(channel).ok_or(sqlx::Error::RowNotFound)?;
+            let sends = shares.get(channel).map_or(0, |(sends, _)| *sends);
+            Ok(last - sends + rank)
         })
         .collect()
 }
 
-/// The messages, then their events, each in one statement.
-async fn insert_rows(tx: &mut PgConnection, stored: &[(Message, StoredEvent)]) -> Result<(), sqlx::Error> {
-    let column = |pick: fn(&Message) -> Option<String>| stored.iter().map(|(m, _)| pick(m)).collect::<Vec<_>>();
-    sqlx::query(INSERT_MESSAGES)
-        .bind(column(|m| Some(m.id.as_str().to_owned())))
-        .bind(column(|m| Some(m.channel_id.as_str().to_owned())))
-        .bind(stored.iter().map(|(m, _)| m.seq).collect::<Vec<_>>())
-        .bind(column(|m| m.author_id.as_ref().map(|id| id.as_str().to_owned())))
-        .bind(column(|m| Some(m.content.clone())))
-        .bind(column(|m| m.client_id.as_ref().map(|id| id.as_str().to_owned())))
-        .bind(column(|m| m.parent_id.as_ref().map(|id| id.as_str().to_owned())))
-        .bind(stored.iter().map(|(m, _)| m.created_at).collect::<Vec<_>>())
-        .bind(stored.iter().map(|(m, _)| m.file_count).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?;
+/// The group's events, in one statement.
+async fn insert_events(tx: &mut PgConnection, stored: &[(Message, StoredEvent)]) -> Result<(), sqlx::Error> {
     let mut payloads = Vec::with_capacity(stored.len());
     for (_, event) in stored {
         payloads.push(serde_json::to_string(&event.event).map_err(|err| sqlx::Error::Encode(Box::new(err)))?);

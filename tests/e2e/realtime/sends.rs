@@ -9,6 +9,7 @@ hub_tests::on_both_databases!(
     message_send_over_the_socket_is_idempotent,
     a_fast_sender_that_reads_is_never_closed_as_slow,
     sends_without_waiting_are_stored_in_the_order_sent,
+    refused_sends_among_many_store_nothing_and_leave_no_gap,
     many_senders_at_once_share_commits_without_gaps_or_mixups,
     a_shutdown_acks_every_send_it_stored_then_closes_with_1001,
 );
@@ -181,6 +182,91 @@ async fn sends_without_waiting_are_stored_in_the_order_sent(backend: Backend) {
     listed.reverse();
     let contents: Vec<String> = (0..SENDS).map(|index| format!("m{index}")).collect();
     assert_eq!(listed, contents, "history lists them in the order sent");
+    server.stop().await;
+}
+
+/// One connection sends without waiting into a channel it may post in and into two it may
+/// not (a public one it has not joined, a private one it cannot see), interleaved: on
+/// PostgreSQL the channel's writer checks a whole group of sends at once. Each refused send
+/// gets its own error and stores nothing; the others are stored in order with no gap.
+async fn refused_sends_among_many_store_nothing_and_leave_no_gap(backend: Backend) {
+    let server = TestServer::start_with(&backend, |config| {
+        config.gateway.messages_per_second = 10_000.0;
+        config.gateway.messages_burst = 10_000.0;
+    })
+    .await;
+    let alice = server.new_user("alice").await;
+    let bob = server.new_user("bob").await;
+    let general = server.new_channel(&alice, "general", "public").await;
+    let not_joined = server.new_channel(&bob, "bobs-public", "public").await;
+    let unseen = server.new_channel(&bob, "bobs-private", "private").await;
+    let mut socket = server.ws_connect(&alice.access_token).await;
+    const SENDS: usize = 80;
+    let target = |index: usize| match index % 4 {
+        1 => (&not_joined, Some("forbidden")),
+        3 => (&unseen, Some("not_found")),
+        _ => (&general, None),
+    };
+    for index in 0..SENDS {
+        socket
+            .send(json!({"type": "message.send", "channel_id": target(index).0, "content": format!("m{index}"), "client_id": format!("c{index}")}))
+            .await;
+    }
+    let answered = |frame: &Value| frame["type"] == "ack" || (frame["type"] == "error" && frame["ref"].is_string());
+    while socket.received.iter().filter(|frame| answered(frame)).count() < SENDS {
+        let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
+        assert!(frame.is_some(), "cut off after {} frames", socket.received.len());
+    }
+    let mut seqs = Vec::new();
+    for index in 0..SENDS {
+        let client_id = format!("c{index}");
+        let answer = socket
+            .received
+            .iter()
+            .find(|frame| frame["client_id"] == client_id.as_str() || frame["ref"] == client_id.as_str())
+            .unwrap_or_else(|| panic!("no answer to {client_id}"));
+        match target(index).1 {
+            Some(code) => assert_eq!(answer["code"], code, "{client_id}: {answer}"),
+            None => {
+                assert_eq!(answer["type"], "ack", "{client_id}: {answer}");
+                seqs.push(answer["message"]["seq"].as_i64().unwrap());
+            }
+        }
+    }
+    let first = seqs[0];
+    let expected: Vec<i64> = (first..first + seqs.len() as i64).collect();
+    assert_eq!(
+        seqs, expected,
+        "the allowed sends take the channel's next positions, in order"
+    );
+    for channel in [&not_joined, &unseen] {
+        let page = server
+            .get(&format!("/api/v1/channels/{channel}/messages"), &bob.access_token)
+            .await;
+        page.expect(200);
+        assert!(
+            page.items().is_empty(),
+            "a refused send stored nothing: {:?}",
+            page.items()
+        );
+    }
+    let page = server
+        .get(
+            &format!("/api/v1/channels/{general}/messages?limit={SENDS}"),
+            &alice.access_token,
+        )
+        .await;
+    let mut listed: Vec<String> = page
+        .items()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().to_owned())
+        .collect();
+    listed.reverse();
+    let allowed: Vec<String> = (0..SENDS)
+        .filter(|index| target(*index).1.is_none())
+        .map(|index| format!("m{index}"))
+        .collect();
+    assert_eq!(listed, allowed);
     server.stop().await;
 }
 

@@ -21,13 +21,14 @@ pub(crate) struct ChannelContext {
 }
 
 impl ChannelContext {
-    fn new(access: ChannelAccess, caller: &Caller, at: DateTime<Utc>) -> Self {
+    /// The facts as they stand at `at`, for a caller who is a site admin or not.
+    pub(crate) fn new(access: ChannelAccess, is_site_admin: bool, at: DateTime<Utc>) -> Self {
         let facts = ChannelFacts {
             kind: access.channel.kind,
             archived: access.channel.archived_at.is_some(),
         };
         let viewer = Viewer {
-            is_site_admin: caller.user.is_superuser,
+            is_site_admin,
             role: access.membership.as_ref().map(|membership| membership.role),
             banned: access
                 .ban
@@ -54,7 +55,7 @@ impl Hub {
             .channel_access(id, &caller.user.id)
             .await?
             .ok_or_else(|| Error::not_found("channel"))?;
-        Ok(ChannelContext::new(access, caller, now()))
+        Ok(ChannelContext::new(access, caller.user.is_superuser, now()))
     }
 
     /// A message and its channel, if the caller may read that channel; otherwise the message

@@ -11,3 +11,5 @@ mod pins;
 mod read;
 mod reading_state;
 mod update;
+
+pub(crate) use access::ChannelContext;

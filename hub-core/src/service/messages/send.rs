@@ -6,8 +6,9 @@ use crate::model::{ChannelId, ClientId, Message, MessageId};
 use crate::protocol::v1::{ChannelEvent, MessageView, SendMessageRequest};
 use crate::rules::{messages, permissions};
 use crate::send_order::SendTurn;
+use crate::service::channels::ChannelContext;
 use crate::service::{Caller, Hub, now};
-use crate::store::NewMessage;
+use crate::store::{NewMessage, SendCheck};
 
 impl Hub {
     /// Sends a message. Returns it and whether it was stored now (`false`: a retry of an
@@ -40,16 +41,21 @@ impl Hub {
         // A retry is found by the unique (author, client_id) index when the writer refuses it,
         // so the common case reads nothing first. Only a refused post looks for an earlier send
         // (it may have been stored before the caller lost the right to post).
-        let context = self.channel_context(caller, channel).await?;
-        if let Err(refused) = permissions::check_post(context.facts, context.viewer, now()) {
-            return match &request.client_id {
-                Some(client_id) => match self.earlier_send(caller, channel, client_id).await? {
-                    Some(first) => Ok((self.message_view(caller, &first).await?, false)),
-                    None => Err(refused),
-                },
-                None => Err(refused),
-            };
-        }
+        //
+        // A plain post is checked by the store as it is stored (see `SendCheck`: on PostgreSQL
+        // its channel's writer reads the facts of many sends at once). A reply or a post with
+        // files is checked here first, so that one who may not post in a channel learns
+        // nothing about its messages or their files.
+        let plain = request.parent_id.is_none() && request.file_ids.is_empty();
+        let check = if plain {
+            Some(post_check(caller.user.is_superuser))
+        } else {
+            let context = self.channel_context(caller, channel).await?;
+            if let Err(refused) = permissions::check_post(context.facts, context.viewer, now()) {
+                return self.earlier_send_or(caller, channel, &request.client_id, refused).await;
+            }
+            None
+        };
         let parent_id = match &request.parent_id {
             Some(parent) => Some(self.thread_parent(channel, parent).await?),
             None => None,
@@ -78,6 +84,7 @@ impl Hub {
                     message: MessageView::new(message, &[]).with_files(event_files.clone()),
                 },
                 turn,
+                check,
             )
             .await;
         match stored {
@@ -88,15 +95,29 @@ impl Hub {
                 }
                 Ok((MessageView::new(&message, &[]).with_files(files), true))
             }
-            // A concurrent retry stored it first.
-            Err(err) if err.kind == ErrorKind::Conflict => {
-                let Some(client_id) = &request.client_id else {
-                    return Err(err);
-                };
-                let first = self.earlier_send(caller, channel, client_id).await?.ok_or(err)?;
-                Ok((self.message_view(caller, &first).await?, false))
+            // Refused: a retry of a send stored before (by a concurrent retry, or before the
+            // caller lost the right to post) gets that send.
+            Err(err) if !matches!(err.kind, ErrorKind::Unavailable | ErrorKind::Internal) => {
+                self.earlier_send_or(caller, channel, &request.client_id, err).await
             }
             Err(err) => Err(err),
+        }
+    }
+
+    /// The caller's earlier send with `client_id` in this channel, or `refused`.
+    async fn earlier_send_or(
+        &self,
+        caller: &Caller,
+        channel: &ChannelId,
+        client_id: &Option<ClientId>,
+        refused: Error,
+    ) -> Result<(MessageView, bool)> {
+        let Some(client_id) = client_id else {
+            return Err(refused);
+        };
+        match self.earlier_send(caller, channel, client_id).await? {
+            Some(first) => Ok((self.message_view(caller, &first).await?, false)),
+            None => Err(refused),
         }
     }
 
@@ -134,4 +155,15 @@ impl Hub {
         }
         Ok(parent.id)
     }
+}
+
+/// May the author post, by the facts the store reads as the send is stored? A channel that is
+/// not there is not found.
+fn post_check(is_site_admin: bool) -> SendCheck {
+    Box::new(move |access| {
+        let access = access.ok_or_else(|| Error::not_found("channel"))?;
+        let at = now();
+        let context = ChannelContext::new(access, is_site_admin, at);
+        permissions::check_post(context.facts, context.viewer, at)
+    })
 }
