@@ -82,6 +82,7 @@ pub(super) fn send_error(err: sqlx::Error) -> Error {
         _ => unique_violation(err, MESSAGE_UNIQUE),
     }
 }
+
 const BUMP_THREAD: &str = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1";
 /// Takes the channel's next position for a message and, for a top-level one (`$2` and `$3`
 /// given), makes it the channel's latest message: one statement, one visit to the row.
