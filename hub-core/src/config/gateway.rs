@@ -71,6 +71,10 @@ pub struct GatewayConfig {
     /// wait, so that a flood is slowed at its senders instead of outrunning deliveries
     /// (`HUB_GATEWAY__SEND_BACKLOG_EVENTS`; the event bus buffers 4,096, so keep it below).
     pub send_backlog_events: usize,
+    /// Events read from the log at once while a gap is filled (a node catching up after the
+    /// bus was away, a connection that missed some): a long outage's backlog is read and
+    /// delivered a page at a time, never held whole (`HUB_GATEWAY__GAP_FILL_PAGE_EVENTS`).
+    pub gap_fill_page_events: u32,
 }
 
 impl Default for GatewayConfig {
@@ -102,6 +106,7 @@ impl Default for GatewayConfig {
             flush_interval_us: 2_000,
             sends_in_flight: 8,
             send_backlog_events: 512,
+            gap_fill_page_events: 500,
         }
     }
 }

@@ -20,23 +20,80 @@ pub struct CatchUp {
     pub resync: Vec<ChannelId>,
 }
 
+/// A channel's events between two positions, read from the log a page at a time
+/// ([`Hub::events_between`]).
+pub struct LogPages {
+    hub: Hub,
+    channel: ChannelId,
+    after: i64,
+    before: i64,
+    page: u32,
+    done: bool,
+}
+
+impl std::fmt::Debug for LogPages {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("LogPages")
+            .field("channel", &self.channel)
+            .field("after", &self.after)
+            .field("before", &self.before)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LogPages {
+    /// The next page, oldest first; `None` once every event was read (or reading failed).
+    pub async fn next_page(&mut self) -> Option<Result<Vec<StoredEvent>>> {
+        let missing = u32::try_from(self.before.saturating_sub(self.after).saturating_sub(1)).unwrap_or(u32::MAX);
+        if self.done || missing == 0 {
+            return None;
+        }
+        let wanted = missing.min(self.page);
+        let page = match self
+            .hub
+            .inner
+            .store
+            .events_after(&self.channel, self.after, wanted)
+            .await
+        {
+            Ok(mut events) => {
+                let read = events.len();
+                let before = self.before;
+                events.retain(|event| event.seq < before);
+                // Fewer than asked, or some at `before` or past it: nothing more to read.
+                self.done = read < wanted as usize || events.len() < read;
+                self.after = events.last()?.seq;
+                Ok(events)
+            }
+            Err(err) => {
+                self.done = true;
+                Err(err)
+            }
+        };
+        Some(page)
+    }
+}
+
 impl Hub {
     /// Everyone in a channel.
     pub async fn channel_member_ids(&self, channel: &ChannelId) -> Result<Vec<UserId>> {
         self.inner.store.member_ids(channel).await
     }
 
-    /// The events of `channel` after position `after` and before `before`, oldest first: what
-    /// a receiver missed when the next event it got was at `before`. The one way gaps are
-    /// filled, on a node and on a connection alike.
-    pub async fn events_between(&self, channel: &ChannelId, after: i64, before: i64) -> Result<Vec<StoredEvent>> {
-        let missing = u32::try_from(before.saturating_sub(after).saturating_sub(1)).unwrap_or(u32::MAX);
-        if missing == 0 {
-            return Ok(Vec::new());
+    /// The events of `channel` after position `after` and before `before`, oldest first, read
+    /// from the log a page at a time (`gateway.gap_fill_page_events`): what a receiver missed
+    /// when the next event it got was at `before` (`i64::MAX`: all there are). The one way gaps
+    /// are filled, on a node and on a connection alike.
+    pub fn events_between(&self, channel: &ChannelId, after: i64, before: i64) -> LogPages {
+        LogPages {
+            hub: self.clone(),
+            channel: channel.clone(),
+            after,
+            before,
+            page: self.inner.config.gateway.gap_fill_page_events.max(1),
+            done: false,
         }
-        let mut events = self.inner.store.events_after(channel, after, missing).await?;
-        events.retain(|event| event.seq < before);
-        Ok(events)
     }
 
     /// The events the caller missed after `positions` (channel id → last seen seq), for the

@@ -49,7 +49,7 @@ pub use admin::NewAccount;
 pub use audit::AuditQuery;
 pub use files::Download;
 pub use forum::PostListQuery;
-pub use gateway::CatchUp;
+pub use gateway::{CatchUp, LogPages};
 pub use reports::ReportQuery;
 pub use retention::PrunedEvents;
 pub use safety::Relationship;

@@ -145,14 +145,7 @@ impl Dispatcher {
         match self.delivered.next(channel, event.seq) {
             Next::Duplicate => return,
             Next::InOrder => {}
-            Next::AfterGap(last) => match gateway.hub().events_between(channel, last, event.seq).await {
-                Ok(missed) => {
-                    for missed in &missed {
-                        self.deliver_one(gateway, missed).await;
-                    }
-                }
-                Err(err) => tracing::warn!(%channel, error = %err, "could not fill a gap from the log"),
-            },
+            Next::AfterGap(last) => self.deliver_from_log(gateway, channel, last, event.seq).await,
         }
         self.deliver_one(gateway, event).await;
     }
@@ -271,13 +264,23 @@ impl Dispatcher {
     async fn catch_up_everywhere(&mut self, gateway: &Gateway) {
         let positions: Vec<(ChannelId, i64)> = self.delivered.positions().collect();
         for (channel, last) in positions {
-            match gateway.hub().events_between(&channel, last, i64::MAX).await {
+            self.deliver_from_log(gateway, &channel, last, i64::MAX).await;
+        }
+    }
+
+    /// Delivers `channel`'s events after `after` and before `before` from the log, a page at a
+    /// time, letting the connection tasks write each page before the next is read.
+    async fn deliver_from_log(&mut self, gateway: &Gateway, channel: &ChannelId, after: i64, before: i64) {
+        let mut pages = gateway.hub().events_between(channel, after, before);
+        while let Some(page) = pages.next_page().await {
+            match page {
                 Ok(missed) => {
                     for event in &missed {
-                        self.deliver(gateway, event).await;
+                        self.deliver_one(gateway, event).await;
                     }
+                    tokio::task::yield_now().await;
                 }
-                Err(err) => tracing::warn!(%channel, error = %err, "could not catch up from the log"),
+                Err(err) => tracing::warn!(%channel, error = %err, "could not fill a gap from the log"),
             }
         }
     }

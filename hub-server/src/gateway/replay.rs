@@ -58,18 +58,18 @@ where
         after: i64,
         before: i64,
     ) -> Result<(), WriteFailure> {
-        match self.gateway.hub().events_between(channel, after, before).await {
-            Ok(events) => {
-                for event in &events {
-                    self.write_event(event).await?;
+        let mut pages = self.gateway.hub().events_between(channel, after, before);
+        while let Some(page) = pages.next_page().await {
+            match page {
+                Ok(events) => {
+                    for event in &events {
+                        self.write_event(event).await?;
+                    }
                 }
-                Ok(())
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "could not replay a gap for a connection");
-                Ok(())
+                Err(err) => tracing::warn!(error = %err, "could not replay a gap for a connection"),
             }
         }
+        Ok(())
     }
 
     /// Writes an event read from the log (not yet serialized), unless already delivered or from

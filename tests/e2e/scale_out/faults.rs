@@ -112,6 +112,8 @@ async fn two_nodes(
     config.redis_channel = format!("hub:test:{}", uuid::Uuid::now_v7().simple());
     config.cluster.presence_ttl_secs = 1.5;
     config.database_acquire_timeout_secs = 1.0;
+    // A node catching up after an outage reads the log in pages this small: several of them.
+    config.gateway.gap_fill_page_events = 3;
     config.node_id = Some("node-a".to_owned());
     let a = TestServer::start_config(config.clone()).await;
     config.node_id = Some("node-b".to_owned());
