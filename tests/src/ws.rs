@@ -107,6 +107,15 @@ impl WsClient {
         }
     }
 
+    /// Reads frames until `count` of those received so far match `predicate`; panics when the
+    /// socket goes quiet first (each frame may take up to [`FRAME_TIMEOUT`]).
+    pub async fn receive_until(&mut self, count: usize, predicate: impl Fn(&Value) -> bool) {
+        while self.received.iter().filter(|frame| predicate(frame)).count() < count {
+            let frame = self.next_frame(FRAME_TIMEOUT).await;
+            assert!(frame.is_some(), "cut off after {} frames", self.received.len());
+        }
+    }
+
     /// Whether any frame received so far matches.
     pub fn saw(&self, predicate: impl Fn(&Value) -> bool) -> bool {
         self.received.iter().any(predicate)

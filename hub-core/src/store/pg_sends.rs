@@ -6,8 +6,9 @@
 //! of the channel id) and store whatever sends are waiting for them in one transaction: one
 //! statement that moves the counters of all their channels and inserts every message at the
 //! positions taken, one multi-row `INSERT` of every event, then what only some sends have
-//! (files, thread counters, mentions). A channel's sends all go through one writer, in the order handed over, so its
-//! positions follow that order with no gap; channels of different writers commit side by side.
+//! (files, thread counters, mentions). A channel's sends all go through one writer, in the
+//! order handed over, so its positions follow that order with no gap; channels of different
+//! writers commit side by side.
 //!
 //! A send may carry its permission check ([`super::SendCheck`]): the writer reads the access
 //! facts of every such send of a group in one batched statement ([`super::pg_reads`]) and
@@ -148,7 +149,11 @@ async fn run_checks(access: &AccessReads, group: Vec<Job>) -> Vec<Job> {
     }
     let keys: Vec<_> = group
         .iter()
-        .map(|job| (job.check.is_some()).then(|| (job.new.channel_id.clone(), job.new.author_id.clone())))
+        .map(|job| {
+            job.check
+                .is_some()
+                .then(|| (job.new.channel_id.clone(), job.new.author_id.clone()))
+        })
         .collect();
     // Asked in one poll: all are queued before the batch loop takes any.
     let facts = futures_util::future::join_all(keys.into_iter().map(|key| async move {

@@ -14,6 +14,15 @@ hub_tests::on_both_databases!(
     a_shutdown_acks_every_send_it_stored_then_closes_with_1001,
 );
 
+/// A server whose rate limit lets one connection send as fast as a test likes.
+async fn unthrottled(backend: &Backend) -> TestServer {
+    TestServer::start_with(backend, |config| {
+        config.gateway.messages_per_second = 10_000.0;
+        config.gateway.messages_burst = 10_000.0;
+    })
+    .await
+}
+
 async fn message_send_over_the_socket_is_idempotent(backend: Backend) {
     let server = TestServer::start(&backend).await;
     let (alice, bob, _carol, general, _side) = three_people(&server).await;
@@ -131,11 +140,7 @@ async fn a_fast_sender_that_reads_is_never_closed_as_slow(backend: Backend) {
 /// order sent, though the gateway stores several of one connection's sends at once
 /// (`gateway.sends_in_flight`).
 async fn sends_without_waiting_are_stored_in_the_order_sent(backend: Backend) {
-    let server = TestServer::start_with(&backend, |config| {
-        config.gateway.messages_per_second = 10_000.0;
-        config.gateway.messages_burst = 10_000.0;
-    })
-    .await;
+    let server = unthrottled(&backend).await;
     let alice = server.new_user("alice").await;
     let general = server.new_channel(&alice, "general", "public").await;
     let mut socket = server.ws_connect(&alice.access_token).await;
@@ -145,10 +150,7 @@ async fn sends_without_waiting_are_stored_in_the_order_sent(backend: Backend) {
             .send(json!({"type": "message.send", "channel_id": general, "content": format!("m{index}"), "client_id": format!("c{index}")}))
             .await;
     }
-    while socket.received.iter().filter(|frame| frame["type"] == "ack").count() < SENDS {
-        let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
-        assert!(frame.is_some(), "cut off after {} frames", socket.received.len());
-    }
+    socket.receive_until(SENDS, |frame| frame["type"] == "ack").await;
     let acks: Vec<(String, i64)> = socket
         .received
         .iter()
@@ -190,11 +192,7 @@ async fn sends_without_waiting_are_stored_in_the_order_sent(backend: Backend) {
 /// PostgreSQL the channel's writer checks a whole group of sends at once. Each refused send
 /// gets its own error and stores nothing; the others are stored in order with no gap.
 async fn refused_sends_among_many_store_nothing_and_leave_no_gap(backend: Backend) {
-    let server = TestServer::start_with(&backend, |config| {
-        config.gateway.messages_per_second = 10_000.0;
-        config.gateway.messages_burst = 10_000.0;
-    })
-    .await;
+    let server = unthrottled(&backend).await;
     let alice = server.new_user("alice").await;
     let bob = server.new_user("bob").await;
     let general = server.new_channel(&alice, "general", "public").await;
@@ -213,10 +211,7 @@ async fn refused_sends_among_many_store_nothing_and_leave_no_gap(backend: Backen
             .await;
     }
     let answered = |frame: &Value| frame["type"] == "ack" || (frame["type"] == "error" && frame["ref"].is_string());
-    while socket.received.iter().filter(|frame| answered(frame)).count() < SENDS {
-        let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
-        assert!(frame.is_some(), "cut off after {} frames", socket.received.len());
-    }
+    socket.receive_until(SENDS, answered).await;
     let mut seqs = Vec::new();
     for index in 0..SENDS {
         let client_id = format!("c{index}");
@@ -277,11 +272,7 @@ async fn refused_sends_among_many_store_nothing_and_leave_no_gap(backend: Backen
 async fn many_senders_at_once_share_commits_without_gaps_or_mixups(backend: Backend) {
     const PEOPLE: usize = 5;
     const SENDS: usize = 40;
-    let server = TestServer::start_with(&backend, |config| {
-        config.gateway.messages_per_second = 10_000.0;
-        config.gateway.messages_burst = 10_000.0;
-    })
-    .await;
+    let server = unthrottled(&backend).await;
     let owner = server.new_user("owner").await;
     let general = server.new_channel(&owner, "general", "public").await;
     let mut sockets = Vec::new();
@@ -308,10 +299,7 @@ async fn many_senders_at_once_share_commits_without_gaps_or_mixups(backend: Back
     let mut seqs = Vec::new();
     for (person, socket) in sockets.iter_mut().enumerate() {
         let expected = SENDS + usize::from(person == 0);
-        while socket.received.iter().filter(|frame| frame["type"] == "ack").count() < expected {
-            let frame = socket.next_frame(hub_tests::ws::FRAME_TIMEOUT).await;
-            assert!(frame.is_some(), "cut off after {} frames", socket.received.len());
-        }
+        socket.receive_until(expected, |frame| frame["type"] == "ack").await;
         let mut acks: Vec<&Value> = socket.received.iter().filter(|frame| frame["type"] == "ack").collect();
         if person == 0 {
             let repeat = acks.iter().rposition(|ack| ack["client_id"] == "p0-3").unwrap();
