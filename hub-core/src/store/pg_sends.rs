@@ -3,12 +3,13 @@
 //! One transaction per send spent most of its time waiting: on the commit's WAL flush, and on
 //! the channel's counter row, which every send of the channel locks until it commits. Here one
 //! writer task or a few (`database_send_writers`) each own a share of the channels (by a hash
-//! of the channel id) and store whatever sends are waiting for them in one transaction: one
-//! statement that moves the counters of all their channels and inserts every message at the
-//! positions taken, one multi-row `INSERT` of every event, then what only some sends have
-//! (files, thread counters, mentions). A channel's sends all go through one writer, in the
-//! order handed over, so its positions follow that order with no gap; channels of different
-//! writers commit side by side.
+//! of the channel id) and store whatever sends are waiting for them together: one statement
+//! moves the counters of all their channels and inserts every message and every event at the
+//! positions taken. It commits on its own; only when some sends have files, a thread or
+//! mentions is it wrapped in a transaction with what those need. A channel's sends all go
+//! through one writer, in the order handed over, so its positions follow that order with no
+//! gap; channels of different writers commit side by side. On a busy machine the round trips
+//! cost more than the database's work, so the common path has one.
 //!
 //! A send may carry its permission check ([`super::SendCheck`]): the writer reads the access
 //! facts of every such send of a group in one batched statement ([`super::pg_reads`]) and
@@ -16,8 +17,9 @@
 //! largest share of a send's statements.
 //!
 //! A send that fails (a repeated `client_id`, a file attached meanwhile) must not fail the
-//! others: the group is rolled back and its sends are stored one by one, each in its own
-//! transaction, so each gets its own answer. That is rare; the common path has no savepoints.
+//! others: the group's statement (or transaction) stores nothing and its sends are stored one
+//! by one, each in its own transaction, so each gets its own answer. That is rare; the common
+//! path has no savepoints.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -35,7 +37,7 @@ use crate::model::{ChannelId, Message};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
 use crate::rules::messages::Mentions;
 
-/// Most sends in one transaction.
+/// Most sends stored together.
 const MAX_GROUP: usize = 256;
 /// Sends waiting for one writer before senders wait to hand theirs over.
 const QUEUE: usize = 4096;
@@ -182,12 +184,12 @@ async fn run_checks(access: &AccessReads, group: Vec<Job>) -> Vec<Job> {
 
 async fn store_group(pool: &PgPool, group: Vec<Job>) {
     tracing::trace!(sends = group.len(), "storing a group of sends");
-    if group.len() > 1 {
-        match store_together(pool, &group).await {
+    if let Some(events) = group.iter().map(unplaced_event).collect::<Option<Vec<_>>>() {
+        match store_together(pool, &group, events).await {
             Ok(stored) => {
                 for (job, stored) in group.into_iter().zip(stored) {
                     // A sender that went away needs no answer.
-                    let _ = job.answer.send(Ok(stored));
+                    let _ = job.answer.send(stored.map_err(send_error));
                 }
                 return;
             }
@@ -202,71 +204,124 @@ async fn store_group(pool: &PgPool, group: Vec<Job>) {
     }
 }
 
-/// Takes positions for several channels and stores the messages at them, in one statement.
-/// Per channel (`$1`..`$4`): its id, how many sends, its latest top-level message among them
-/// and that one's time (`NULL`: none). Per send (`$5`..`$13`): id, channel, its rank among its
-/// channel's sends (1, 2, ...), author, content, client id, parent, time, file count. Returns
-/// each channel's last position taken.
-const STORE_MESSAGES: &str = "WITH taken AS (UPDATE channels c SET last_seq = c.last_seq + t.count, \
+/// The position a send's event is first made with, before the statement that stores it
+/// takes its real one.
+const UNPLACED: i64 = i64::MIN;
+/// How that position reads in the event's JSON. Inside a JSON string every `"` is escaped, so
+/// this only ever matches the key itself, never text a user wrote.
+const UNPLACED_SEQ: &str = "\"seq\":-9223372036854775808";
+
+/// A send's event as the statement that stores it receives it: its kind, and its JSON.
+struct UnplacedEvent {
+    kind: &'static str,
+    json: String,
+}
+
+/// The event `job` makes, made of its message at [`UNPLACED`]: the statement that stores it
+/// writes the real position in (`replace`), so the event is stored byte for byte as if it had
+/// been made after. `None` when the event does not carry the message's position exactly once:
+/// such a send is stored by the statements made for one send.
+fn unplaced_event(job: &Job) -> Option<UnplacedEvent> {
+    let event = (job.make_event)(&read_back(&job.new, UNPLACED));
+    let json = serde_json::to_string(&event).ok()?;
+    (json.matches(UNPLACED_SEQ).count() == 1).then(|| UnplacedEvent {
+        kind: event.kind(),
+        json,
+    })
+}
+
+/// Takes positions for several channels and stores the messages and their events at them, in
+/// one statement. Per channel (`$1`..`$4`): its id, how many sends, its latest top-level
+/// message among them and that one's time (`NULL`: none). Per send (`$5`..`$15`): id, channel,
+/// its rank among its channel's sends (1, 2, ...), author, content, client id, parent, time,
+/// file count, event kind, event JSON with [`UNPLACED_SEQ`] (`$16`) standing for its
+/// position. Returns each channel's last position taken; a channel that is gone is missing,
+/// and so are its sends.
+const STORE_SENDS: &str = "WITH taken AS (UPDATE channels c SET last_seq = c.last_seq + t.count, \
     last_message_id = COALESCE(t.latest_id, c.last_message_id), \
     last_message_at = COALESCE(t.latest_at, c.last_message_at) \
     FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::timestamptz[]) AS t(id, count, latest_id, latest_at) \
     WHERE c.id = t.id RETURNING c.id, c.last_seq, t.count), \
+    placed AS (SELECT m.*, taken.last_seq - taken.count + m.rank AS seq \
+    FROM UNNEST($5::text[], $6::text[], $7::int8[], $8::text[], $9::text[], $10::text[], $11::text[], \
+    $12::timestamptz[], $13::int8[], $14::text[], $15::text[]) \
+    AS m(id, channel_id, rank, author_id, content, client_id, parent_id, created_at, file_count, kind, payload) \
+    JOIN taken ON taken.id = m.channel_id), \
     stored AS (INSERT INTO messages \
     (id, channel_id, seq, author_id, content, client_id, parent_id, created_at, file_count) \
-    SELECT m.id, m.channel_id, taken.last_seq - taken.count + m.rank, m.author_id, m.content, m.client_id, \
-    m.parent_id, m.created_at, m.file_count \
-    FROM UNNEST($5::text[], $6::text[], $7::int8[], $8::text[], $9::text[], $10::text[], $11::text[], \
-    $12::timestamptz[], $13::int8[]) \
-    AS m(id, channel_id, rank, author_id, content, client_id, parent_id, created_at, file_count) \
-    JOIN taken ON taken.id = m.channel_id) \
+    SELECT id, channel_id, seq, author_id, content, client_id, parent_id, created_at, file_count FROM placed), \
+    logged AS (INSERT INTO channel_events (channel_id, seq, kind, payload, created_at) \
+    SELECT channel_id, seq, kind, replace(payload, $16, '\"seq\":' || seq), created_at FROM placed) \
     SELECT id, last_seq FROM taken";
-const INSERT_EVENTS: &str = "INSERT INTO channel_events (channel_id, seq, kind, payload, created_at) \
-    SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], $5::timestamptz[])";
 
 /// PostgreSQL keeps microseconds: the time as it will read back.
 fn as_stored(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at)
 }
 
-/// Stores every send of `group` in one transaction, in the group's order within each channel:
-/// the positions and the messages in one statement, the events in another, then what only
-/// some sends have. Each statement is a round trip, which on a busy machine costs more than
-/// the database's work.
-async fn store_together(pool: &PgPool, group: &[Job]) -> Result<Vec<(Message, StoredEvent)>, sqlx::Error> {
-    let started = std::time::Instant::now();
-    let mut tx = pool.begin().await?;
-    let began = started.elapsed();
-    let seqs = store_messages(&mut tx, group).await?;
-    let positioned = started.elapsed();
-    let mut stored = Vec::with_capacity(group.len());
-    for (job, seq) in group.iter().zip(seqs) {
-        let mut new = job.new.clone();
-        new.created_at = as_stored(new.created_at);
-        let message = new.stored(seq);
-        let event = StoredEvent {
-            channel_id: new.channel_id.clone(),
-            seq,
-            at: new.created_at,
-            event: (job.make_event)(&message),
-        };
-        stored.push((message, event));
-    }
-    insert_events(&mut tx, &stored).await?;
-    let inserted = started.elapsed();
-    for (job, (_, event)) in group.iter().zip(&stored) {
-        write_send_extras(&mut tx, &job.new, event.seq, &job.mentions).await?;
-    }
-    tx.commit().await?;
-    tracing::trace!(sends = group.len(), ?began, ?positioned, ?inserted, committed = ?started.elapsed(), "group committed");
-    Ok(stored)
+/// The message `new` as it will read back once stored at `seq`.
+fn read_back(new: &NewMessage, seq: i64) -> Message {
+    let mut message = new.stored(seq);
+    message.created_at = as_stored(message.created_at);
+    message
 }
 
-/// Takes each channel's positions for its sends in the group and stores the messages there,
-/// in one statement. Returns each send's position. Two writers never lock one channel (each
-/// owns its share), so the order in which the statement locks its rows cannot make two groups
-/// wait on each other crosswise.
-async fn store_messages(tx: &mut PgConnection, group: &[Job]) -> Result<Vec<i64>, sqlx::Error> {
+/// Whether storing `job` writes more than its message and its event.
+fn has_extras(job: &Job) -> bool {
+    !job.new.file_ids.is_empty()
+        || job.new.parent_id.is_some()
+        || !job.mentions.usernames.is_empty()
+        || job.mentions.broadcast.is_some()
+}
+
+/// Stores every send of `group` (whose events are `events`) in the group's order
+/// within each channel: positions, messages and events in one statement, which commits on its
+/// own when no send has files, a thread or mentions; otherwise in a transaction with what
+/// only those sends have. Each statement is a round trip, which on a busy machine costs more
+/// than the database's work. A send whose channel is gone gets [`sqlx::Error::RowNotFound`],
+/// as it would alone; the others are stored.
+async fn store_together(pool: &PgPool, group: &[Job], events: Vec<UnplacedEvent>) -> Result<Vec<Stored>, sqlx::Error> {
+    let started = std::time::Instant::now();
+    let seqs = if group.iter().any(has_extras) {
+        let mut tx = pool.begin().await?;
+        let seqs = store_sends(&mut tx, group, events).await?;
+        for (job, seq) in group.iter().zip(&seqs) {
+            if let Some(seq) = seq {
+                write_send_extras(&mut tx, &job.new, *seq, &job.mentions).await?;
+            }
+        }
+        tx.commit().await?;
+        seqs
+    } else {
+        store_sends(&mut *pool.acquire().await?, group, events).await?
+    };
+    tracing::trace!(sends = group.len(), committed = ?started.elapsed(), "group committed");
+    Ok(group
+        .iter()
+        .zip(seqs)
+        .map(|(job, seq)| {
+            let seq = seq.ok_or(sqlx::Error::RowNotFound)?;
+            let message = read_back(&job.new, seq);
+            let event = StoredEvent {
+                channel_id: message.channel_id.clone(),
+                seq,
+                at: message.created_at,
+                event: (job.make_event)(&message),
+            };
+            Ok((message, event))
+        })
+        .collect())
+}
+
+/// Takes each channel's positions for its sends in the group and stores the messages and
+/// their events there, in one statement. Returns each send's position (`None`: its channel is
+/// gone). Two writers never lock one channel (each owns its share), so the order in which the
+/// statement locks its rows cannot make two groups wait on each other crosswise.
+async fn store_sends(
+    connection: &mut PgConnection,
+    group: &[Job],
+    events: Vec<UnplacedEvent>,
+) -> Result<Vec<Option<i64>>, sqlx::Error> {
     // Per channel: how many sends, and the latest top-level one; per send, its rank.
     let mut shares: HashMap<&ChannelId, (i64, Option<&NewMessage>)> = HashMap::new();
     let mut ranks = Vec::with_capacity(group.len());
@@ -286,7 +341,7 @@ async fn store_messages(tx: &mut PgConnection, group: &[Job]) -> Result<Vec<i64>
         latest_at.push(latest.map(|new| as_stored(new.created_at)));
     }
     let sends = || group.iter().map(|job| &job.new);
-    let taken: Vec<(ChannelId, i64)> = sqlx::query_as(STORE_MESSAGES)
+    let taken: Vec<(ChannelId, i64)> = sqlx::query_as(STORE_SENDS)
         .bind(ids)
         .bind(counts)
         .bind(latest_ids)
@@ -308,46 +363,97 @@ async fn store_messages(tx: &mut PgConnection, group: &[Job]) -> Result<Vec<i64>
         )
         .bind(sends().map(|new| as_stored(new.created_at)).collect::<Vec<_>>())
         .bind(sends().map(|new| new.file_ids.len() as i64).collect::<Vec<_>>())
-        .fetch_all(&mut *tx)
+        .bind(events.iter().map(|event| event.kind).collect::<Vec<_>>())
+        .bind(events.into_iter().map(|event| event.json).collect::<Vec<_>>())
+        .bind(UNPLACED_SEQ)
+        .fetch_all(&mut *connection)
         .await?;
     let last: HashMap<ChannelId, i64> = taken.into_iter().collect();
-    // A channel missing from what was returned (deleted meanwhile) fails the group, which is
-    // then stored one send at a time, each with its own answer.
-    group
+    Ok(group
         .iter()
         .zip(ranks)
         .map(|(job, rank)| {
             let channel = &job.new.channel_id;
-            let last = last.get(channel).ok_or(sqlx::Error::RowNotFound)?;
             let sends = shares.get(channel).map_or(0, |(sends, _)| *sends);
-            Ok(last - sends + rank)
+            last.get(channel).map(|last| last - sends + rank)
         })
-        .collect()
+        .collect())
 }
 
-/// The group's events, in one statement.
-async fn insert_events(tx: &mut PgConnection, stored: &[(Message, StoredEvent)]) -> Result<(), sqlx::Error> {
-    let mut payloads = Vec::with_capacity(stored.len());
-    for (_, event) in stored {
-        payloads.push(serde_json::to_string(&event.event).map_err(|err| sqlx::Error::Encode(Box::new(err)))?);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{MessageId, UserId};
+    use crate::protocol::v1::MessageView;
+
+    /// A plain send of `content`, whose event is the one the send path makes.
+    fn job(content: &str) -> Job {
+        Job {
+            new: NewMessage {
+                id: MessageId::generate(),
+                channel_id: ChannelId::from("c1"),
+                author_id: UserId::from("u1"),
+                content: content.to_owned(),
+                client_id: Some("retry-7".into()),
+                parent_id: None,
+                created_at: Utc::now(),
+                file_ids: Vec::new(),
+            },
+            mentions: Mentions::default(),
+            make_event: Box::new(|message| ChannelEvent::MessageCreated {
+                message: MessageView::new(message, &[]),
+            }),
+            check: None,
+            answer: oneshot::channel().0,
+        }
     }
-    sqlx::query(INSERT_EVENTS)
-        .bind(
-            stored
-                .iter()
-                .map(|(_, e)| e.channel_id.as_str().to_owned())
-                .collect::<Vec<_>>(),
-        )
-        .bind(stored.iter().map(|(_, e)| e.seq).collect::<Vec<_>>())
-        .bind(
-            stored
-                .iter()
-                .map(|(_, e)| e.event.kind().to_owned())
-                .collect::<Vec<_>>(),
-        )
-        .bind(payloads)
-        .bind(stored.iter().map(|(_, e)| e.at).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
+
+    /// What `STORE_SENDS` stores for `event` at `seq`.
+    fn placed(event: &UnplacedEvent, seq: i64) -> String {
+        event.json.replace(UNPLACED_SEQ, &format!("\"seq\":{seq}"))
+    }
+
+    /// The event as it would be made once the message is stored at `seq`.
+    fn made_at(job: &Job, seq: i64) -> serde_json::Result<String> {
+        serde_json::to_string(&(job.make_event)(&read_back(&job.new, seq)))
+    }
+
+    #[test]
+    fn an_event_stored_by_the_group_statement_is_the_event_made_at_its_position() -> serde_json::Result<()> {
+        let send = job("hello");
+        let Some(event) = unplaced_event(&send) else {
+            panic!("a send's event carries its position once")
+        };
+        assert_eq!(event.kind, "message.created");
+        for seq in [1, 42, i64::MAX] {
+            assert_eq!(placed(&event, seq), made_at(&send, seq)?);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn text_that_reads_like_the_placeholder_is_stored_as_written() -> serde_json::Result<()> {
+        let content = format!("{UNPLACED_SEQ} and {{{UNPLACED_SEQ}}} -9223372036854775808");
+        let send = job(&content);
+        let Some(event) = unplaced_event(&send) else {
+            panic!("text inside a JSON string never matches the key")
+        };
+        let stored = placed(&event, 5);
+        assert_eq!(stored, made_at(&send, 5)?);
+        let ChannelEvent::MessageCreated { message } = serde_json::from_str(&stored)? else {
+            panic!("a send's event is message.created: {stored}")
+        };
+        assert_eq!((message.seq, message.content), (5, content));
+        Ok(())
+    }
+
+    #[test]
+    fn an_event_without_the_position_is_left_to_the_single_send_path() {
+        let mut send = job("hello");
+        send.make_event = Box::new(|message| ChannelEvent::MessageDeleted {
+            message_id: message.id.clone(),
+            parent_id: None,
+        });
+        assert!(unplaced_event(&send).is_none());
+    }
 }
