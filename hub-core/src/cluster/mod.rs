@@ -67,6 +67,8 @@ pub(crate) struct Cluster {
     /// Writes of this node's connection counts, one at a time: a heartbeat writes them all,
     /// and must not put back a count a connection changed while it was on its way.
     count_writes: tokio::sync::Mutex<()>,
+    /// Changes to calls, one at a time on this node, each until its new list is announced.
+    call_changes: tokio::sync::Mutex<()>,
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -98,7 +100,17 @@ impl Cluster {
             redis,
             view: Mutex::new(View::default()),
             count_writes: tokio::sync::Mutex::new(()),
+            call_changes: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Held from a change to a call until its new list is handed to the bus. The lists of
+    /// changes made together would otherwise race to the bus, and a client could see an older
+    /// list after a newer one (a caller who left still listed, one who joined missing). The
+    /// heartbeat's sweep of a dead node does not take it: it may wait on Redis, and the
+    /// dispatcher waits on it when a member leaves.
+    pub(crate) async fn call_change(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.call_changes.lock().await
     }
 
     /// How often this node beats: a third of the TTL, so one late beat is not death.

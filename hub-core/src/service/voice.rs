@@ -19,6 +19,7 @@ impl Hub {
         let connection = caller
             .connection_id
             .ok_or_else(|| Error::invalid("channel_id", "join a call over the gateway"))?;
+        let _in_order = self.inner.cluster.call_change().await;
         let participants = self
             .inner
             .cluster
@@ -31,6 +32,7 @@ impl Hub {
     /// Takes the caller out of a channel's call (nothing when they were not in it).
     pub async fn leave_call(&self, caller: &Caller, channel: &ChannelId) -> Result<()> {
         self.charge_action(caller).await?;
+        let _in_order = self.inner.cluster.call_change().await;
         if let Some(participants) = self.inner.cluster.leave_call(channel, &caller.user.id, false).await {
             self.announce_call(channel, participants);
         }
@@ -65,6 +67,7 @@ impl Hub {
         // The call list is soft state; the right to be in the call is the database's. Someone
         // who lost it (and whose leaving was not heard of yet) is taken out.
         if let Err(err) = self.check_voice_join(caller, channel).await {
+            let _in_order = cluster.call_change().await;
             if let Some(participants) = cluster.leave_call(channel, &caller.user.id, false).await {
                 self.announce_call(channel, participants);
             }
@@ -87,6 +90,7 @@ impl Hub {
 
     /// Takes a closed gateway connection out of every call it was in.
     pub async fn connection_left_calls(&self, connection: u64) {
+        let _in_order = self.inner.cluster.call_change().await;
         for (channel, participants) in self.inner.cluster.drop_connection(connection).await {
             self.announce_call(&channel, participants);
         }
@@ -95,6 +99,7 @@ impl Hub {
     /// A member left (or was kicked or banned): their seat in the channel's call ends, on the
     /// node that holds it (every node hears of the leaving).
     pub async fn member_left_call(&self, channel: &ChannelId, user: &UserId) {
+        let _in_order = self.inner.cluster.call_change().await;
         if let Some(participants) = self.inner.cluster.leave_call(channel, user, true).await {
             self.announce_call(channel, participants);
         }
@@ -102,6 +107,7 @@ impl Hub {
 
     /// The channel was archived: its call ends.
     pub async fn channel_call_ended(&self, channel: &ChannelId) {
+        let _in_order = self.inner.cluster.call_change().await;
         if self.inner.cluster.end_call(channel).await {
             self.announce_call(channel, Vec::new());
         }

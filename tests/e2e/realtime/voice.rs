@@ -8,6 +8,7 @@ use super::three_people;
 hub_tests::on_both_databases!(
     voice_signalling_reaches_only_the_named_peer,
     a_kicked_or_banned_participant_leaves_the_call_and_cannot_signal,
+    a_calls_lists_arrive_in_the_order_it_changed,
 );
 
 async fn voice_signalling_reaches_only_the_named_peer(backend: Backend) {
@@ -151,6 +152,48 @@ async fn a_kicked_or_banned_participant_leaves_the_call_and_cannot_signal(backen
     assert!(
         !alice_socket.saw(|frame| frame["type"] == "voice.signal"),
         "no signal from the removed reached alice"
+    );
+    server.stop().await;
+}
+
+/// Lists of one call made together raced to the bus, so a member could see an older list last
+/// (a caller missing who had joined). Eight join at once: the lists a member watches only grow.
+async fn a_calls_lists_arrive_in_the_order_it_changed(backend: Backend) {
+    let server = TestServer::start(&backend).await;
+    let owner = server.new_user("owner").await;
+    let room = server.new_channel(&owner, "standup", "voice").await;
+    let mut watching = server.ws_connect(&owner.access_token).await;
+    let mut callers = Vec::new();
+    for n in 0..8 {
+        let caller = server.new_user(&format!("caller{n}")).await;
+        server.join(&caller, &room).await;
+        callers.push(server.ws_connect(&caller.access_token).await);
+    }
+    for socket in &mut callers {
+        socket.send(json!({"type": "voice.join", "channel_id": room})).await;
+    }
+    watching.wait_for(has_participants(&room, 8)).await;
+    // One more change, after all of them: every list made before it arrives before it.
+    callers[0]
+        .send(json!({"type": "voice.join", "channel_id": room, "muted": true}))
+        .await;
+    watching
+        .wait_for(|frame| {
+            has_participants(&room, 8)(frame)
+                && frame["participants"]
+                    .as_array()
+                    .is_some_and(|p| p.iter().any(|p| p["muted"] == true))
+        })
+        .await;
+    let sizes: Vec<usize> = watching
+        .received
+        .iter()
+        .filter(|frame| frame["type"] == "voice.participants")
+        .filter_map(|frame| frame["participants"].as_array().map(Vec::len))
+        .collect();
+    assert!(
+        sizes.windows(2).all(|pair| pair[0] <= pair[1]),
+        "a list arrived after a newer one: {sizes:?}"
     );
     server.stop().await;
 }
