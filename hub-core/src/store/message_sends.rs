@@ -193,6 +193,15 @@ macro_rules! write_message {
     }};
 }
 
+/// Whether [`write_send_extras`] has anything to write for this send: a group of sends without
+/// any needs no transaction around its one statement.
+pub(super) fn has_send_extras(new: &NewMessage, mentions: &Mentions) -> bool {
+    !new.file_ids.is_empty()
+        || new.parent_id.is_some()
+        || !mentions.usernames.is_empty()
+        || mentions.broadcast.is_some()
+}
+
 /// What a send writes besides its row and its event, inside PostgreSQL transaction `tx`: its
 /// files, its thread's counters and its mentions.
 pub(super) async fn write_send_extras(

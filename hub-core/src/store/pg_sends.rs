@@ -31,7 +31,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::NewMessage;
 use super::channels::AccessReads;
-use super::message_sends::{SendCheck, insert_one_postgres, send_error, write_send_extras};
+use super::message_sends::{SendCheck, has_send_extras, insert_one_postgres, send_error, write_send_extras};
 use crate::error::Error;
 use crate::model::{ChannelId, Message};
 use crate::protocol::v1::{ChannelEvent, StoredEvent};
@@ -266,14 +266,6 @@ fn read_back(new: &NewMessage, seq: i64) -> Message {
     message
 }
 
-/// Whether storing `job` writes more than its message and its event.
-fn has_extras(job: &Job) -> bool {
-    !job.new.file_ids.is_empty()
-        || job.new.parent_id.is_some()
-        || !job.mentions.usernames.is_empty()
-        || job.mentions.broadcast.is_some()
-}
-
 /// Stores every send of `group` (whose events are `events`) in the group's order
 /// within each channel: positions, messages and events in one statement, which commits on its
 /// own when no send has files, a thread or mentions; otherwise in a transaction with what
@@ -282,7 +274,7 @@ fn has_extras(job: &Job) -> bool {
 /// as it would alone; the others are stored.
 async fn store_together(pool: &PgPool, group: &[Job], events: Vec<UnplacedEvent>) -> Result<Vec<Stored>, sqlx::Error> {
     let started = std::time::Instant::now();
-    let seqs = if group.iter().any(has_extras) {
+    let seqs = if group.iter().any(|job| has_send_extras(&job.new, &job.mentions)) {
         let mut tx = pool.begin().await?;
         let seqs = store_sends(&mut tx, group, events).await?;
         for (job, seq) in group.iter().zip(&seqs) {
