@@ -14,8 +14,9 @@ use hub_core::protocol::v1::UpdateProfileRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::accounts::{self, BenchUser, REST_CONCURRENCY};
-use super::gateway::{self, ClosedByServer, ErrorCounts, Kind, Purpose, Socket};
+use super::gateway::{self, ClosedByServer, ErrorCounts, Purpose, Socket};
 use super::histogram::Histogram;
+use super::probe::{Kind, probe};
 use super::room::per_second;
 use super::server::{Run, Server};
 use super::{print_header, progress, seconds};
@@ -240,7 +241,7 @@ async fn wait_for(from: &mut Socket, to: &mut Socket, content: &str, client_id: 
         tokio::select! {
             item = to.next() => {
                 let text = text_of(item)?;
-                let probe = text.as_deref().map(gateway::probe);
+                let probe = text.as_deref().map(probe);
                 if let Some(probe) = probe
                     && probe.kind == Kind::MessageCreated
                     && probe.content.as_deref() == Some(content)
@@ -250,7 +251,7 @@ async fn wait_for(from: &mut Socket, to: &mut Socket, content: &str, client_id: 
             }
             item = from.next() => {
                 let text = text_of(item)?;
-                if let Some(probe) = text.as_deref().map(gateway::probe)
+                if let Some(probe) = text.as_deref().map(probe)
                     && probe.kind == Kind::Error
                     && probe.reference.as_deref().is_none_or(|about| about == client_id)
                 {

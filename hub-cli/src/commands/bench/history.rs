@@ -16,8 +16,9 @@ use indicatif::ProgressBar;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::accounts::{self, BenchUser};
-use super::gateway::{self, ClosedByServer, Kind, Purpose};
+use super::gateway::{self, ClosedByServer, Purpose};
 use super::histogram::Histogram;
+use super::probe::{Kind, probe};
 use super::room::per_second;
 use super::server::{Run, Server};
 use super::{print_header, progress, seconds};
@@ -238,7 +239,7 @@ pub(super) async fn seed_channel(
                 Some(Err(err)) => return Err(ClosedByServer::from_error(&err).into()),
                 None => return Err(ClosedByServer::without_frame().into()),
             };
-            let probe = gateway::probe(&text);
+            let probe = probe(&text);
             match probe.kind {
                 Kind::Ack => {
                     acked += 1;

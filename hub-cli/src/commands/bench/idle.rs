@@ -10,8 +10,9 @@ use hub_core::protocol::v1::ClientFrame;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::accounts;
-use super::gateway::{self, ClosedByServer, Kind, Purpose, Socket};
+use super::gateway::{self, ClosedByServer, Purpose, Socket};
 use super::histogram::Histogram;
+use super::probe::{Kind, probe};
 use super::room::per_second;
 use super::server::{Run, Server};
 use super::{print_header, progress, seconds};
@@ -155,7 +156,7 @@ async fn ping_all(sockets: &mut [Socket], concurrency: usize) -> anyhow::Result<
 async fn wait_for_pong(socket: &mut Socket) -> anyhow::Result<()> {
     loop {
         match socket.next().await {
-            Some(Ok(Message::Text(text))) if gateway::probe(&text).kind == Kind::Pong => return Ok(()),
+            Some(Ok(Message::Text(text))) if probe(&text).kind == Kind::Pong => return Ok(()),
             Some(Ok(Message::Close(frame))) => return Err(ClosedByServer::from_frame(frame.as_ref()).into()),
             Some(Ok(_)) => {}
             Some(Err(err)) => return Err(ClosedByServer::from_error(&err).into()),

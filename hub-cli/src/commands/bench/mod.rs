@@ -21,6 +21,7 @@ mod histogram;
 mod history;
 mod idle;
 mod login;
+mod probe;
 mod reports;
 mod search;
 mod tui;

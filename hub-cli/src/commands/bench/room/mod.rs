@@ -22,8 +22,9 @@ mod sender;
 
 use self::sender::{SendPlan, Stamp, micros_since, schedule, send};
 use super::accounts::{self, BenchUser};
-use super::gateway::{self, ClosedByServer, ErrorCounts, Kind, Purpose, Socket};
+use super::gateway::{self, ClosedByServer, ErrorCounts, Purpose, Socket};
 use super::histogram::Histogram;
+use super::probe::{Kind, probe};
 use super::progress;
 use super::server::{Run, Server};
 
@@ -417,7 +418,7 @@ async fn read_member(
             Some(Err(err)) => break ClosedByServer::from_error(&err),
             None => break ClosedByServer::without_frame(),
         };
-        let probe = gateway::probe(&text);
+        let probe = probe(&text);
         match probe.kind {
             Kind::MessageCreated => {
                 if let Some(stamp) = probe.content.as_deref().and_then(Stamp::parse) {
