@@ -334,63 +334,73 @@ async fn many_senders_at_once_share_commits_without_gaps_or_mixups(backend: Back
 /// #16, finding 6: a graceful shutdown (SIGTERM) with sends in flight stored some without
 /// acking them, and closed some sockets with 1006. Every send that was stored must be acked
 /// before the socket closes, with 1001.
+///
+/// Whether a shutdown catches sends between "read" and "stored" depends on timing the test
+/// cannot steer (on a loaded machine the server may not have read the rest yet). So each try
+/// checks the guarantees, and the story is retried, up to a limit, until one try had sends
+/// in flight; a shutdown that never does fails the test.
 async fn a_shutdown_acks_every_send_it_stored_then_closes_with_1001(backend: Backend) {
-    let server = TestServer::start(&backend).await;
+    const TRIES: usize = 5;
+    const SENDS: usize = 16;
+    let mut server = TestServer::start(&backend).await;
     let (alice, _bob, _carol, general, _side) = three_people(&server).await;
-    let mut socket = server.ws_connect(&alice.access_token).await;
-    for n in 0..8 {
-        socket
-            .send(json!({"type": "message.send", "channel_id": general, "content": format!("last words {n}"), "client_id": format!("bye-{n}")}))
+    for attempt in 0..TRIES {
+        let prefix = format!("bye-{attempt}-");
+        let mut socket = server.ws_connect(&alice.access_token).await;
+        for n in 0..SENDS {
+            socket
+                .send(json!({"type": "message.send", "channel_id": general, "content": format!("last words {n}"), "client_id": format!("{prefix}{n}")}))
+                .await;
+        }
+        // Once the server has begun storing them (the first is acked), stop it while the rest
+        // are in flight, reading the socket while it shuts down.
+        socket.wait_for(|frame| frame["type"] == "ack").await;
+        let stopping = chrono::Utc::now();
+        let paused = tokio::spawn(server.pause());
+        let code = socket.close_code().await;
+        server = paused.await.expect("paused").resume().await;
+        assert_eq!(code, Some(1001), "closed as going away, not dropped");
+        let acked: std::collections::BTreeSet<String> = socket
+            .received
+            .iter()
+            .filter(|frame| frame["type"] == "ack")
+            .filter_map(|frame| frame["client_id"].as_str().map(str::to_owned))
+            .collect();
+        let history = server
+            .get(
+                &format!("/api/v1/channels/{general}/messages?limit=100"),
+                &alice.access_token,
+            )
             .await;
+        history.expect(200);
+        let stored: std::collections::BTreeSet<String> = history
+            .items()
+            .iter()
+            .filter_map(|message| message["client_id"].as_str())
+            .filter(|id| id.starts_with(&prefix))
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            stored.is_subset(&acked),
+            "stored but never acked: {:?}",
+            stored.difference(&acked).collect::<Vec<_>>()
+        );
+        // The connection's closing bookkeeping ran before the database closed.
+        let me = server
+            .get(&format!("/api/v1/users/{}", alice.id), &alice.access_token)
+            .await;
+        let last_seen = me.body["last_seen_at"]
+            .as_str()
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+            .map(|at| at.with_timezone(&chrono::Utc));
+        assert!(
+            last_seen.is_some_and(|at| at >= stopping),
+            "the last seen of the closing connection was not recorded after the shutdown began: {last_seen:?}"
+        );
+        if stored.len() > 1 {
+            server.stop().await;
+            return;
+        }
     }
-    // Once the server has begun storing them (the first is acked), stop it while the rest are
-    // in flight, reading the socket while it shuts down.
-    socket.wait_for(|frame| frame["type"] == "ack").await;
-    let stopping = chrono::Utc::now();
-    let paused = tokio::spawn(server.pause());
-    let code = socket.close_code().await;
-    let server = paused.await.expect("paused").resume().await;
-    assert_eq!(code, Some(1001), "closed as going away, not dropped");
-    let acked: std::collections::BTreeSet<String> = socket
-        .received
-        .iter()
-        .filter(|frame| frame["type"] == "ack")
-        .filter_map(|frame| frame["client_id"].as_str().map(str::to_owned))
-        .collect();
-    let history = server
-        .get(
-            &format!("/api/v1/channels/{general}/messages?limit=50"),
-            &alice.access_token,
-        )
-        .await;
-    history.expect(200);
-    let stored: std::collections::BTreeSet<String> = history
-        .items()
-        .iter()
-        .filter_map(|message| message["client_id"].as_str())
-        .filter(|id| id.starts_with("bye-"))
-        .map(str::to_owned)
-        .collect();
-    assert!(
-        stored.len() > 1,
-        "only {stored:?} were stored: the sends were not in flight"
-    );
-    assert!(
-        stored.is_subset(&acked),
-        "stored but never acked: {:?}",
-        stored.difference(&acked).collect::<Vec<_>>()
-    );
-    // The connection's closing bookkeeping ran before the database closed.
-    let me = server
-        .get(&format!("/api/v1/users/{}", alice.id), &alice.access_token)
-        .await;
-    let last_seen = me.body["last_seen_at"]
-        .as_str()
-        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-        .map(|at| at.with_timezone(&chrono::Utc));
-    assert!(
-        last_seen.is_some_and(|at| at >= stopping),
-        "the last seen of the closing connection was not recorded after the shutdown began: {last_seen:?}"
-    );
-    server.stop().await;
+    panic!("in {TRIES} tries no shutdown caught a send in flight: only the first of each was stored");
 }
