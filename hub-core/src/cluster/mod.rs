@@ -21,7 +21,8 @@ use crate::model::{ChannelId, UserId};
 use crate::protocol::v1::{PeerView, VoiceParticipant};
 use crate::rules::rate::Rate;
 
-use self::redis::{RedisState, Seat};
+use self::redis::{RedisState, Seat, SeatsAt};
+pub(crate) use self::voice::CallList;
 use self::voice::VoiceCalls;
 
 /// Whether a new connection may open.
@@ -45,11 +46,11 @@ struct View {
 }
 
 /// What the heartbeat found others must hear about: the users of a dead node who are now
-/// offline, and the calls it had callers in (their participants now).
+/// offline, and the calls it had callers in (as they are now).
 #[derive(Debug, Default)]
 pub(crate) struct Departures {
     pub(crate) offline: Vec<UserId>,
-    pub(crate) calls: Vec<(ChannelId, Vec<VoiceParticipant>)>,
+    pub(crate) calls: Vec<(ChannelId, CallList)>,
 }
 
 /// The soft state of this node, and of the others when shared through Redis.
@@ -265,8 +266,10 @@ impl Cluster {
                     );
                     departures.offline.extend(swept.offline);
                     for channel in swept.calls {
-                        let call = self.call(&channel).await;
-                        departures.calls.push((channel, call));
+                        match redis.call(&channel).await {
+                            Ok(call) => departures.calls.push((channel, listed(call))),
+                            Err(err) => self.redis_failed(&err),
+                        }
                     }
                 }
                 Err(err) => self.redis_failed(&err),
@@ -286,7 +289,7 @@ impl Cluster {
     }
 
     /// Puts `user` (on `connection`) in `channel`'s call, or updates their state. Returns the
-    /// participants now.
+    /// call now.
     pub(crate) async fn join_call(
         &self,
         channel: &ChannelId,
@@ -294,12 +297,12 @@ impl Cluster {
         connection: u64,
         muted: bool,
         deafened: bool,
-    ) -> Vec<VoiceParticipant> {
+    ) -> CallList {
         let (joined, here) = self.calls.join(channel, user, connection, muted, deafened);
         let Some(redis) = self.redis() else { return here };
         // The seat Redis holds is the one this node holds, joining time included.
         match redis.seat(channel, user, &self.seat(&joined)).await {
-            Ok(call) => participants(&call),
+            Ok(call) => listed(call),
             Err(err) => {
                 self.redis_failed(&err);
                 here
@@ -307,22 +310,17 @@ impl Cluster {
         }
     }
 
-    /// Takes `user` out of `channel`'s call. Returns the participants left, or `None` when they
-    /// were not in it. With `held_here`, only if their seat is on this node (every node hears
-    /// of a member leaving; the one holding the seat frees it).
-    pub(crate) async fn leave_call(
-        &self,
-        channel: &ChannelId,
-        user: &UserId,
-        held_here: bool,
-    ) -> Option<Vec<VoiceParticipant>> {
+    /// Takes `user` out of `channel`'s call. Returns the call left, or `None` when they were
+    /// not in it. With `held_here`, only if their seat is on this node (every node hears of a
+    /// member leaving; the one holding the seat frees it).
+    pub(crate) async fn leave_call(&self, channel: &ChannelId, user: &UserId, held_here: bool) -> Option<CallList> {
         let here = self.calls.leave(channel, user);
         if held_here && here.is_none() {
             return None;
         }
         let Some(redis) = self.redis() else { return here };
         match redis.unseat(channel, user, None).await {
-            Ok((removed, call)) => (removed || here.is_some()).then(|| participants(&call)),
+            Ok((removed, call)) => (removed || here.is_some()).then(|| listed(call)),
             Err(err) => {
                 self.redis_failed(&err);
                 here
@@ -330,27 +328,28 @@ impl Cluster {
         }
     }
 
-    /// Ends `channel`'s call (the channel was archived). Returns whether this node had
-    /// callers in it.
-    pub(crate) async fn end_call(&self, channel: &ChannelId) -> bool {
-        let here = self.calls.end(channel);
-        if here
-            && let Some(redis) = self.redis()
-            && let Err(err) = redis.end_call(channel).await
-        {
-            self.redis_failed(&err);
+    /// Ends `channel`'s call (the channel was archived). Returns the version of its empty
+    /// list when this node had callers in it (`None`: nothing to announce here).
+    pub(crate) async fn end_call(&self, channel: &ChannelId) -> Option<i64> {
+        let here = self.calls.end(channel)?;
+        let Some(redis) = self.redis() else { return Some(here) };
+        match redis.end_call(channel).await {
+            Ok(version) => Some(version),
+            Err(err) => {
+                self.redis_failed(&err);
+                Some(here)
+            }
         }
-        here
     }
 
-    /// Takes a closed connection out of every call it was in. Returns each call it left and who
-    /// is still in it.
-    pub(crate) async fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, Vec<VoiceParticipant>)> {
+    /// Takes a closed connection out of every call it was in. Returns each call it left, as
+    /// it is now.
+    pub(crate) async fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, CallList)> {
         let mut changed = Vec::new();
         for (channel, user, here) in self.calls.drop_connection(connection) {
             let now = match self.redis() {
                 Some(redis) => match redis.unseat(&channel, &user, Some(connection)).await {
-                    Ok((_, call)) => participants(&call),
+                    Ok((_, call)) => listed(call),
                     Err(err) => {
                         self.redis_failed(&err);
                         here
@@ -373,7 +372,12 @@ impl Cluster {
         let Some(redis) = self.redis() else { return here() };
         match redis.call(channel).await {
             Ok(call) => {
-                let seat_of = |user: &UserId| call.iter().find(|(caller, _)| caller == user).map(|(_, seat)| seat);
+                let seat_of = |user: &UserId| {
+                    call.seats
+                        .iter()
+                        .find(|(caller, _)| caller == user)
+                        .map(|(_, seat)| seat)
+                };
                 seat_of(from)?;
                 seat_of(to)?.connection.parse().ok()
             }
@@ -381,18 +385,6 @@ impl Cluster {
                 self.redis_failed(&err);
                 here()
             }
-        }
-    }
-
-    /// Everyone in `channel`'s call.
-    async fn call(&self, channel: &ChannelId) -> Vec<VoiceParticipant> {
-        match self.redis() {
-            Some(redis) => redis
-                .call(channel)
-                .await
-                .map(|call| participants(&call))
-                .unwrap_or_default(),
-            None => Vec::new(),
         }
     }
 
@@ -418,14 +410,20 @@ impl Cluster {
     }
 }
 
-fn participants(call: &[(UserId, Seat)]) -> Vec<VoiceParticipant> {
-    call.iter()
-        .map(|(user, seat)| VoiceParticipant {
-            user_id: user.clone(),
-            muted: seat.muted,
-            deafened: seat.deafened,
-        })
-        .collect()
+/// A call as Redis holds it, as it is announced.
+fn listed(call: SeatsAt) -> CallList {
+    CallList {
+        version: call.version,
+        participants: call
+            .seats
+            .into_iter()
+            .map(|(user, seat)| VoiceParticipant {
+                user_id: user,
+                muted: seat.muted,
+                deafened: seat.deafened,
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! - `{p}:conns:{node}`: a hash of user id → open connections on that node, rewritten whole at
 //!   every heartbeat and expiring if the node stops (presence and the per-user cap);
 //! - `{p}:voice:{channel}`: a hash of user id → where they are in the channel's call;
+//!   `{p}:voice-version:{channel}`: the version of its list (see [`voice`]);
 //!   `{p}:voice-of:{node}`: the channels a node has callers in, for sweeping a dead node;
 //! - `{p}:rate:{bucket}:{key}`: a rate bucket's theoretical arrival time (GCRA), expiring when
 //!   the bucket would be full again.
@@ -14,29 +15,20 @@
 //! Each script runs atomically in Redis, which is what makes the connection cap hold across
 //! nodes: two nodes admitting the same user's connections see each other's counts.
 
+mod voice;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use serde::{Deserialize, Serialize};
+
+pub(super) use self::voice::{Seat, SeatsAt};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{ChannelId, UserId};
 
 /// How long a Redis command may take before the node treats Redis as away.
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(750);
-
-/// Where a caller sits in a call, as kept in Redis.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct Seat {
-    pub(super) node: String,
-    /// A string: connection ids use all 64 bits, more than Lua's numbers hold exactly.
-    pub(super) connection: String,
-    pub(super) muted: bool,
-    pub(super) deafened: bool,
-    /// When they joined (milliseconds since the epoch), to list callers in joining order.
-    pub(super) joined_ms: i64,
-}
 
 /// What a heartbeat learns.
 #[derive(Debug, Default)]
@@ -131,19 +123,10 @@ for _, channel in ipairs(calls) do
   for i = 1, #seats, 2 do
     if cjson.decode(seats[i + 1]).node == dead then redis.call('HDEL', call, seats[i]) end
   end
+  bump(prefix, channel)
 end
 redis.call('DEL', voice_of)
 return {offline, calls}
-";
-
-/// Takes a caller out of a call if they sit there on this connection. Returns 1 if so.
-const UNSEAT: &str = r"
-local seat = redis.call('HGET', KEYS[1], ARGV[1])
-if seat and cjson.decode(seat).connection == ARGV[2] then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  return 1
-end
-return 0
 ";
 
 /// A GCRA rate bucket: `interval` ms per token, `burst` tokens, `cost` taken (or only checked
@@ -170,7 +153,7 @@ pub(super) struct RedisState {
     heartbeat: redis::Script,
     set_count: redis::Script,
     sweep: redis::Script,
-    unseat: redis::Script,
+    voice: voice::VoiceScripts,
     rate: redis::Script,
 }
 
@@ -198,8 +181,8 @@ impl RedisState {
             ttl_ms: u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1),
             heartbeat: redis::Script::new(HEARTBEAT),
             set_count: redis::Script::new(SET_COUNT),
-            sweep: redis::Script::new(SWEEP),
-            unseat: redis::Script::new(UNSEAT),
+            sweep: redis::Script::new(&format!("{}{SWEEP}", voice::VERSIONS)),
+            voice: voice::VoiceScripts::new(),
             rate: redis::Script::new(RATE),
         })
     }
@@ -260,96 +243,6 @@ impl RedisState {
         })
     }
 
-    /// Seats `user` in `channel`'s call (replacing where they sat). Returns the call now.
-    pub(super) async fn seat(&self, channel: &ChannelId, user: &UserId, seat: &Seat) -> Result<Vec<(UserId, Seat)>> {
-        let value = serde_json::to_string(seat).map_err(|err| Error::internal(err.to_string()))?;
-        let call = self.key(&["voice", channel.as_str()]);
-        let voice_of = self.key(&["voice-of", &self.node]);
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .hset(&call, user.as_str(), value)
-            .ignore()
-            .sadd(&voice_of, channel.as_str())
-            .ignore()
-            .pexpire(&voice_of, i64::try_from(self.ttl_ms * 4).unwrap_or(i64::MAX))
-            .ignore()
-            .hgetall(&call);
-        let (seats,): (Vec<(String, String)>,) = self.run(pipe.query_async(&mut self.connection.clone())).await?;
-        Ok(seated(seats))
-    }
-
-    /// Seats this node's callers again where Redis lost them (it restarted), leaving seats
-    /// that are there alone.
-    pub(super) async fn reseat(&self, seats: &[(ChannelId, UserId, Seat)]) -> Result<()> {
-        if seats.is_empty() {
-            return Ok(());
-        }
-        let voice_of = self.key(&["voice-of", &self.node]);
-        let mut pipe = redis::pipe();
-        for (channel, user, seat) in seats {
-            let value = serde_json::to_string(seat).map_err(|err| Error::internal(err.to_string()))?;
-            pipe.hset_nx(self.key(&["voice", channel.as_str()]), user.as_str(), value)
-                .ignore()
-                .sadd(&voice_of, channel.as_str())
-                .ignore();
-        }
-        pipe.pexpire(&voice_of, i64::try_from(self.ttl_ms * 4).unwrap_or(i64::MAX))
-            .ignore();
-        self.run(pipe.query_async::<()>(&mut self.connection.clone())).await
-    }
-
-    /// Takes `user` out of `channel`'s call: wherever they sit, or (with `connection`) only if
-    /// they sit there on it. Returns whether they were taken out and the call now.
-    pub(super) async fn unseat(
-        &self,
-        channel: &ChannelId,
-        user: &UserId,
-        connection: Option<u64>,
-    ) -> Result<(bool, Vec<(UserId, Seat)>)> {
-        let call = self.key(&["voice", channel.as_str()]);
-        let removed: i64 = match connection {
-            Some(connection) => {
-                let mut invocation = self.unseat.prepare_invoke();
-                invocation.key(&call).arg(user.as_str()).arg(connection.to_string());
-                self.run(invocation.invoke_async(&mut self.connection.clone())).await?
-            }
-            None => {
-                self.run(
-                    redis::cmd("HDEL")
-                        .arg(&call)
-                        .arg(user.as_str())
-                        .query_async(&mut self.connection.clone()),
-                )
-                .await?
-            }
-        };
-        Ok((removed == 1, self.call(channel).await?))
-    }
-
-    /// Everyone in `channel`'s call.
-    pub(super) async fn call(&self, channel: &ChannelId) -> Result<Vec<(UserId, Seat)>> {
-        let call = self.key(&["voice", channel.as_str()]);
-        let seats: Vec<(String, String)> = self
-            .run(
-                redis::cmd("HGETALL")
-                    .arg(&call)
-                    .query_async(&mut self.connection.clone()),
-            )
-            .await?;
-        Ok(seated(seats))
-    }
-
-    /// Ends `channel`'s call.
-    pub(super) async fn end_call(&self, channel: &ChannelId) -> Result<()> {
-        let call = self.key(&["voice", channel.as_str()]);
-        self.run(
-            redis::cmd("DEL")
-                .arg(&call)
-                .query_async::<()>(&mut self.connection.clone()),
-        )
-        .await
-    }
-
     /// Takes `cost` tokens from a shared bucket (or checks for one without `take`). Returns
     /// how long to wait when there are not enough.
     pub(super) async fn rate(
@@ -391,14 +284,4 @@ impl RedisState {
             )),
         }
     }
-}
-
-/// A call's seats, in joining order; unreadable ones are skipped.
-fn seated(seats: Vec<(String, String)>) -> Vec<(UserId, Seat)> {
-    let mut seated: Vec<(UserId, Seat)> = seats
-        .into_iter()
-        .filter_map(|(user, seat)| Some((UserId::from_string(user), serde_json::from_str(&seat).ok()?)))
-        .collect();
-    seated.sort_by(|a, b| a.1.joined_ms.cmp(&b.1.joined_ms).then_with(|| a.0.cmp(&b.0)));
-    seated
 }

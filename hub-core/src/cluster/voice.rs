@@ -2,6 +2,10 @@
 //! which connection. Alone, a node's calls are all there is; with Redis they are this node's
 //! callers (Redis has everyone's), kept to take a closed connection out and to seat them again
 //! if Redis loses its state. The server only relays signalling; media flows between the peers.
+//!
+//! Each change gives the call's list a new version: this node's clock in microseconds, or one
+//! more than the last version when the clock has not moved on (with Redis, Redis's versions
+//! are the ones announced; these serve while it is away).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -22,12 +26,35 @@ pub(super) struct Participant {
 /// Every call on this node.
 #[derive(Debug, Default)]
 pub(super) struct VoiceCalls {
-    calls: Mutex<HashMap<ChannelId, Vec<Participant>>>,
+    calls: Mutex<Calls>,
+}
+
+#[derive(Debug, Default)]
+struct Calls {
+    by_channel: HashMap<ChannelId, Vec<Participant>>,
+    /// The version the last change took.
+    last_version: i64,
+}
+
+impl Calls {
+    /// The version of a change made now: later than every one before.
+    fn next_version(&mut self) -> i64 {
+        let now = chrono::Utc::now().timestamp_micros();
+        self.last_version = now.max(self.last_version + 1);
+        self.last_version
+    }
+}
+
+/// A call's participants as one change left them, and the version of that list.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CallList {
+    pub(crate) version: i64,
+    pub(crate) participants: Vec<VoiceParticipant>,
 }
 
 impl VoiceCalls {
     /// Puts `user` (on `connection`) in `channel`'s call, or updates their state. Returns them
-    /// as they now sit, and the participants now.
+    /// as they now sit, and the call now.
     pub(super) fn join(
         &self,
         channel: &ChannelId,
@@ -35,9 +62,10 @@ impl VoiceCalls {
         connection: u64,
         muted: bool,
         deafened: bool,
-    ) -> (Participant, Vec<VoiceParticipant>) {
+    ) -> (Participant, CallList) {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
-        let call = calls.entry(channel.clone()).or_default();
+        let version = calls.next_version();
+        let call = calls.by_channel.entry(channel.clone()).or_default();
         call.retain(|participant| &participant.user != user);
         let joined = Participant {
             user: user.clone(),
@@ -47,14 +75,14 @@ impl VoiceCalls {
             joined_ms: chrono::Utc::now().timestamp_millis(),
         };
         call.push(joined.clone());
-        (joined, participants(call))
+        (joined, list_at(version, call))
     }
 
-    /// Takes `user` out of `channel`'s call. Returns the participants left, or `None` when they
-    /// were not in it.
-    pub(super) fn leave(&self, channel: &ChannelId, user: &UserId) -> Option<Vec<VoiceParticipant>> {
+    /// Takes `user` out of `channel`'s call. Returns the call left, or `None` when they were
+    /// not in it.
+    pub(super) fn leave(&self, channel: &ChannelId, user: &UserId) -> Option<CallList> {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
-        let call = calls.get_mut(channel)?;
+        let call = calls.by_channel.get_mut(channel)?;
         let before = call.len();
         call.retain(|participant| &participant.user != user);
         if call.len() == before {
@@ -62,36 +90,47 @@ impl VoiceCalls {
         }
         let left = participants(call);
         if call.is_empty() {
-            calls.remove(channel);
+            calls.by_channel.remove(channel);
         }
-        Some(left)
+        Some(CallList {
+            version: calls.next_version(),
+            participants: left,
+        })
     }
 
-    /// Ends `channel`'s call (the channel was archived). Returns whether there was one.
-    pub(super) fn end(&self, channel: &ChannelId) -> bool {
+    /// Ends `channel`'s call (the channel was archived). Returns the version of its empty
+    /// list, or `None` when there was no call.
+    pub(super) fn end(&self, channel: &ChannelId) -> Option<i64> {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
-        calls.remove(channel).is_some()
+        calls.by_channel.remove(channel)?;
+        Some(calls.next_version())
     }
 
-    /// Takes a closed connection out of every call it was in. Returns each call it left and who
-    /// is still in it.
-    pub(super) fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, UserId, Vec<VoiceParticipant>)> {
+    /// Takes a closed connection out of every call it was in. Returns each call it left, who
+    /// left it, and the call now.
+    pub(super) fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, UserId, CallList)> {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut changed = Vec::new();
-        for (channel, call) in calls.iter_mut() {
+        let mut left = Vec::new();
+        for (channel, call) in &mut calls.by_channel {
             if let Some(index) = call.iter().position(|participant| participant.connection == connection) {
-                let left = call.remove(index);
-                changed.push((channel.clone(), left.user, participants(call)));
+                let participant = call.remove(index);
+                left.push((channel.clone(), participant.user, participants(call)));
             }
         }
-        calls.retain(|_, call| !call.is_empty());
-        changed
+        calls.by_channel.retain(|_, call| !call.is_empty());
+        left.into_iter()
+            .map(|(channel, user, participants)| {
+                let version = calls.next_version();
+                (channel, user, CallList { version, participants })
+            })
+            .collect()
     }
 
     /// Every caller on this node, by channel.
     pub(super) fn everyone(&self) -> Vec<(ChannelId, Participant)> {
         let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         calls
+            .by_channel
             .iter()
             .flat_map(|(channel, call)| call.iter().map(|participant| (channel.clone(), participant.clone())))
             .collect()
@@ -101,6 +140,7 @@ impl VoiceCalls {
     pub(super) fn connection_in_call(&self, channel: &ChannelId, user: &UserId) -> Option<u64> {
         let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         calls
+            .by_channel
             .get(channel)?
             .iter()
             .find(|participant| &participant.user == user)
@@ -108,7 +148,14 @@ impl VoiceCalls {
     }
 }
 
-pub(super) fn participants(call: &[Participant]) -> Vec<VoiceParticipant> {
+fn list_at(version: i64, call: &[Participant]) -> CallList {
+    CallList {
+        version,
+        participants: participants(call),
+    }
+}
+
+fn participants(call: &[Participant]) -> Vec<VoiceParticipant> {
     call.iter()
         .map(|participant| VoiceParticipant {
             user_id: participant.user.clone(),
@@ -127,18 +174,54 @@ mod tests {
         let calls = VoiceCalls::default();
         let room = ChannelId::from_string("room");
         let (ann, ben) = (UserId::from_string("ann"), UserId::from_string("ben"));
-        assert_eq!(calls.join(&room, &ann, 1, false, false).1.len(), 1);
+        assert_eq!(calls.join(&room, &ann, 1, false, false).1.participants.len(), 1);
         let (joined, both) = calls.join(&room, &ben, 2, false, false);
-        assert_eq!(both.len(), 2);
+        assert_eq!(both.participants.len(), 2);
         assert_eq!((joined.user.as_str(), joined.connection), ("ben", 2), "the seat taken");
         let (joined, updated) = calls.join(&room, &ann, 1, true, false);
         assert!(joined.muted);
-        assert_eq!(updated.len(), 2, "joining again updates, not duplicates");
-        assert!(updated.iter().any(|p| p.user_id.as_str() == "ann" && p.muted));
+        assert_eq!(updated.participants.len(), 2, "joining again updates, not duplicates");
+        assert!(
+            updated
+                .participants
+                .iter()
+                .any(|p| p.user_id.as_str() == "ann" && p.muted)
+        );
         assert_eq!(calls.connection_in_call(&room, &ben), Some(2));
-        assert_eq!(calls.leave(&room, &ben).map(|left| left.len()), Some(1));
+        assert_eq!(calls.leave(&room, &ben).map(|left| left.participants.len()), Some(1));
         assert_eq!(calls.leave(&room, &ben), None);
         assert_eq!(calls.drop_connection(1).len(), 1);
         assert_eq!(calls.connection_in_call(&room, &ann), None);
+    }
+
+    #[test]
+    fn every_change_takes_a_higher_version_than_the_one_before() {
+        let calls = VoiceCalls::default();
+        let (room, hall) = (ChannelId::from_string("room"), ChannelId::from_string("hall"));
+        let (ann, ben) = (UserId::from_string("ann"), UserId::from_string("ben"));
+        // Many changes within one microsecond of each other still get versions in order.
+        let mut versions = Vec::new();
+        for _ in 0..100 {
+            versions.push(calls.join(&room, &ann, 1, false, false).1.version);
+        }
+        versions.push(calls.join(&hall, &ann, 1, false, false).1.version);
+        versions.push(calls.join(&room, &ben, 2, false, false).1.version);
+        let Some(left) = calls.leave(&room, &ben) else {
+            panic!("ben was in the call")
+        };
+        versions.push(left.version);
+        let dropped = calls.drop_connection(1);
+        assert_eq!(dropped.len(), 2, "ann left both calls");
+        versions.extend(dropped.iter().map(|(_, _, call)| call.version));
+        calls.join(&room, &ben, 2, false, false);
+        let Some(ended) = calls.end(&room) else {
+            panic!("ben was in the call")
+        };
+        versions.push(ended);
+        assert!(
+            versions.windows(2).all(|pair| pair[0] < pair[1]),
+            "versions in the order of the changes: {versions:?}"
+        );
+        assert_eq!(calls.end(&room), None, "no call to end");
     }
 }

@@ -100,8 +100,8 @@ impl Hub {
         for user in &departures.offline {
             self.went_offline(user).await;
         }
-        for (channel, participants) in departures.calls {
-            self.announce_call(&channel, participants);
+        for (channel, call) in departures.calls {
+            self.announce_call(&channel, call);
         }
     }
 

@@ -3,10 +3,11 @@
 //! peers. Calls have no REST twin: the gateway's `voice.*` frames call these, charged to the
 //! same rate bucket as everything else a client repeats.
 
+use crate::cluster::CallList;
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::BusMessage;
 use crate::model::{ChannelId, ChannelKind, UserId};
-use crate::protocol::v1::{ControlFrame, VoiceParticipant};
+use crate::protocol::v1::ControlFrame;
 use crate::rules::permissions;
 use crate::service::{Caller, Hub};
 
@@ -20,12 +21,12 @@ impl Hub {
             .connection_id
             .ok_or_else(|| Error::invalid("channel_id", "join a call over the gateway"))?;
         let _in_order = self.inner.cluster.call_change().await;
-        let participants = self
+        let call = self
             .inner
             .cluster
             .join_call(channel, &caller.user.id, connection, muted, deafened)
             .await;
-        self.announce_call(channel, participants);
+        self.announce_call(channel, call);
         Ok(())
     }
 
@@ -33,8 +34,8 @@ impl Hub {
     pub async fn leave_call(&self, caller: &Caller, channel: &ChannelId) -> Result<()> {
         self.charge_action(caller).await?;
         let _in_order = self.inner.cluster.call_change().await;
-        if let Some(participants) = self.inner.cluster.leave_call(channel, &caller.user.id, false).await {
-            self.announce_call(channel, participants);
+        if let Some(call) = self.inner.cluster.leave_call(channel, &caller.user.id, false).await {
+            self.announce_call(channel, call);
         }
         Ok(())
     }
@@ -68,8 +69,8 @@ impl Hub {
         // who lost it (and whose leaving was not heard of yet) is taken out.
         if let Err(err) = self.check_voice_join(caller, channel).await {
             let _in_order = cluster.call_change().await;
-            if let Some(participants) = cluster.leave_call(channel, &caller.user.id, false).await {
-                self.announce_call(channel, participants);
+            if let Some(call) = cluster.leave_call(channel, &caller.user.id, false).await {
+                self.announce_call(channel, call);
             }
             return Err(err);
         }
@@ -91,8 +92,8 @@ impl Hub {
     /// Takes a closed gateway connection out of every call it was in.
     pub async fn connection_left_calls(&self, connection: u64) {
         let _in_order = self.inner.cluster.call_change().await;
-        for (channel, participants) in self.inner.cluster.drop_connection(connection).await {
-            self.announce_call(&channel, participants);
+        for (channel, call) in self.inner.cluster.drop_connection(connection).await {
+            self.announce_call(&channel, call);
         }
     }
 
@@ -100,24 +101,29 @@ impl Hub {
     /// node that holds it (every node hears of the leaving).
     pub async fn member_left_call(&self, channel: &ChannelId, user: &UserId) {
         let _in_order = self.inner.cluster.call_change().await;
-        if let Some(participants) = self.inner.cluster.leave_call(channel, user, true).await {
-            self.announce_call(channel, participants);
+        if let Some(call) = self.inner.cluster.leave_call(channel, user, true).await {
+            self.announce_call(channel, call);
         }
     }
 
     /// The channel was archived: its call ends.
     pub async fn channel_call_ended(&self, channel: &ChannelId) {
         let _in_order = self.inner.cluster.call_change().await;
-        if self.inner.cluster.end_call(channel).await {
-            self.announce_call(channel, Vec::new());
+        if let Some(version) = self.inner.cluster.end_call(channel).await {
+            let ended = CallList {
+                version,
+                participants: Vec::new(),
+            };
+            self.announce_call(channel, ended);
         }
     }
 
     /// Tells a voice channel's members who is in its call now.
-    pub(crate) fn announce_call(&self, channel: &ChannelId, participants: Vec<VoiceParticipant>) {
+    pub(crate) fn announce_call(&self, channel: &ChannelId, call: CallList) {
         let frame = ControlFrame::VoiceParticipants {
             channel_id: channel.clone(),
-            participants,
+            participants: call.participants,
+            version: call.version,
         };
         if let Some(frame) = frame.to_json() {
             self.broadcast(BusMessage::ToChannel {

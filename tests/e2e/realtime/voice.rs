@@ -157,7 +157,8 @@ async fn a_kicked_or_banned_participant_leaves_the_call_and_cannot_signal(backen
 }
 
 /// Lists of one call made together raced to the bus, so a member could see an older list last
-/// (a caller missing who had joined). Eight join at once: the lists a member watches only grow.
+/// (a caller missing who had joined). Eight join at once: the lists a member watches only grow,
+/// and their versions with them.
 async fn a_calls_lists_arrive_in_the_order_it_changed(backend: Backend) {
     let server = TestServer::start(&backend).await;
     let owner = server.new_user("owner").await;
@@ -185,15 +186,20 @@ async fn a_calls_lists_arrive_in_the_order_it_changed(backend: Backend) {
                     .is_some_and(|p| p.iter().any(|p| p["muted"] == true))
         })
         .await;
-    let sizes: Vec<usize> = watching
+    let lists: Vec<(i64, usize)> = watching
         .received
         .iter()
         .filter(|frame| frame["type"] == "voice.participants")
-        .filter_map(|frame| frame["participants"].as_array().map(Vec::len))
+        .filter_map(|frame| Some((frame["version"].as_i64()?, frame["participants"].as_array()?.len())))
         .collect();
+    assert_eq!(lists.len(), 9, "every list carries its version: {lists:?}");
     assert!(
-        sizes.windows(2).all(|pair| pair[0] <= pair[1]),
-        "a list arrived after a newer one: {sizes:?}"
+        lists.windows(2).all(|pair| pair[0].1 <= pair[1].1),
+        "a list arrived after a newer one: {lists:?}"
+    );
+    assert!(
+        lists.windows(2).all(|pair| pair[0].0 < pair[1].0),
+        "each later list has a higher version: {lists:?}"
     );
     server.stop().await;
 }

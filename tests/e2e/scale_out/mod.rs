@@ -8,6 +8,7 @@
 mod behind_nginx;
 mod faults;
 mod node_death;
+mod voice;
 
 use std::collections::BTreeMap;
 

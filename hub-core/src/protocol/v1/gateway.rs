@@ -239,6 +239,10 @@ pub enum ControlFrame {
         channel_id: ChannelId,
         /// Everyone in the call now.
         participants: Vec<VoiceParticipant>,
+        /// Orders the lists of one call: a later change has a higher version, whichever node
+        /// made it. Keep the list with the highest version; one lower than the list held is
+        /// older and came late (lists made on different nodes may cross on the way).
+        version: i64,
     },
     /// Someone asked for a direct conversation (sent to both sides).
     #[serde(rename = "chat_request.created")]
