@@ -107,7 +107,8 @@ impl Cluster {
 
     /// Held from a change to a call until its new list is handed to the bus. The lists of
     /// changes made together would otherwise race to the bus, and a client could see an older
-    /// list after a newer one (a caller who left still listed, one who joined missing). The
+    /// list after a newer one (a caller who left still listed, one who joined missing). Lists
+    /// made on different nodes can still cross on their way; their versions order them. The
     /// heartbeat's sweep of a dead node does not take it: it may wait on Redis, and the
     /// dispatcher waits on it when a member leaves.
     pub(crate) async fn call_change(&self) -> tokio::sync::MutexGuard<'_, ()> {
