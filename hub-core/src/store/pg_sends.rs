@@ -19,7 +19,8 @@
 //! A send that fails (a repeated `client_id`, a file attached meanwhile) must not fail the
 //! others: the group's statement (or transaction) stores nothing and its sends are stored one
 //! by one, each in its own transaction, so each gets its own answer. That is rare; the common
-//! path has no savepoints.
+//! path has no savepoints. A group whose commit went through unanswered is found then: its
+//! sends are there under their ids, and are answered as stored.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -199,9 +200,47 @@ async fn store_group(pool: &PgPool, group: Vec<Job>) {
         }
     }
     for job in group {
-        let stored = insert_one_postgres(pool, &job.new, &job.mentions, &job.make_event).await;
+        let stored = store_alone(pool, &job).await;
         let _ = job.answer.send(stored.map_err(send_error));
     }
+}
+
+/// Where a send stored under its id sits, when it is the send of this author in this channel.
+const STORED_SEQ: &str = "SELECT seq FROM messages WHERE id = $1 AND channel_id = $2 AND author_id = $3";
+
+/// Stores a send of a group that failed, on its own. The group may have committed with only
+/// its answer lost (the connection dropped after COMMIT): the send is then there under its id
+/// (made before it was stored, and the table's key), and it is answered as stored, once,
+/// rather than as a conflict for a message its sender never saw acknowledged.
+async fn store_alone(pool: &PgPool, job: &Job) -> Stored {
+    match insert_one_postgres(pool, &job.new, &job.mentions, &job.make_event).await {
+        Err(err) if is_violation_of(&err, "messages_pkey") => {
+            let seq: Option<i64> = sqlx::query_scalar(STORED_SEQ)
+                .bind(job.new.id.as_str())
+                .bind(job.new.channel_id.as_str())
+                .bind(job.new.author_id.as_str())
+                .fetch_optional(pool)
+                .await?;
+            seq.map(|seq| stored_at(job, seq)).ok_or(err)
+        }
+        stored => stored,
+    }
+}
+
+fn is_violation_of(err: &sqlx::Error, constraint: &str) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation() && db.constraint() == Some(constraint))
+}
+
+/// `job`'s message stored at `seq`, and its event there.
+fn stored_at(job: &Job, seq: i64) -> (Message, StoredEvent) {
+    let message = read_back(&job.new, seq);
+    let event = StoredEvent {
+        channel_id: message.channel_id.clone(),
+        seq,
+        at: message.created_at,
+        event: (job.make_event)(&message),
+    };
+    (message, event)
 }
 
 /// The position a send's event is first made with, before the statement that stores it
@@ -291,17 +330,7 @@ async fn store_together(pool: &PgPool, group: &[Job], events: Vec<UnplacedEvent>
     Ok(group
         .iter()
         .zip(seqs)
-        .map(|(job, seq)| {
-            let seq = seq.ok_or(sqlx::Error::RowNotFound)?;
-            let message = read_back(&job.new, seq);
-            let event = StoredEvent {
-                channel_id: message.channel_id.clone(),
-                seq,
-                at: message.created_at,
-                event: (job.make_event)(&message),
-            };
-            Ok((message, event))
-        })
+        .map(|(job, seq)| Ok(stored_at(job, seq.ok_or(sqlx::Error::RowNotFound)?)))
         .collect())
 }
 
@@ -373,79 +402,4 @@ async fn store_sends(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{MessageId, UserId};
-    use crate::protocol::v1::MessageView;
-
-    /// A plain send of `content`, whose event is the one the send path makes.
-    fn job(content: &str) -> Job {
-        Job {
-            new: NewMessage {
-                id: MessageId::generate(),
-                channel_id: ChannelId::from("c1"),
-                author_id: UserId::from("u1"),
-                content: content.to_owned(),
-                client_id: Some("retry-7".into()),
-                parent_id: None,
-                created_at: Utc::now(),
-                file_ids: Vec::new(),
-            },
-            mentions: Mentions::default(),
-            make_event: Box::new(|message| ChannelEvent::MessageCreated {
-                message: MessageView::new(message, &[]),
-            }),
-            check: None,
-            answer: oneshot::channel().0,
-        }
-    }
-
-    /// What `STORE_SENDS` stores for `event` at `seq`.
-    fn placed(event: &UnplacedEvent, seq: i64) -> String {
-        event.json.replace(UNPLACED_SEQ, &format!("\"seq\":{seq}"))
-    }
-
-    /// The event as it would be made once the message is stored at `seq`.
-    fn made_at(job: &Job, seq: i64) -> serde_json::Result<String> {
-        serde_json::to_string(&(job.make_event)(&read_back(&job.new, seq)))
-    }
-
-    #[test]
-    fn an_event_stored_by_the_group_statement_is_the_event_made_at_its_position() -> serde_json::Result<()> {
-        let send = job("hello");
-        let Some(event) = unplaced_event(&send) else {
-            panic!("a send's event carries its position once")
-        };
-        assert_eq!(event.kind, "message.created");
-        for seq in [1, 42, i64::MAX] {
-            assert_eq!(placed(&event, seq), made_at(&send, seq)?);
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn text_that_reads_like_the_placeholder_is_stored_as_written() -> serde_json::Result<()> {
-        let content = format!("{UNPLACED_SEQ} and {{{UNPLACED_SEQ}}} -9223372036854775808");
-        let send = job(&content);
-        let Some(event) = unplaced_event(&send) else {
-            panic!("text inside a JSON string never matches the key")
-        };
-        let stored = placed(&event, 5);
-        assert_eq!(stored, made_at(&send, 5)?);
-        let ChannelEvent::MessageCreated { message } = serde_json::from_str(&stored)? else {
-            panic!("a send's event is message.created: {stored}")
-        };
-        assert_eq!((message.seq, message.content), (5, content));
-        Ok(())
-    }
-
-    #[test]
-    fn an_event_without_the_position_is_left_to_the_single_send_path() {
-        let mut send = job("hello");
-        send.make_event = Box::new(|message| ChannelEvent::MessageDeleted {
-            message_id: message.id.clone(),
-            parent_id: None,
-        });
-        assert!(unplaced_event(&send).is_none());
-    }
-}
+mod tests;
