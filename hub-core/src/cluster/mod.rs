@@ -329,18 +329,21 @@ impl Cluster {
         }
     }
 
-    /// Ends `channel`'s call (the channel was archived). Returns the version of its empty
-    /// list when this node had callers in it (`None`: nothing to announce here).
-    pub(crate) async fn end_call(&self, channel: &ChannelId) -> Option<i64> {
+    /// Ends `channel`'s call (the channel was archived). Returns its empty list when this node
+    /// had callers in it (`None`: nothing to announce here).
+    pub(crate) async fn end_call(&self, channel: &ChannelId) -> Option<CallList> {
         let here = self.calls.end(channel)?;
-        let Some(redis) = self.redis() else { return Some(here) };
-        match redis.end_call(channel).await {
-            Ok(version) => Some(version),
-            Err(err) => {
+        let version = match self.redis() {
+            None => here,
+            Some(redis) => redis.end_call(channel).await.unwrap_or_else(|err| {
                 self.redis_failed(&err);
-                Some(here)
-            }
-        }
+                here
+            }),
+        };
+        Some(CallList {
+            version,
+            participants: Vec::new(),
+        })
     }
 
     /// Takes a closed connection out of every call it was in. Returns each call it left, as

@@ -133,7 +133,8 @@ async fn a_calls_versions_follow_its_changes_whichever_node_makes_them() {
     let Some(ended) = a.end_call(&room).await else {
         panic!("ann sat on a")
     };
-    assert!(ended > left.version, "ending is a change too");
+    assert!(ended.version > left.version, "ending is a change too");
+    assert!(ended.participants.is_empty());
     assert_eq!(b.end_call(&room).await, None, "b had no callers in it");
 }
 

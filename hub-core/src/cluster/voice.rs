@@ -36,13 +36,12 @@ struct Calls {
     last_version: i64,
 }
 
-impl Calls {
-    /// The version of a change made now: later than every one before.
-    fn next_version(&mut self) -> i64 {
-        let now = chrono::Utc::now().timestamp_micros();
-        self.last_version = now.max(self.last_version + 1);
-        self.last_version
-    }
+/// The version of a change made now: later than `last_version`, which it becomes. (On the
+/// field alone, so a change may take one while it holds a call.)
+fn next_version(last_version: &mut i64) -> i64 {
+    let now = chrono::Utc::now().timestamp_micros();
+    *last_version = now.max(*last_version + 1);
+    *last_version
 }
 
 /// A call's participants as one change left them, and the version of that list.
@@ -64,7 +63,7 @@ impl VoiceCalls {
         deafened: bool,
     ) -> (Participant, CallList) {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
-        let version = calls.next_version();
+        let version = next_version(&mut calls.last_version);
         let call = calls.by_channel.entry(channel.clone()).or_default();
         call.retain(|participant| &participant.user != user);
         let joined = Participant {
@@ -93,7 +92,7 @@ impl VoiceCalls {
             calls.by_channel.remove(channel);
         }
         Some(CallList {
-            version: calls.next_version(),
+            version: next_version(&mut calls.last_version),
             participants: left,
         })
     }
@@ -103,27 +102,24 @@ impl VoiceCalls {
     pub(super) fn end(&self, channel: &ChannelId) -> Option<i64> {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         calls.by_channel.remove(channel)?;
-        Some(calls.next_version())
+        Some(next_version(&mut calls.last_version))
     }
 
     /// Takes a closed connection out of every call it was in. Returns each call it left, who
     /// left it, and the call now.
     pub(super) fn drop_connection(&self, connection: u64) -> Vec<(ChannelId, UserId, CallList)> {
-        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        let calls = &mut *guard;
         let mut left = Vec::new();
         for (channel, call) in &mut calls.by_channel {
             if let Some(index) = call.iter().position(|participant| participant.connection == connection) {
                 let participant = call.remove(index);
-                left.push((channel.clone(), participant.user, participants(call)));
+                let version = next_version(&mut calls.last_version);
+                left.push((channel.clone(), participant.user, list_at(version, call)));
             }
         }
         calls.by_channel.retain(|_, call| !call.is_empty());
-        left.into_iter()
-            .map(|(channel, user, participants)| {
-                let version = calls.next_version();
-                (channel, user, CallList { version, participants })
-            })
-            .collect()
+        left
     }
 
     /// Every caller on this node, by channel.

@@ -109,12 +109,8 @@ impl Hub {
     /// The channel was archived: its call ends.
     pub async fn channel_call_ended(&self, channel: &ChannelId) {
         let _in_order = self.inner.cluster.call_change().await;
-        if let Some(version) = self.inner.cluster.end_call(channel).await {
-            let ended = CallList {
-                version,
-                participants: Vec::new(),
-            };
-            self.announce_call(channel, ended);
+        if let Some(call) = self.inner.cluster.end_call(channel).await {
+            self.announce_call(channel, call);
         }
     }
 
